@@ -1,0 +1,49 @@
+"""Extension points through which each domain app adds to shared pages.
+
+Apps register in their AppConfig.ready(), so the shell (navigation, student page, home
+page, demo district) never needs editing when an app gains a feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of a shared page: a template and its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 50
+
+
+# fn(scope) -> list[NavItem]: the entries this app adds to the user's navigation.
+nav_providers: list[Callable] = []
+# fn(request, student) -> Panel | None: a section of the staff student page.
+student_panel_providers: list[Callable] = []
+# fn(request, klass) -> Panel | None: a section of the class page (teacher's class hub).
+class_panel_providers: list[Callable] = []
+# fn(request, scope) -> Panel | None: a card on the role-aware home page.
+home_panel_providers: list[Callable] = []
+# (order, fn(district, rng, stdout)): steps of `seed_demo`, run in order after the roster.
+demo_steps: list[tuple[int, Callable]] = []
+
+
+def nav_for(scope) -> list[NavItem]:
+    items = [item for provider in nav_providers for item in provider(scope)]
+    return sorted(items, key=lambda item: item.order)
+
+
+def panels(providers: list[Callable], *args) -> list[Panel]:
+    found = [p for p in (provider(*args) for provider in providers) if p is not None]
+    return sorted(found, key=lambda panel: panel.order)

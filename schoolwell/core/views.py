@@ -1,0 +1,53 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+
+from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.core.registry import home_panel_providers, panels
+from schoolwell.roster.selectors import administered_schools, guardian_children, taught_classes, visible_schools
+
+
+@login_not_required
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request):
+    """The role-aware start page: each role sees the shortcuts to its daily work."""
+    scope = access_scope(request.user)
+    context = {"scope": scope, "home_panels": panels(home_panel_providers, request, scope)}
+    if scope.has(Role.TEACHER):
+        context["classes"] = taught_classes(request.user).select_related("school")
+    if scope.has(Role.COUNSELLOR) or scope.has(Role.SCHOOL_ADMIN) or scope.has(Role.DISTRICT_ADMIN):
+        context["schools"] = visible_schools(request.user)
+        context["admin_schools"] = administered_schools(request.user)
+    if scope.has(Role.PARENT):
+        context["children"] = guardian_children(request.user).select_related("school")
+    return render(request, "core/home.html", context)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    pass
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    pass
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    pass
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    pass

@@ -1,0 +1,85 @@
+"""Writes to the roster that change who may see what. Every grant goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from schoolwell.accounts.models import User
+from schoolwell.accounts.roles import Role, forget_scope
+from schoolwell.roster.models import Class, ClassUserObjectPermission, District, GuardianLink, School, Student
+
+SCHOOL_ROLE_PERMS = {
+    Role.COUNSELLOR: "roster.counsel_school",
+    Role.SCHOOL_ADMIN: "roster.administer_school",
+}
+
+
+def school_staff_group(*, school: School, role: Role) -> Group:
+    """The per-school group whose members hold `role` at `school` (created on first use)."""
+    perm = SCHOOL_ROLE_PERMS[role]
+    group, created = Group.objects.get_or_create(name=f"school:{school.code}:{role.value}")
+    if created:
+        assign_perm(perm, group, school)
+    return group
+
+
+@transaction.atomic
+def school_staff_add(*, school: School, user: User, role: Role) -> None:
+    user.groups.add(school_staff_group(school=school, role=role))
+    forget_scope(user)
+
+
+@transaction.atomic
+def school_staff_remove(*, school: School, user: User, role: Role) -> None:
+    user.groups.remove(school_staff_group(school=school, role=role))
+    forget_scope(user)
+
+
+@transaction.atomic
+def district_admin_add(*, district: District, user: User) -> None:
+    assign_perm("roster.administer_district", user, district)
+    forget_scope(user)
+
+
+@transaction.atomic
+def class_set_teachers(*, klass: Class, teachers: Iterable[User]) -> None:
+    """Make exactly `teachers` the teachers of `klass` (grants `teach_class` on it)."""
+    wanted = {t.pk: t for t in teachers}
+    current = set(
+        ClassUserObjectPermission.objects.filter(
+            content_object=klass, permission__codename="teach_class"
+        ).values_list("user_id", flat=True)
+    )
+    for user_id in current - wanted.keys():
+        remove_perm("roster.teach_class", User(pk=user_id), klass)
+    for user_id in wanted.keys() - current:
+        assign_perm("roster.teach_class", wanted[user_id], klass)
+        forget_scope(wanted[user_id])
+
+
+def class_teachers(klass: Class):
+    return User.objects.filter(
+        classuserobjectpermission__content_object=klass,
+        classuserobjectpermission__permission__codename="teach_class",
+    )
+
+
+@transaction.atomic
+def guardian_link_set(
+    *,
+    guardian: User,
+    student: Student,
+    relationship: str = GuardianLink.Relationship.PARENT,
+    may_consent: bool = True,
+) -> GuardianLink:
+    link, _ = GuardianLink.objects.update_or_create(
+        guardian=guardian,
+        student=student,
+        defaults={"relationship": relationship, "may_consent": may_consent},
+    )
+    forget_scope(guardian)
+    return link

@@ -1,0 +1,58 @@
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+
+from schoolwell.audit.services import access_log_record
+from schoolwell.core.registry import class_panel_providers, panels, student_panel_providers
+from schoolwell.roster.selectors import class_roster, staff_visible_students, visible_classes
+from schoolwell.roster.services import class_teachers
+
+
+def student_list(request):
+    students = staff_visible_students(request.user).filter(active=True).select_related("school")
+    query = request.GET.get("q", "").strip()
+    if query:
+        students = students.filter(
+            Q(given_name__icontains=query)
+            | Q(family_name__icontains=query)
+            | Q(preferred_name__icontains=query)
+            | Q(local_id=query)
+        )
+    grade = request.GET.get("grade", "")
+    if grade.lstrip("-").isdigit():
+        students = students.filter(grade=int(grade))
+    page = Paginator(students.order_by("family_name", "given_name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "roster/student_list.html", {"page": page, "q": query, "grade": grade})
+
+
+def student_detail(request, pk: int):
+    """A student's page for staff. Another school's or class's student is a 404 (rule 9)."""
+    student = get_object_or_404(
+        staff_visible_students(request.user).select_related("school"), pk=pk
+    )
+    # FERPA: every view of a student's record is a disclosure-log entry.
+    access_log_record(user=request.user, student=student, what="student profile", request=request)
+    classes = student.enrollments.filter(active=True).select_related("klass")
+    context = {
+        "student": student,
+        "enrollments": classes,
+        "guardian_links": student.guardian_links.select_related("guardian"),
+        "panels": panels(student_panel_providers, request, student),
+    }
+    return render(request, "roster/student_detail.html", context)
+
+
+def class_detail(request, pk: int):
+    klass = get_object_or_404(visible_classes(request.user).select_related("school", "term"), pk=pk)
+    return render(
+        request,
+        "roster/class_detail.html",
+        {
+            "klass": klass,
+            "students": class_roster(klass),
+            "teachers": class_teachers(klass),
+            "panels": panels(class_panel_providers, request, klass),
+        },
+    )

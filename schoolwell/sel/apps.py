@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelConfig(AppConfig):
+    name = "schoolwell.sel"
+    label = "sel"
