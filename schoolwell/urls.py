@@ -32,5 +32,10 @@ urlpatterns = [
     ),
     path("roster/", include("schoolwell.roster.urls")),
     path("audit/", include("schoolwell.audit.urls")),
+    path("screening/", include("schoolwell.screening.urls")),
+    path("referrals/", include("schoolwell.referrals.urls")),
+    path("consent/", include("schoolwell.consent.urls")),
+    path("sel/", include("schoolwell.sel.urls")),
+    path("reports/", include("schoolwell.reports.urls")),
     path("admin/", admin.site.urls),
 ]
