@@ -26,14 +26,16 @@ STAMP = VENV / ".requirements.sha256"
 
 def sh(*args: str | Path, env: dict | None = None) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
-    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)  # noqa: S603
     if result.returncode:
         sys.exit(result.returncode)
 
 
 def ensure_venv() -> None:
     if sys.version_info[:2] != (3, 11):
-        sys.exit(f"SchoolWell needs Python 3.11 (Django 5.2 LTS); this is {sys.version.split()[0]}.")
+        sys.exit(
+            f"SchoolWell needs Python 3.11 (Django 5.2 LTS); this is {sys.version.split()[0]}."
+        )
     if not PY.exists():
         print(f"Creating {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)

@@ -92,11 +92,13 @@ def _compute_scope(user) -> AccessScope:
             district_school_ids=frozenset(School.objects.values_list("pk", flat=True)),
             is_superuser=True,
         )
-    school_grants = SchoolUserObjectPermission.objects.filter(user=user).values_list(
-        "content_object_id", "permission__codename"
-    ).union(
-        SchoolGroupObjectPermission.objects.filter(group__user=user).values_list(
-            "content_object_id", "permission__codename"
+    school_grants = (
+        SchoolUserObjectPermission.objects.filter(user=user)
+        .values_list("content_object_id", "permission__codename")
+        .union(
+            SchoolGroupObjectPermission.objects.filter(group__user=user).values_list(
+                "content_object_id", "permission__codename"
+            )
         )
     )
     counsel, admin = set(), set()

@@ -9,7 +9,7 @@ from schoolwell.roster.models import Student
 
 
 def disclosure_record_view(request, pk: int):
-    """A student's disclosure record: for the school's administrators and the student's guardians."""
+    """A student's disclosure record, for the school's administrators and own guardians."""
     scope = access_scope(request.user)
     student = (
         Student.objects.filter(

@@ -17,7 +17,15 @@ from django.utils import timezone
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role
 from schoolwell.core.demo_names import ADULT_GIVEN, FAMILY, GIVEN
-from schoolwell.roster.models import AcademicTerm, Class, District, Enrollment, GuardianLink, School, Student
+from schoolwell.roster.models import (
+    AcademicTerm,
+    Class,
+    District,
+    Enrollment,
+    GuardianLink,
+    School,
+    Student,
+)
 from schoolwell.roster.services import class_set_teachers, district_admin_add, school_staff_add
 
 DEMO_PASSWORD = "schoolwell-demo"

@@ -6,7 +6,12 @@ from django.utils.decorators import method_decorator
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.core.registry import home_panel_providers, panels
-from schoolwell.roster.selectors import administered_schools, guardian_children, taught_classes, visible_schools
+from schoolwell.roster.selectors import (
+    administered_schools,
+    guardian_children,
+    taught_classes,
+    visible_schools,
+)
 
 
 @login_not_required

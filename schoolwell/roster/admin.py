@@ -1,7 +1,15 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from schoolwell.roster.models import AcademicTerm, Class, District, Enrollment, GuardianLink, School, Student
+from schoolwell.roster.models import (
+    AcademicTerm,
+    Class,
+    District,
+    Enrollment,
+    GuardianLink,
+    School,
+    Student,
+)
 
 
 class EnrollmentInline(admin.TabularInline):

@@ -12,7 +12,12 @@ class RosterConfig(AppConfig):
 
         def nav(scope):
             items = []
-            if scope.roles & {Role.TEACHER, Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
+            if scope.roles & {
+                Role.TEACHER,
+                Role.COUNSELLOR,
+                Role.SCHOOL_ADMIN,
+                Role.DISTRICT_ADMIN,
+            }:
                 items.append(NavItem(_("Students"), "roster:student_list", 10))
             return items
 

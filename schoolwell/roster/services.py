@@ -10,7 +10,14 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role, forget_scope
-from schoolwell.roster.models import Class, ClassUserObjectPermission, District, GuardianLink, School, Student
+from schoolwell.roster.models import (
+    Class,
+    ClassUserObjectPermission,
+    District,
+    GuardianLink,
+    School,
+    Student,
+)
 
 SCHOOL_ROLE_PERMS = {
     Role.COUNSELLOR: "roster.counsel_school",

@@ -291,12 +291,15 @@ class _Checker:
     def check_scales(self) -> None:
         scoring = self.d["scoring"]
         located = ([("scoring.total", scoring["total"])] if "total" in scoring else []) + [
-            (f"scoring.subscales[{i}]", scale) for i, scale in enumerate(scoring.get("subscales", []))
+            (f"scoring.subscales[{i}]", scale)
+            for i, scale in enumerate(scoring.get("subscales", []))
         ]
         keys: set[str] = set()
         groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for path, scale in located:
-            scale_keys = [scale["key"]] + ([scale["multiplier"]["key"]] if "multiplier" in scale else [])
+            scale_keys = [scale["key"]] + (
+                [scale["multiplier"]["key"]] if "multiplier" in scale else []
+            )
             for key in scale_keys:
                 if key in keys:
                     self.fail(f"{path}.key", f"duplicate scale or multiplier key {key!r}")

@@ -116,7 +116,9 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
     grade = _check_grade(definition, grade)
     scoring = definition["scoring"]
     missing = tuple(
-        item["id"] for item in definition["items"] if item["required"] and values[item["id"]] is None
+        item["id"]
+        for item in definition["items"]
+        if item["required"] and values[item["id"]] is None
     )
 
     scored = {
@@ -185,9 +187,7 @@ def _normalise(definition: Mapping[str, Any], answers: Any) -> dict[str, Any]:
     if isinstance(answers, Mapping):
         unknown = [key for key in answers if key not in ids]
         if unknown:
-            raise AnswerError(
-                f"{code}: unknown item id {unknown[0]!r} (items: {', '.join(ids)})"
-            )
+            raise AnswerError(f"{code}: unknown item id {unknown[0]!r} (items: {', '.join(ids)})")
         given = {item_id: answers.get(item_id) for item_id in ids}
     elif isinstance(answers, Sequence) and not isinstance(answers, (str, bytes)):
         required_positions = [i for i, item in enumerate(items) if item["required"]]
@@ -228,7 +228,9 @@ def _check_grade(definition: Mapping[str, Any], grade: Any) -> int | None:
             )
         return None
     if isinstance(grade, bool) or not isinstance(grade, int) or grade not in GRADES:
-        raise AnswerError(f"{code}: grade must be a whole number 0–12 (0 = kindergarten), got {grade!r}")
+        raise AnswerError(
+            f"{code}: grade must be a whole number 0–12 (0 = kindergarten), got {grade!r}"
+        )
     if allowed and not allowed["min"] <= grade <= allowed["max"]:
         raise AnswerError(
             f"{code}: grade {grade} is outside the instrument's grades {allowed['min']}–{allowed['max']}"
@@ -287,7 +289,9 @@ def _rule_band(code: str, bands: list[dict[str, Any]], values: Mapping[str, Any]
     raise AssertionError(f"{code}: validated rule bands do not cover these answers")
 
 
-def _critical(definition: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+def _critical(
+    definition: Mapping[str, Any], values: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
     """Keys of the critical rules that fired and one reason per item answer behind each."""
     items = {item["id"]: item for item in definition["items"]}
     options = options_by_item(definition)
