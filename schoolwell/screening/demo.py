@@ -1,0 +1,2 @@
+def seed(district, rng, stdout) -> None:
+    pass
