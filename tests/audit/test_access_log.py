@@ -49,18 +49,21 @@ def test_orm_refuses_update_and_delete(counsellor, student_a):
 
 def test_database_refuses_update_underneath_the_orm(counsellor, student_a):
     row = _row(counsellor, student_a)
-    with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_accesslog SET what = 'tampered' WHERE id = %s", [row.pk])
+    sql = "UPDATE audit_accesslog SET what = 'tampered' WHERE id = %s"
+    with (
+        pytest.raises((DatabaseError, IntegrityError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [row.pk])
     assert AccessLog.objects.get(pk=row.pk).what == "student profile"
 
 
 @pytest.mark.postgres
 def test_postgres_refuses_delete_underneath_the_orm(counsellor, student_a):
     row = _row(counsellor, student_a)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_accesslog WHERE id = %s", [row.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_accesslog WHERE id = %s", [row.pk])
     assert AccessLog.objects.filter(pk=row.pk).exists()
 
 
@@ -71,7 +74,9 @@ def test_admin_cannot_edit_access_log(admin_client, counsellor, student_a):
     )
     assert response.status_code == 403
     assert AccessLog.objects.get(pk=row.pk).what == "student profile"
-    assert admin_client.get(reverse("admin:audit_accesslog_delete", args=[row.pk])).status_code == 403
+    assert (
+        admin_client.get(reverse("admin:audit_accesslog_delete", args=[row.pk])).status_code == 403
+    )
 
 
 @pytest.mark.parametrize(

@@ -92,3 +92,8 @@ def test_security_headers(client_for, teacher):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_sign_in_uses_the_users_preferred_language(client, parent):
+    client.post(reverse("login"), {"username": "parent", "password": PASSWORD})
+    assert "Mis hijos" in client.get(reverse("home")).content.decode()

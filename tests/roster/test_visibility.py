@@ -90,7 +90,10 @@ def test_student_page_matrix(request, client_for, everyone, persona, expected):
 
 
 def test_unknown_student_id_is_404(client_for, counsellor):
-    assert client_for(counsellor).get(reverse("roster:student_detail", args=[99999])).status_code == 404
+    assert (
+        client_for(counsellor).get(reverse("roster:student_detail", args=[99999])).status_code
+        == 404
+    )
 
 
 def test_anonymous_is_sent_to_login(client, student_a):
