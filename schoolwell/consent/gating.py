@@ -2,6 +2,7 @@
 
     effective_consent(student, purpose, *, on=None) -> EffectiveConsent
     effective_consent_map(students, purpose, *, on=None) -> dict[int, EffectiveConsent]
+    effective_consents(students, purposes=None, *, on=None) -> {id: {purpose: EffectiveConsent}}
     require_screening_consent(students, *, on=None) -> (set[int], dict[int, EffectiveConsent])
     may_share_externally(student, *, on=None) -> EffectiveConsent
 
@@ -54,6 +55,7 @@ __all__ = [
     "current_forms",
     "effective_consent",
     "effective_consent_map",
+    "effective_consents",
     "may_share_externally",
     "require_screening_consent",
     "school_year_on",
@@ -109,23 +111,29 @@ def _school_years(school_ids: set[int], day: dt.date) -> dict[int, int]:
 
 
 def current_forms(
-    school_ids: Iterable[int], purpose: str, *, on: dt.datetime | dt.date | None = None
-) -> dict[int, ConsentForm]:
-    """school id → the form version in force for `purpose` at `on` (2 queries)."""
+    school_ids: Iterable[int],
+    purposes: Iterable[str] | None = None,
+    *,
+    on: dt.datetime | dt.date | None = None,
+) -> dict[tuple[int, str], ConsentForm]:
+    """(school id, purpose) → the form version in force at `on`: the highest published,
+    active version of the school year containing `on` (2 queries). `purposes=None`: all."""
     moment = _as_moment(on)
     school_ids = set(school_ids)
     years = _school_years(school_ids, timezone.localdate(moment))
-    found: dict[int, ConsentForm] = {}
     forms = ConsentForm.objects.filter(
         school_id__in=school_ids,
-        purpose=purpose,
         school_year__in=set(years.values()),
         published_at__lte=moment,
         active=True,
-    ).order_by("school_id", "-version")
+    ).order_by("school_id", "purpose", "-version")
+    if purposes is not None:
+        forms = forms.filter(purpose__in=list(purposes))
+    found: dict[tuple[int, str], ConsentForm] = {}
     for form in forms:
-        if form.school_year == years[form.school_id] and form.school_id not in found:
-            found[form.school_id] = form
+        key = (form.school_id, form.purpose)
+        if form.school_year == years[form.school_id] and key not in found:
+            found[key] = form
     return found
 
 
@@ -139,19 +147,40 @@ def effective_consent_map(
     students: Iterable[Student] | models.QuerySet, purpose: str, *, on=None
 ) -> dict[int, EffectiveConsent]:
     """student id → EffectiveConsent for `purpose`, in a constant number of queries
-    (at most 7, whatever the number of students)."""
+    (at most 6, whatever the number of students)."""
+    consents = effective_consents(students, [purpose], on=on)
+    return {student_id: by_purpose[purpose] for student_id, by_purpose in consents.items()}
+
+
+NO_FORM = EffectiveConsent(
+    allowed=False,
+    state=ConsentState.NO_FORM,
+    reason=_("The school has no published consent form for this purpose this year."),
+)
+
+
+def effective_consents(
+    students: Iterable[Student] | models.QuerySet,
+    purposes: Iterable[str] | None = None,
+    *,
+    on=None,
+) -> dict[int, dict[str, EffectiveConsent]]:
+    """student id → purpose → EffectiveConsent, for several purposes at once, in the same
+    constant number of queries. `purposes=None`: the shipped purposes plus any purpose the
+    student's school has a current form for."""
     moment = _as_moment(on)
     if isinstance(students, models.QuerySet):
         students = students.only("pk", "school_id", "date_of_birth")
     students = list(students)
     if not students:
         return {}
-    forms = current_forms({s.school_id for s in students}, purpose, on=moment)
-    ids = [s.pk for s in students if s.school_id in forms]
-    form_ids = {f.pk for f in forms.values()}
+    forms = current_forms({s.school_id for s in students}, purposes, on=moment)
+    wanted = list(purposes) if purposes is not None else list(Purpose.values)
+    form_ids = [f.pk for f in forms.values()]
+    ids = [s.pk for s in students if any(key[0] == s.school_id for key in forms)]
 
     may_consent: set[tuple[int, int]] = set()
-    latest: dict[tuple[int, int | None], ConsentDecision] = {}
+    latest: dict[tuple[int, int, int | None], ConsentDecision] = {}
     if ids:
         may_consent = set(
             GuardianLink.objects.filter(student_id__in=ids, may_consent=True).values_list(
@@ -163,54 +192,61 @@ def effective_consent_map(
         ).order_by("at", "pk")
         for decision in decisions:
             # The latest decision of each guardian (None: the student's own) counts.
-            latest[(decision.student_id, decision.guardian_id)] = decision
+            latest[(decision.student_id, decision.form_id, decision.guardian_id)] = decision
 
-    first_notice: dict[int, dt.datetime] = {}
-    passive_ids = [s.pk for s in students if s.pk in ids and forms[s.school_id].passive]
-    if passive_ids:
+    first_notice: dict[tuple[int, int], dt.datetime] = {}
+    passive_form_ids = [f.pk for f in forms.values() if f.passive]
+    if ids and passive_form_ids:
         notices = ConsentNotice.objects.filter(
-            student_id__in=passive_ids, form_id__in=form_ids, sent_at__lte=moment
-        ).values_list("student_id", "guardian_id", "sent_at")
-        for student_id, guardian_id, sent_at in notices:
+            student_id__in=ids, form_id__in=passive_form_ids, sent_at__lte=moment
+        ).values_list("student_id", "form_id", "guardian_id", "sent_at")
+        for student_id, form_id, guardian_id, sent_at in notices:
+            key = (student_id, form_id)
+            # Only a notice to a guardian who may consent starts the notice period.
             if (student_id, guardian_id) in may_consent and (
-                student_id not in first_notice or sent_at < first_notice[student_id]
+                key not in first_notice or sent_at < first_notice[key]
             ):
-                first_notice[student_id] = sent_at
+                first_notice[key] = sent_at
 
     self_consent_age: dict[int, int] = {}
-    if purpose == Purpose.COUNSELLING and ids:
+    if ids and any(purpose == Purpose.COUNSELLING for _, purpose in forms):
         self_consent_age = dict(
             SchoolConsentSettings.objects.filter(
-                school_id__in=forms.keys(), minor_self_consent=True
+                school_id__in={s for s, _ in forms}, minor_self_consent=True
             ).values_list("school_id", "minor_self_consent_age")
         )
 
-    by_student: dict[int, list[ConsentDecision]] = {}
-    own: dict[int, ConsentDecision] = {}
-    for (student_id, guardian_id), decision in latest.items():
+    by_form: dict[tuple[int, int], list[ConsentDecision]] = {}
+    own: dict[tuple[int, int], ConsentDecision] = {}
+    for (student_id, form_id, guardian_id), decision in latest.items():
         if guardian_id is None:
-            own[student_id] = decision
+            own[(student_id, form_id)] = decision
         elif (student_id, guardian_id) in may_consent:
-            by_student.setdefault(student_id, []).append(decision)
+            by_form.setdefault((student_id, form_id), []).append(decision)
 
     today = timezone.localdate(moment)
-    result = {}
+    result: dict[int, dict[str, EffectiveConsent]] = {}
     for student in students:
-        form = forms.get(student.school_id)
-        if form is None:
-            result[student.pk] = EffectiveConsent(
-                allowed=False,
-                state=ConsentState.NO_FORM,
-                reason=_("The school has no published consent form for this purpose this year."),
-            )
-            continue
-        age = self_consent_age.get(student.school_id)
-        if age is not None and student.pk in own and _age(student, today) >= age:
-            result[student.pk] = _self_decided(own[student.pk], form)
-            continue
-        result[student.pk] = _derive(
-            form, by_student.get(student.pk, []), first_notice.get(student.pk), moment
-        )
+        school_purposes = wanted + [
+            p for (sid, p) in forms if sid == student.school_id and p not in wanted
+        ]
+        mine = result[student.pk] = {}
+        for purpose in school_purposes:
+            form = forms.get((student.school_id, purpose))
+            if form is None:
+                mine[purpose] = NO_FORM
+                continue
+            key = (student.pk, form.pk)
+            age = self_consent_age.get(student.school_id)
+            if (
+                purpose == Purpose.COUNSELLING
+                and age is not None
+                and key in own
+                and _age(student, today) >= age
+            ):
+                mine[purpose] = _self_decided(own[key], form)
+                continue
+            mine[purpose] = _derive(form, by_form.get(key, []), first_notice.get(key), moment)
     return result
 
 

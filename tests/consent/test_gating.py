@@ -9,6 +9,7 @@ from schoolwell.consent.gating import (
     ConsentState,
     effective_consent,
     effective_consent_map,
+    effective_consents,
     may_share_externally,
     require_screening_consent,
 )
@@ -357,3 +358,16 @@ def test_bulk_map_accepts_a_queryset(student_a, student_a2, parent, django_asser
             Student.objects.filter(school=student_a.school), SCREENING, on=NOW
         )
     assert result[student_a.pk].allowed and not result[student_a2.pk].allowed
+
+
+def test_all_purposes_at_once_including_a_school_purpose(
+    student_a, parent, django_assert_num_queries
+):
+    decide(student_a, parent, make_form(student_a.school))
+    make_form(student_a.school, "photo_release", policy=Policy.PASSIVE)
+    with django_assert_num_queries(5):
+        consents = effective_consents([student_a], on=NOW)[student_a.pk]
+    assert consents[SCREENING].state == ConsentState.GRANTED
+    assert consents[Purpose.COUNSELLING].state == ConsentState.NO_FORM
+    assert consents[Purpose.EXTERNAL_SHARING].state == ConsentState.NO_FORM
+    assert consents["photo_release"].state == ConsentState.NO_ANSWER
