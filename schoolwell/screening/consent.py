@@ -1,23 +1,19 @@
 """The one place screening asks whether a student may be screened (rule 2).
 
 Every entry point (teacher grid, single result, kiosk, link) and every status page goes
-through `screening_consent`, so the consent rules live in `schoolwell.consent` alone.
+through `screening_consent`, so the consent rules themselves live in
+`schoolwell.consent.gating` alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from schoolwell.consent.gating import EffectiveConsent, Purpose, effective_consent_map
+
+ConsentStatus = EffectiveConsent
 
 
-@dataclass(frozen=True)
-class ConsentStatus:
-    allowed: bool
-    state: str
-    reason: str = ""
-
-
-def screening_consent(students: Iterable) -> dict[int, ConsentStatus]:
-    """Student id → whether screening consent is in effect now, with its state."""
-    # Placeholder until schoolwell.consent.gating lands in main (then wired here).
-    return {s.pk: ConsentStatus(allowed=True, state="unchecked") for s in students}
+def screening_consent(students: Iterable) -> dict[int, EffectiveConsent]:
+    """Student id → effective universal-screening consent now (constant queries)."""
+    return effective_consent_map(list(students), Purpose.UNIVERSAL_SCREENING)
