@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from schoolwell.accounts.models import User
+from schoolwell.consent.gating import school_year_on
 from schoolwell.consent.models import (
     Channel,
     ConsentDecision,
@@ -15,7 +16,6 @@ from schoolwell.consent.models import (
     Policy,
     Purpose,
 )
-from schoolwell.consent.gating import school_year_on
 from schoolwell.roster.models import AcademicTerm
 from schoolwell.roster.services import guardian_link_set
 from schoolwell.screening import instruments as instrument_defs

@@ -46,6 +46,17 @@ def _check_window(window, *, instrument, student, on: dt.date) -> str | None:
     return None
 
 
+def coerce_answers(definition: Mapping[str, Any], answers: Mapping[str, Any]) -> dict:
+    """Form posts carry text ("2", "yes"): map each to the option value it names. Anything
+    else is passed on unchanged for the scoring engine to reject with its own message."""
+    options = options_by_item(definition)
+    coerced = {}
+    for item, value in answers.items():
+        named = {str(o["value"]): o["value"] for o in options.get(item, [])}
+        coerced[item] = named.get(str(value), value) if not isinstance(value, bool) else value
+    return coerced
+
+
 def _build(
     *,
     student: Student,
@@ -72,7 +83,9 @@ def _build(
         raise ScreeningInputError(problem)
     grade = student.grade if needs_grade(instrument.definition) else None
     try:
-        scored = score(instrument.definition, dict(answers), grade=grade)
+        scored = score(
+            instrument.definition, coerce_answers(instrument.definition, answers), grade=grade
+        )
     except AnswerError as exc:
         raise ScreeningInputError(str(exc)) from exc
     data = scored.to_dict(full=True)

@@ -30,7 +30,7 @@ from schoolwell.screening.models import (
     SelfReportAssignment,
 )
 from schoolwell.screening.services.errors import ScreeningInputError
-from schoolwell.screening.services.results import screening_result_record
+from schoolwell.screening.services.results import coerce_answers, screening_result_record
 
 KIOSK_MINUTES = 90
 LINK_HOURS = 72
@@ -179,13 +179,10 @@ def selfreport_answer(*, assignment: SelfReportAssignment, item_id: str, value: 
             raise ScreeningInputError(_("Please choose an answer."))
         value = None
     else:
-        options = {
-            str(o["value"]): o["value"]
-            for o in options_by_item(assignment.instrument.definition)[item_id]
-        }
-        if str(value) not in options:
+        definition = assignment.instrument.definition
+        value = coerce_answers(definition, {item_id: value})[item_id]
+        if value not in [o["value"] for o in options_by_item(definition)[item_id]]:
             raise ScreeningInputError(_("Please choose one of the answers shown."))
-        value = options[str(value)]
     with transaction.atomic():
         assignment.answers = {**assignment.answers, item_id: value}
         SelfReportAssignment.objects.filter(pk=assignment.pk).update(answers=assignment.answers)

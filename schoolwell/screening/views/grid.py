@@ -52,7 +52,8 @@ def grid(request, pk: int, class_pk: int):
     rateable = {r.student.pk for r in rows if r.status in (Status.DUE, Status.ABSENT)}
     errors, status = {}, 200
     if request.method == "POST":
-        answers = _posted(request.POST, rateable)
+        # Every roster row is passed on, so a locked row posted anyway gets a clear error.
+        answers = _posted(request.POST, {r.student.pk for r in rows})
         try:
             saved = screening_results_record_class(
                 klass=klass, window=window, by=request.user, answers=answers
