@@ -36,9 +36,14 @@ class ConcernTag(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "code"],
+                condition=models.Q(school__isnull=False),
                 name="concern_tag_unique_per_school",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(school__isnull=True),
+                name="concern_tag_default_unique",
+            ),
         ]
 
     def __str__(self) -> str:
