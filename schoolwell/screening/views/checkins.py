@@ -71,7 +71,7 @@ def checkin_class(request, class_pk: int):
             except ScreeningInputError as exc:
                 errors = exc.errors or {"": exc.message}
             else:
-                messages.success(request, _("Check-in saved: %(n)d updated.") % {"n": len(saved)})
+                messages.success(request, _("Check-in saved (%(n)d changed).") % {"n": len(saved)})
                 target = (
                     f"{request.path}?date={day.isoformat()}"
                     if day != timezone.localdate()
