@@ -235,3 +235,17 @@ def test_revocation_before_finishing_stores_nothing(client_for, counsellor, stud
     body = student.post(url, {"action": "finish"}).content.decode()
     assert "Thank you" in body
     assert not ScreeningResult.objects.exists()
+
+
+def test_questionnaire_speaks_the_students_language(client_for, teacher, class_a, student_a,
+                                                    phqa_window):  # fmt: skip
+    student_a.preferred_language = "es"
+    student_a.save(update_fields=["preferred_language"])
+    decide_screening([student_a])
+    client = client_for(teacher)
+    start_kiosk(client, phqa_window, class_a, [student_a])
+    assignment = SelfReportAssignment.objects.get()
+    page = client.get(reverse("screening:kiosk_questionnaire", args=[assignment.pk]))
+    body = page.content.decode()
+    assert "Pregunta 1 de 13" in body and "No es un examen" in body
+    assert "¿Sentirte decaído(a), deprimido(a), irritable o sin esperanza?" in body
