@@ -249,3 +249,37 @@ def test_questionnaire_speaks_the_students_language(client_for, teacher, class_a
     body = page.content.decode()
     assert "Pregunta 1 de 13" in body and "No es un examen" in body
     assert "¿Sentirte decaído(a), deprimido(a), irritable o sin esperanza?" in body
+
+
+@pytest.fixture
+def asq_window(instruments, school_a, school_admin):
+    from tests.screening.conftest import open_window
+
+    return open_window(school_a, instruments["asq"], by=school_admin, name="Fall ASQ")
+
+
+def test_asq_asks_the_acuity_question_only_after_a_positive_answer(
+    counsellor, student_a, asq_window
+):
+    decide_screening([student_a])
+    cases = [
+        (["no"] * 4, False, "negative"),
+        (["no", "yes", "no", "no"], True, "non-acute-positive"),
+    ]
+    for answers, acuity_asked, band in cases:
+        _assignment, token = selfreport_link_create(
+            student=student_a, instrument=asq_window.instrument, by=counsellor, window=asq_window
+        )
+        student = Client()
+        url = reverse("screening:link_open", args=[token])
+        for value in answers:
+            page = student.get(url).content.decode()
+            item = page.split('name="item" value="', 1)[1].split('"', 1)[0]
+            student.post(url, {"item": item, "value": value})
+        page = student.get(url).content.decode()
+        assert ("right now" in page) == acuity_asked
+        assert ("All done?" in page) == (not acuity_asked)
+        if acuity_asked:
+            student.post(url, {"item": "q5", "value": "no"})
+        assert "Thank you" in student.post(url, {"action": "finish"}).content.decode()
+        assert ScreeningResult.objects.latest("pk").band == band

@@ -33,6 +33,7 @@ from schoolwell.screening.services import (
     selfreport_link_claim,
     selfreport_link_create,
 )
+from schoolwell.screening.services.selfreport import items_to_ask
 from schoolwell.screening.views.access import counsels, teaches, window_class_or_404, window_or_404
 
 KIOSK_KEY = "screening_kiosk"
@@ -188,7 +189,7 @@ def _questionnaire(request, assignment: SelfReportAssignment, here: str, on_kios
     with translation.override(student.preferred_language):
         language = student.preferred_language
         inst = assignment.instrument
-        items = inst.items
+        items = items_to_ask(inst, assignment.answers)
         error = ""
         if request.method == "POST":
             action = request.POST.get("action", "answer")
