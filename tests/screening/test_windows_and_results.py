@@ -192,3 +192,66 @@ def test_school_admin_switches_a_tag_off_for_their_school(
     assert client_for(counsellor).get(url).status_code == 404
     client = client_for(school_admin)
     assert client.post(url, {"code": "", "label_en": ""}).status_code == 400
+
+
+@pytest.mark.parametrize("persona", ["parent", "outsider"])
+def test_screening_pages_are_for_staff(request, client_for, srss_window, persona):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("screening:index")).status_code == 403
+    assert client.get(reverse("screening:window_detail", args=[srss_window.pk])).status_code == 404
+
+
+def test_window_page_shows_staff_the_school_and_teachers_their_classes(
+    client_for, teacher, counsellor, other_counsellor, class_a, class_a2, student_a, srss_window
+):
+    url = reverse("screening:window_detail", args=[srss_window.pk])
+    teacher_page = client_for(teacher).get(url).content.decode()
+    assert class_a.title in teacher_page and class_a2.title not in teacher_page
+    assert "Whole school" not in teacher_page
+    counsellor_page = client_for(counsellor).get(url).content.decode()
+    assert class_a2.title in counsellor_page and "Whole school" in counsellor_page
+    assert client_for(other_counsellor).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["screening:window_class", "screening:class_results"])
+def test_class_pages_use_the_same_queries_for_5_and_30_students(
+    client_for, teacher, other_teacher, school_a, class_a, class_a2, srss_window, name
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for user, klass, n in ((teacher, class_a, 5), (other_teacher, class_a2, 30)):
+        students = [make_student(school_a, f"{klass.pk}-{i}") for i in range(n)]
+        for student in students:
+            enroll(student, klass)
+        decide_screening(students[:3] + students[4::2])
+        for student in students[:3]:
+            screening_result_record(
+                student=student, instrument=srss_window.instrument, answers=SRSS_ONES,
+                by=user, window=srss_window,
+            )  # fmt: skip
+        checkins_record(
+            klass=klass, teacher=user, date=timezone.localdate(),
+            entries=[CheckInEntry(student_id=s.pk, wellbeing=3) for s in students],
+        )  # fmt: skip
+        args = [srss_window.pk, klass.pk] if name == "screening:window_class" else [klass.pk]
+        client = client_for(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name, args=args)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_class_and_home_panels_lead_the_teacher_to_todays_check_in(
+    client_for, teacher, counsellor, class_a, student_a, srss_window
+):
+    page = client_for(teacher).get(reverse("roster:class_detail", args=[class_a.pk]))
+    body = page.content.decode()
+    assert "Start today&#x27;s check-in" in body or "Start today's check-in" in body
+    assert reverse("screening:window_class", args=[srss_window.pk, class_a.pk]) in body
+    home = client_for(teacher).get(reverse("home")).content.decode()
+    assert "Today&#x27;s check-ins" in home or "Today's check-ins" in home
+    assert "not yet" in home
+    page = client_for(counsellor).get(reverse("roster:class_detail", args=[class_a.pk]))
+    assert "check-in</a>" not in page.content.decode()  # counsellors do not check in

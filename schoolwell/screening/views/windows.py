@@ -36,6 +36,8 @@ from schoolwell.screening.views.access import (
 
 def index(request):
     scope = access_scope(request.user)
+    if not scope.staff_school_ids and not scope.class_ids:
+        raise PermissionDenied(_("Screening is for school staff."))
     today = timezone.localdate()
     windows = list(windows_for(request.user).order_by("-opens_on", "name")[:100])
     return render(
