@@ -172,7 +172,7 @@ def selfreport_link_claim(*, token: str, claim: str) -> SelfReportAssignment | N
     value kept in that browser's session). Any other browser, a used or expired link: None."""
     with transaction.atomic():
         assignment = (
-            SelfReportAssignment.objects.select_for_update()
+            SelfReportAssignment.objects.select_for_update(of=("self",))
             .select_related("student", "instrument", "window", "created_by")
             .filter(token_hash=token_hash(token))
             .first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -70,6 +71,9 @@ def checkin_class(request, class_pk: int):
                 )
             except ScreeningInputError as exc:
                 errors = exc.errors or {"": exc.message}
+            except IntegrityError:
+                # The same check-in was saved from another tab at this very moment.
+                errors = {"": _("This check-in was just saved elsewhere: reload and try again.")}
             else:
                 messages.success(request, _("Check-in saved (%(n)d changed).") % {"n": len(saved)})
                 target = (
