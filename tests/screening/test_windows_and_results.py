@@ -255,3 +255,17 @@ def test_class_and_home_panels_lead_the_teacher_to_todays_check_in(
     assert "not yet" in home
     page = client_for(counsellor).get(reverse("roster:class_detail", args=[class_a.pk]))
     assert "check-in</a>" not in page.content.decode()  # counsellors do not check in
+
+
+def test_school_admin_edits_only_their_schools_crisis_plan(client_for, school_admin, school_a,
+                                                           school_b):  # fmt: skip
+    from schoolwell.accounts.models import User
+    from schoolwell.screening.services import crisis_plans_sync
+
+    crisis_plans_sync()
+    User.objects.filter(pk=school_admin.pk).update(is_staff=True)
+    client = client_for(school_admin)
+    listing = client.get("/admin/screening/crisisplan/").content.decode()
+    assert "School A" in listing and "School B" not in listing
+    other = school_b.crisis_plan.pk
+    assert client.get(f"/admin/screening/crisisplan/{other}/change/").status_code == 302
