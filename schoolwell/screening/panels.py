@@ -25,12 +25,12 @@ def nav(scope) -> list[NavItem]:
 
 def student_panel(request, student) -> Panel | None:
     """History and bands over time, limited to what this user may see (see selectors)."""
+    scope = access_scope(request.user)
+    counsels = student.school_id in scope.counsel_school_ids
+    if not counsels and not scope.class_ids:
+        return None  # administrators: aggregates only, no individual results (see selectors)
     results, checkins = student_history(user=request.user, student=student)
-    scope_note = ""
-    if student.school_id not in access_scope(request.user).counsel_school_ids:
-        scope_note = _("You see your own check-ins and the ratings you entered.")
-    if not results and not checkins and not scope_note:
-        return None
+    scope_note = "" if counsels else _("You see your own check-ins and the ratings you entered.")
     if results or checkins:
         access_log_record(
             user=request.user, student=student, what="screening history", request=request
