@@ -106,8 +106,8 @@ def test_draft_survives_sign_out_and_is_cleared_on_submit(
     assert client.get(grid_url(srss_window, class_a)).status_code == 302  # signed out
     client.force_login(teacher)
     page = client.get(grid_url(srss_window, class_a)).content.decode()
-    assert '<option value="2" selected>2 ·' in page
-    assert '<option value="3" selected>3 ·' in page
+    assert '<option value="2" title="Sometimes" selected>2<' in page
+    assert '<option value="3" title="Frequently" selected>3<' in page
     client.post(grid_url(srss_window, class_a), row(student_a))
     assert not GridDraft.objects.exists()
 
