@@ -261,7 +261,7 @@ def _answers_for(code, definition, student, band_index, rng) -> dict:
     answers = _answers_in_bands(definition, student.grade, band_index, rng, avoid={"q9"})
     answers |= {"dysthymia": "no", "difficulty": min(band_index, 3)}
     answers |= {"suicidal-thoughts-past-month": "no", "suicide-attempt-lifetime": "no"}
-    if band_index >= 3 and rng.random() < 0.5:  # a few critical answers, in the higher bands
+    if band_index >= 3:  # a few critical answers: the two highest bands
         answers["q9"] = 1
         lowered = next(k for k in ("q1", "q2", "q3", "q4") if answers[k] > 0)
         answers[lowered] -= 1
