@@ -10,12 +10,15 @@ from schoolwell.audit.services import access_log_record
 from schoolwell.core.registry import NavItem, Panel
 from schoolwell.screening.models import CheckIn, ScreeningWindow
 from schoolwell.screening.selectors import (
+    concern_tags_for,
     open_windows_for_class,
+    result_bands,
     sparkline_points,
     student_history,
     teacher_today,
 )
 
+CHECKINS_LISTED = 15
 STAFF = {Role.TEACHER, Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}
 
 
@@ -35,11 +38,18 @@ def student_panel(request, student) -> Panel | None:
         access_log_record(
             user=request.user, student=student, what="screening history", request=request
         )
+    language = request.LANGUAGE_CODE
+    tag_labels = {t.code: t.label_in(language) for t in concern_tags_for(student.school_id)}
     return Panel(
         "screening/panel_student.html",
         {
-            "results": results,
-            "checkins": checkins,
+            "results": [(r, result_bands(r, language)) for r in results],
+            "checkins": [
+                (c, [tag_labels.get(code, code) for code in c.tags])
+                for c in checkins[:CHECKINS_LISTED]
+            ],
+            "more_checkins": len(checkins) > CHECKINS_LISTED,
+            "shown_checkins": CHECKINS_LISTED,
             "points": sparkline_points(list(reversed(checkins)), width=240, height=40),
             "scope_note": scope_note,
         },

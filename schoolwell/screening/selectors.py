@@ -21,6 +21,7 @@ from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.roster.models import Class, School, Student
 from schoolwell.roster.selectors import class_roster, visible_students
 from schoolwell.screening.consent import ConsentStatus, screening_consent
+from schoolwell.screening.instruments import scales as instrument_scales
 from schoolwell.screening.models import (
     CheckIn,
     ConcernTag,
@@ -31,6 +32,7 @@ from schoolwell.screening.models import (
     ScreeningResult,
     ScreeningWindow,
 )
+from schoolwell.screening.models.instruments import localized
 
 
 def results_visible_to(user) -> QuerySet[ScreeningResult]:
@@ -163,18 +165,42 @@ def status_counts(rows: list[StudentStatus]) -> dict[str, int]:
     }
 
 
-def band_distribution(rows: list[StudentStatus]) -> list[tuple[str, str, int]]:
-    """(scale, band label, count) over the done rows, for the class summary."""
+@dataclass(frozen=True)
+class BandShown:
+    scale: str  # "" for the total or a rule-based band
+    label: str
+    score: int | None
+
+
+def result_bands(result: ScreeningResult, language: str) -> list[BandShown]:
+    """A result's bands with their labels in `language`, from the version it was scored with."""
+    definition = result.instrument.definition
+    labels = {
+        (scale["key"], band["key"]): band["label"]
+        for scale in instrument_scales(definition)
+        for band in scale.get("bands", [])
+    } | {("", band["key"]): band["label"] for band in definition["scoring"].get("bands", [])}
+    total_key = definition["scoring"].get("total", {}).get("key", "")
+    shown = []
+    if result.band:
+        label = labels.get((total_key, result.band)) or labels.get(("", result.band))
+        shown.append(BandShown("", localized(label, language) or result.band_label, result.total))
+    for name, sub in result.subscales.items():
+        if sub.get("band") and name != total_key:
+            label = labels.get((name, sub["band"]["key"]))
+            shown.append(
+                BandShown(name, localized(label, language) or sub["band"]["label"], sub["score"])
+            )
+    return shown
+
+
+def band_distribution(rows: list[StudentStatus], language: str) -> list[tuple[str, str, int]]:
+    """(scale, band label, count) over the rows whose result the user may see."""
     counts: Counter = Counter()
     for row in rows:
-        result = row.result
-        if result is None:
-            continue
-        if result.band:
-            counts[("", result.band_label or result.band)] += 1
-        for name, sub in result.subscales.items():
-            if sub.get("band"):
-                counts[(name, sub["band"]["label"])] += 1
+        if row.result is not None:
+            for band in result_bands(row.result, language):
+                counts[(band.scale, band.label)] += 1
     return [(scale, label, n) for (scale, label), n in sorted(counts.items())]
 
 

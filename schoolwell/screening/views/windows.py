@@ -20,6 +20,7 @@ from schoolwell.screening.selectors import (
     band_distribution,
     class_window_status,
     live_kiosks,
+    result_bands,
     results_visible_to,
     status_counts,
     window_status,
@@ -105,9 +106,11 @@ def window_class(request, pk: int, class_pk: int):
         .filter(pk__in=[r.result.pk for r in rows if r.result])
         .values_list("pk", flat=True)
     )
+    language = request.LANGUAGE_CODE
     for row in rows:
         if row.result and row.result.pk not in visible:
             row.result = None  # done, but not this user's to read (e.g. a teacher and PHQ-A)
+        row.bands = result_bands(row.result, language) if row.result else []
     shown = [row.student for row in rows if row.result]
     if shown:
         access_log_record_many(
@@ -129,7 +132,7 @@ def window_class(request, pk: int, class_pk: int):
             "klass": klass,
             "rows": rows,
             "counts": status_counts(rows),
-            "bands": band_distribution(rows),
+            "bands": band_distribution(rows, language),
             "is_open": window.is_open(),
             "can_rate": teacher and not self_report and window.is_open(),
             "can_kiosk": (teacher or counsellor) and self_report and window.is_open(),
