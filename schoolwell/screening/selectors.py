@@ -31,8 +31,10 @@ from schoolwell.screening.models import (
     Respondent,
     ScreeningResult,
     ScreeningWindow,
+    SelfReportAssignment,
 )
 from schoolwell.screening.models.instruments import localized
+from schoolwell.screening.models.results import token_hash
 
 
 def results_visible_to(user) -> QuerySet[ScreeningResult]:
@@ -322,3 +324,9 @@ def teacher_today(*, user) -> list[tuple[Class, bool]]:
         ).values_list("klass_id", flat=True)
     )
     return [(klass, klass.pk in done) for klass in classes]
+
+
+def selfreport_link_find(*, token: str) -> SelfReportAssignment | None:
+    """The open assignment a link token names (None: unknown, used or expired)."""
+    found = SelfReportAssignment.objects.filter(token_hash=token_hash(token)).first()
+    return found if found is not None and found.is_open() else None

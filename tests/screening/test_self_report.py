@@ -181,7 +181,9 @@ def test_single_use_link_works_once_in_one_browser(client_for, counsellor, stude
     assignment = SelfReportAssignment.objects.get()
     assert token not in (assignment.token_hash, str(assignment.pk))  # only its hash is kept
     student = Client()
-    assert student.get(url).status_code == 200
+    assert Client().get(url).status_code == 200  # a link preview: the start page, nothing used
+    assert "Start" in student.get(url).content.decode()
+    assert student.post(url, {"action": "start"}).status_code == 302
     assert Client().get(url).status_code == 410  # a second browser: refused
     assert answer_all(student, url, PHQA_CALM).status_code == 200
     assert ScreeningResult.objects.get().respondent == "student"
@@ -227,6 +229,7 @@ def test_revocation_before_finishing_stores_nothing(client_for, counsellor, stud
     )
     url = reverse("screening:link_open", args=[token])
     student = Client()
+    student.post(url, {"action": "start"})
     for value in PHQA_CALM:
         page = student.get(url).content.decode()
         item = page.split('name="item" value="', 1)[1].split('"', 1)[0]
@@ -272,6 +275,7 @@ def test_asq_asks_the_acuity_question_only_after_a_positive_answer(
         )
         student = Client()
         url = reverse("screening:link_open", args=[token])
+        student.post(url, {"action": "start"})
         for value in answers:
             page = student.get(url).content.decode()
             item = page.split('name="item" value="', 1)[1].split('"', 1)[0]

@@ -1,9 +1,16 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.screening.models.instruments import Instrument, Respondent
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a self-report link's token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ScreeningWindow(models.Model):

@@ -8,7 +8,6 @@ and expires. Progress is saved answer by answer; the result is stored at the end
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -29,6 +28,7 @@ from schoolwell.screening.models import (
     ScreeningWindow,
     SelfReportAssignment,
 )
+from schoolwell.screening.models.results import token_hash
 from schoolwell.screening.services.errors import ScreeningInputError
 from schoolwell.screening.services.results import coerce_answers, screening_result_record
 
@@ -54,10 +54,6 @@ def items_to_ask(instrument: Instrument, answers: dict) -> list[dict]:
         if condition is None or evaluate(condition, answers):
             asked.append(item)
     return asked
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _self_report(instrument: Instrument) -> None:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from schoolwell.roster.selectors import staff_visible_students
 from schoolwell.screening.models import KioskSession, Respondent, SelfReportAssignment
 from schoolwell.screening.models.instruments import localized
-from schoolwell.screening.selectors import crisis_plan_for
+from schoolwell.screening.selectors import crisis_plan_for, selfreport_link_find
 from schoolwell.screening.services import (
     ScreeningInputError,
     kiosk_session_end,
@@ -174,12 +174,22 @@ def kiosk_questionnaire(request, assignment_pk: int):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def link_open(request, token: str):
+    """The link is claimed by a deliberate "Start" (a POST), so a chat or mail program
+    fetching the link to preview it cannot use it up before the student opens it."""
+    found = selfreport_link_find(token=token)
+    if found is None:
+        return render(request, "screening/link_closed.html", status=410)
+    starting = request.method == "POST" and request.POST.get("action") == "start"
+    if not found.claim_hash and not starting:
+        return render(request, "screening/link_start.html", {"here": request.path})
     claim = request.session.get(CLAIM_KEY)
     if not claim:
         claim = request.session[CLAIM_KEY] = secrets.token_urlsafe(16)
     assignment = selfreport_link_claim(token=token, claim=claim)
     if assignment is None:
         return render(request, "screening/link_closed.html", status=410)
+    if starting:
+        return redirect(request.path)
     return _questionnaire(request, assignment, request.path, False)
 
 
