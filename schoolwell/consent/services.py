@@ -390,6 +390,7 @@ def consent_notices_send(
         # A single request (e.g. sharing with a provider) may come from a counsellor.
         _require_school_staff(by, form.school_id)
         student_ids = [s.pk for s in students if s.school_id == form.school_id]
+    form = ConsentForm.objects.get(pk=form.pk)  # as stored: published and in use?
     if not form.is_published or not form.active:
         raise ValidationError(_("This form is not in use."))
     noticed = ConsentNotice.objects.filter(form=form).values_list("student_id", "guardian_id")
