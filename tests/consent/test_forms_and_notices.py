@@ -194,3 +194,48 @@ class TestManagementPages:
         )
         assert response.status_code == 400
         assert client.post(reverse("consent:form_new"), {"school": "abc"}).status_code == 404
+
+
+def test_sharing_request_for_one_student_reaches_only_that_family(
+    school_a,
+    school_admin,
+    counsellor,
+    teacher,
+    student_a,
+    student_a2,
+    parent,
+    django_capture_on_commit_callbacks,
+):
+    from schoolwell.accounts.models import User
+    from schoolwell.consent.selectors import guardian_consents
+
+    guardian_link_set(
+        guardian=User.objects.create_user(username="a2parent", email="a2@example.org"),
+        student=student_a2,
+    )
+    form = consent_form_draft_create(
+        school=school_a, purpose=Purpose.EXTERNAL_SHARING, by=school_admin
+    )
+    form = consent_form_publish(form=form, by=school_admin)
+    assert not any(r.form == form for r in guardian_consents(parent)[0].requests)
+    with pytest.raises(PermissionDenied):
+        consent_notices_send(form=form, by=teacher, students=[student_a])
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_notices_send(form=form, by=counsellor, students=[student_a])
+    assert [m.to for m in mail.outbox] == [["parent@example.org"]]
+    waiting = guardian_consents(parent)[0].waiting
+    assert [r.form for r in waiting] == [form]
+
+
+@pytest.mark.postgres
+def test_database_refuses_deleting_decisions(student_a, parent):
+    from django.db import DatabaseError, connection, transaction
+
+    from schoolwell.consent.models import ConsentDecision
+
+    from .conftest import decide, make_form
+
+    decision = decide(student_a, parent, make_form(student_a.school))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM consent_consentdecision WHERE id = %s", [decision.pk])
+    assert ConsentDecision.objects.filter(pk=decision.pk).exists()
