@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -224,9 +225,14 @@ def consent_coverage(*, school: School, purpose: str, on=None) -> Coverage:
         states=columns if form is not None else [ConsentState.NO_FORM],
         total=total,
         by_grade=[grades[g] for g in sorted(grades)],
-        by_class=sorted(classes.values(), key=lambda r: r.label),
+        by_class=sorted(classes.values(), key=lambda r: _natural(r.label)),
         awaiting_ids=[sid for sid, state in by_student.items() if state in AWAITING_STATES],
     )
+
+
+def _natural(label: str) -> list:
+    # "Advisory 6-A" before "Advisory 10-A".
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label)]
 
 
 def last_notices(form: ConsentForm, student_ids) -> dict[int, object]:
