@@ -10,6 +10,7 @@ class ConsentConfig(AppConfig):
         from schoolwell.consent import panels
         from schoolwell.core.registry import (
             NavItem,
+            class_panel_providers,
             demo_steps,
             home_panel_providers,
             nav_providers,
@@ -28,5 +29,6 @@ class ConsentConfig(AppConfig):
 
         nav_providers.append(nav)
         student_panel_providers.append(panels.student_panel)
+        class_panel_providers.append(panels.class_panel)
         home_panel_providers.append(panels.home_panel)
         demo_steps.append((30, panels.demo_step))

@@ -23,6 +23,24 @@ def student_panel(request, student) -> Panel:
     )
 
 
+def class_panel(request, klass) -> Panel:
+    """Who in the class may be screened now, and why not for the others (rule 2)."""
+    from schoolwell.consent.gating import require_screening_consent
+    from schoolwell.roster.selectors import class_roster
+
+    students = list(class_roster(klass))
+    allowed, refused = require_screening_consent(students)
+    return Panel(
+        "consent/_class_panel.html",
+        {
+            "allowed": len(allowed),
+            "total": len(students),
+            "refused": [(s, refused[s.pk]) for s in students if s.pk in refused],
+        },
+        order=20,
+    )
+
+
 def home_panel(request, scope) -> Panel | None:
     """For guardians: what awaits their decision."""
     from schoolwell.consent.selectors import guardian_consents

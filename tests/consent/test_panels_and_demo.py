@@ -92,3 +92,31 @@ def test_student_panel_is_constant_in_queries(
         make_live_form(school_a, purpose)
     with django_assert_max_num_queries(len(before.captured_queries) + 1):
         client.get(url)  # + the minor self-consent setting, once counselling has a form
+
+
+def test_class_page_shows_who_may_be_screened(
+    client_for, teacher, parent, student_a, class_a, live_form, django_assert_max_num_queries
+):
+    from schoolwell.consent.models import Channel
+    from schoolwell.consent.services import consent_grant
+    from tests.conftest import enroll, make_student
+
+    url = reverse("roster:class_detail", args=[class_a.pk])
+    client = client_for(teacher)
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        text = client.get(url).content.decode()
+    assert "0 of 1 students may be screened now." in text
+    consent_grant(
+        student=student_a,
+        guardian=parent,
+        form=live_form,
+        channel=Channel.PORTAL,
+        recorded_by=parent,
+    )
+    for i in range(25):
+        enroll(make_student(class_a.school, f"M{i}"), class_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        text = client.get(url).content.decode()
+    assert "1 of 26 students may be screened now." in text
+    assert "25 students may not be screened" in text
