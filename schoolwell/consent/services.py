@@ -132,6 +132,15 @@ def consent_form_publish(
     form = ConsentForm.objects.select_for_update().get(pk=form.pk)
     if form.is_published:
         raise ValidationError(_("This version is already published."))
+    newer = ConsentForm.objects.filter(
+        school_id=form.school_id,
+        purpose=form.purpose,
+        version__gt=form.version,
+        published_at__isnull=False,
+    )
+    if newer.exists():
+        # Versions only move forward: an older draft never replaces a newer published text.
+        raise ValidationError(_("A newer version is already published; copy it instead."))
     if any(not getattr(form, field).get("en") for field in TEXT_FIELDS):
         raise ValidationError(_("A form needs at least its English text and button labels."))
     form.published_at = timezone.now()

@@ -81,6 +81,10 @@ def test_new_version_copies_and_never_changes_the_published_one(
         consent_form_draft_update(form=v1, by=school_admin, notice_days=3)
     with pytest.raises(ValidationError):
         consent_form_publish(form=v1, by=school_admin)
+    v3 = consent_form_draft_create(school=school_a, purpose="counselling", by=school_admin)
+    consent_form_publish(form=v3, by=school_admin, notify=False)
+    with pytest.raises(ValidationError, match="newer version"):
+        consent_form_publish(form=v2, by=school_admin, notify=False)
 
 
 def test_publishing_emails_each_guardian_in_their_language(
