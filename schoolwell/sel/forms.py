@@ -109,6 +109,7 @@ class LessonForm(forms.Form):
                     f"{name}_es",
                     _("Give as many Spanish lines as English lines (%(n)d).") % {"n": len(english)},
                 )
+                continue
             data[name] = [
                 {"en": en, **({"es": spanish[i]} if spanish else {})}
                 for i, en in enumerate(english)
