@@ -18,7 +18,10 @@ def competencies(db):
     items = json.loads((FIXTURES / "competencies.json").read_text())["items"]
     return {
         item["code"]: Competency.objects.create(
-            code=item["code"], name=item["name"], description=item["description"], order=item["order"]
+            code=item["code"],
+            name=item["name"],
+            description=item["description"],
+            order=item["order"],
         )
         for item in items
     }
