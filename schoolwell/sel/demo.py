@@ -93,30 +93,24 @@ def demo_sel(district, rng, stdout) -> None:
         if not candidates:
             continue
         is_demo = teachers.get(klass.pk) == demo_teacher.pk
-        # The demo teacher's classes meet on today's weekday, so the home page shows today.
-        weekday = min(today.weekday(), 4) if is_demo else index % 5
         start = klass.term.start_date if klass.term else today - dt.timedelta(weeks=12)
-        day = start + dt.timedelta(days=(weekday - start.weekday()) % 7)
-        last = today + dt.timedelta(weeks=WEEKS_AHEAD)
-        offset = rng.randrange(len(candidates))
         behind = index % 5 == 2 or (is_demo and klass.title.startswith("Advisory"))
-        week = 0
-        while day <= last:
-            lesson = candidates[(offset + week) % len(candidates)]
+        unlogged_weeks = 1 if is_demo else 1 + index % 2
+        offset = rng.randrange(len(candidates))
+        for number, day in enumerate(_meeting_days(klass, index, is_demo, start, today)):
+            lesson = candidates[(offset + number) % len(candidates)]
             schedule = LessonSchedule(
                 klass=klass, lesson=lesson, planned_on=day, scheduled_by_id=teachers.get(klass.pk)
             )
             schedules.append(schedule)
-            if day < today:
-                weeks_ago = (today - day).days // 7
-                if behind and weeks_ago < 1 + index % 2:
-                    pass  # the last lesson(s) not logged yet: behind plan
-                elif rng.random() < 0.09:
-                    outcomes.append((schedule, DeliveryStatus.SKIPPED, rng.choice(SKIP_REASONS)))
-                else:
-                    outcomes.append((schedule, DeliveryStatus.DELIVERED, ""))
-            day += dt.timedelta(weeks=1)
-            week += 1
+            if day >= today:
+                continue
+            if behind and (today - day).days // 7 < unlogged_weeks:
+                continue  # the latest lesson(s) not logged yet: behind plan
+            if rng.random() < 0.09:
+                outcomes.append((schedule, DeliveryStatus.SKIPPED, rng.choice(SKIP_REASONS)))
+            else:
+                outcomes.append((schedule, DeliveryStatus.DELIVERED, ""))
     LessonSchedule.objects.bulk_create(schedules)
 
     deliveries, attendance = [], []
@@ -151,6 +145,26 @@ def demo_sel(district, rng, stdout) -> None:
         f"SEL: {len(schedules)} lessons planned, {len(deliveries)} logged, "
         f"{len(schedules) - len(deliveries)} not logged."
     )
+
+
+def _meeting_days(klass, index: int, is_demo: bool, start: dt.date, today: dt.date):
+    """Each class's SEL days from the start of the year to four weeks ahead: one weekday a
+    week. The demo teacher's classes meet today (the home page shows it), and Advisory 7-A
+    also two days earlier, so their current week mixes statuses."""
+    weekday = min(today.weekday(), 4)
+    if not is_demo:
+        weekdays = {index % 5}
+    elif klass.title.startswith("Advisory"):
+        weekdays = {max(weekday - 2, 0), weekday}
+    else:
+        weekdays = {weekday}
+    last = today + dt.timedelta(weeks=WEEKS_AHEAD)
+    monday = start - dt.timedelta(days=start.weekday())
+    while monday <= last:
+        for day in sorted(monday + dt.timedelta(days=w) for w in weekdays):
+            if start <= day <= last:
+                yield day
+        monday += dt.timedelta(weeks=1)
 
 
 def _demo_school_lessons(district, demo_teacher: User) -> None:

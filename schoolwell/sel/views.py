@@ -297,5 +297,6 @@ def coverage(request):
                 figures.competency_figure(series, report.competencies)
             ),
             "today": today,
+            "several_schools": len({row.obj.school_id for row in report.classes}) > 1,
         },
     )

@@ -6,6 +6,6 @@
     var source = document.getElementById(el.dataset.figure);
     if (!source || typeof Plotly === "undefined") { return; }
     var figure = JSON.parse(source.textContent);
-    Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+    Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false, displayModeBar: false });
   });
 })();
