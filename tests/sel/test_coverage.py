@@ -231,3 +231,12 @@ def test_plotly_js_is_served_from_the_installed_package(client_for, teacher):
     body = b"".join(response.streaming_content)
     assert len(body) > 1_000_000 and b"plotly" in body[:2000].lower()
     assert plotly.__version__ in reverse("sel:plotly_js")
+
+
+def test_the_plotly_stylesheet_matches_the_installed_plotly():
+    """plotly.css is derived from plotly.js (see its header): regenerate it on upgrade."""
+    import plotly
+    from django.contrib.staticfiles import finders
+
+    header = open(finders.find("sel/plotly.css"), encoding="utf-8").read(300)
+    assert f"plotly {plotly.__version__}," in header
