@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -238,5 +239,5 @@ def test_the_plotly_stylesheet_matches_the_installed_plotly():
     import plotly
     from django.contrib.staticfiles import finders
 
-    header = open(finders.find("sel/plotly.css"), encoding="utf-8").read(300)
+    header = Path(finders.find("sel/plotly.css")).read_text(encoding="utf-8")[:300]
     assert f"plotly {plotly.__version__}," in header
