@@ -16,7 +16,7 @@ class Competency(models.Model):
     """One of the five CASEL competencies, loaded from fixtures/sel/competencies.json."""
 
     code = models.SlugField(max_length=64, unique=True)
-    name = models.JSONField(help_text=_('{"en": ..., "es": ...}'))
+    name = models.JSONField()
     description = models.JSONField(default=dict)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -86,6 +86,7 @@ def test_detail_shows_the_readers_language_and_falls_back_to_english(
     spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Nombrar emociones" in spanish and "Dibuja una cara" in spanish
     assert "Only English step" in spanish
+    assert "Copiar para adaptar" in spanish and "Pasos" in spanish
 
 
 @pytest.mark.parametrize("persona", ["parent", "outsider"])
