@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.sel.library import MAX_MINUTES
@@ -8,6 +9,7 @@ from schoolwell.sel.models import Competency, DeliveryStatus, GradeBand, Lesson
 from schoolwell.sel.services import Cadence, LessonContent
 from schoolwell.sel.texts import in_language
 
+MAX_PLAN_DAYS = 366
 ONE_PER_LINE = _("One per line. Spanish lines, if given, must match the English lines.")
 
 
@@ -167,6 +169,14 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["klass"].queryset = classes
+
+    def clean_planned_on(self):
+        day = self.cleaned_data["planned_on"]
+        today = timezone.localdate()
+        # A plan is for this school year or the next, never a typo decades away.
+        if abs((day - today).days) > MAX_PLAN_DAYS:
+            raise forms.ValidationError(_("Choose a date within a year of today."))
+        return day
 
 
 class DeliveryForm(forms.Form):

@@ -31,6 +31,7 @@ from schoolwell.sel.models import DeliveryStatus, LessonSchedule
 from schoolwell.sel.texts import in_language
 
 PAGE_SIZE = 20
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _require_staff(request) -> None:
@@ -43,9 +44,15 @@ def _parse_date(value: str | None, default: dt.date) -> dt.date:
     if not value:
         return default
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ValueError(_("Dates are written YYYY-MM-DD.")) from exc
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        # Far-off years would overflow the week arithmetic (a 500, never a 4xx).
+        raise ValueError(
+            _("Choose a date between %(min)d and %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    return day
 
 
 def _week_of(day: dt.date) -> str:

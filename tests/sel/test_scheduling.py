@@ -7,6 +7,11 @@ from schoolwell.sel.models import LessonSchedule
 from schoolwell.sel.services import Cadence, sequence_dates
 
 
+@pytest.fixture(autouse=True)
+def _frozen_today(today):
+    """Plans must be within a year of today: freeze it (TODAY = 14 Oct 2026)."""
+
+
 @pytest.fixture
 def unit(make_lesson):
     return [
@@ -146,3 +151,14 @@ def test_sequence_dates():
         dt.date(2026, 10, 26),
     ]
     assert sequence_dates(thursday, 2, Cadence.WEEKLY) == [thursday, dt.date(2026, 10, 29)]
+
+
+@pytest.mark.parametrize("planned_on", ["2031-01-05", "1999-12-31", "9999-12-31"])
+def test_a_date_far_from_today_is_a_400(client_for, teacher, class_a, unit, planned_on):
+    response = client_for(teacher).post(
+        schedule_url(unit[0]),
+        {"klass": class_a.pk, "planned_on": planned_on, "whole_unit": "on", "cadence": "weekly"},
+    )
+    assert response.status_code == 400
+    assert "within a year of today" in response.content.decode()
+    assert not LessonSchedule.objects.exists()

@@ -50,10 +50,18 @@ def test_without_a_start_the_week_is_the_current_one(client_for, teacher, today)
     assert response.context["plan"].start == MONDAY
 
 
-def test_a_bad_start_is_a_400(client_for, teacher):
-    response = client_for(teacher).get(WEEK, {"start": "next week"})
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("next week", "YYYY-MM-DD"),
+        ("9999-12-31", "between 2000 and 2100"),
+        ("0001-01-01", "between"),
+    ],
+)
+def test_a_bad_start_is_a_400(client_for, teacher, start, message):
+    response = client_for(teacher).get(WEEK, {"start": start})
     assert response.status_code == 400
-    assert "YYYY-MM-DD" in response.content.decode()
+    assert message in response.content.decode()
 
 
 @pytest.mark.parametrize("per_day", [1, 8])
