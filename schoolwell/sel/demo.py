@@ -223,7 +223,10 @@ def _demo_school_lessons(district, demo_teacher: User) -> None:
         by=demo_teacher,
         content=replace(
             content,
-            title={**content.title, "en": f"{content.title['en']} (Advisory 7-A version)"},
+            title={
+                "en": f"{content.title['en']} (Advisory 7-A version)",
+                "es": f"{content.title.get('es', content.title['en'])} (versión de Advisory 7-A)",
+            },
             minutes=max(content.minutes - 5, 10),
         ),
     )

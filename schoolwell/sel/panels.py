@@ -27,7 +27,9 @@ def class_panel(request, klass) -> Panel | None:
         return None
     today = timezone.localdate()
     upcoming = selectors.upcoming_for_class(user=request.user, klass=klass, today=today)
-    return Panel("sel/panels/class.html", {"klass": klass, "lessons": upcoming}, order=30)
+    return Panel(
+        "sel/panels/class.html", {"klass": klass, "lessons": upcoming, "today": today}, order=30
+    )
 
 
 def home_panel(request, scope) -> Panel | None:
