@@ -70,7 +70,7 @@ class Lesson(models.Model):
     )
     active = models.BooleanField(default=True)
     # Lower-cased titles and objectives in every language, kept by the writing services so
-    # the library search is one indexed-column filter on every database.
+    # the library search is one plain column filter on every database.
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts.roles import STAFF_ROLES, access_scope
 from schoolwell.roster.models import AcademicTerm, Class, School
 from schoolwell.roster.selectors import visible_classes
 from schoolwell.sel.models import Competency, Lesson, LessonSchedule
@@ -39,12 +39,7 @@ def _author_condition(user) -> Q:
 
 
 def visible_lessons(user) -> QuerySet[Lesson]:
-    if not access_scope(user).roles & {
-        Role.TEACHER,
-        Role.COUNSELLOR,
-        Role.SCHOOL_ADMIN,
-        Role.DISTRICT_ADMIN,
-    }:
+    if not access_scope(user).roles & STAFF_ROLES:
         return Lesson.objects.none()
     return Lesson.objects.filter(_author_condition(user), active=True)
 
@@ -69,14 +64,12 @@ def can_edit_lesson(user, lesson: Lesson) -> bool:
         return False
     if lesson.based_on_id is not None and lesson.created_by_id == user.pk:
         return True
-    scope = access_scope(user)
-    return lesson.school_id in scope.counsel_school_ids | scope.administered_school_ids
+    return lesson.school_id in access_scope(user).staff_school_ids
 
 
-def lesson_author_schools(user):
+def lesson_author_schools(user) -> QuerySet[School]:
     """Schools whose own lessons the user may write (counsellors and administrators)."""
-    scope = access_scope(user)
-    return School.objects.filter(pk__in=scope.counsel_school_ids | scope.administered_school_ids)
+    return School.objects.filter(pk__in=access_scope(user).staff_school_ids)
 
 
 def sel_classes(user) -> QuerySet[Class]:
@@ -175,7 +168,9 @@ def day_plan(*, user, day: dt.date, today: dt.date) -> list[PlannedLesson]:
     return [PlannedLesson(s, schedule_status(s, today)) for s in schedules]
 
 
-def upcoming_for_class(*, user, klass: Class, today: dt.date, limit: int = 5) -> list:
+def upcoming_for_class(
+    *, user, klass: Class, today: dt.date, limit: int = 5
+) -> list[PlannedLesson]:
     """The next planned lessons of a class the user may run, plus any overdue ones."""
     schedules = (
         LessonSchedule.objects.filter(klass__in=sel_classes(user), klass=klass)
