@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
+from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record
 from schoolwell.core.registry import class_panel_providers, panels, student_panel_providers
 from schoolwell.roster.selectors import (
@@ -46,6 +47,16 @@ def student_detail(request, pk: int):
         "guardian_links": student.guardian_links.select_related("guardian"),
         "panels": panels(student_panel_providers, request, student),
         "access": who_can_access(student),
+        # Link only what this reader may open: other teachers' classes and the disclosure
+        # record (administrators and guardians only) would be dead ends (404).
+        "visible_class_ids": set(
+            visible_classes(request.user)
+            .filter(pk__in=[e.klass_id for e in classes])
+            .values_list("pk", flat=True)
+        ),
+        "may_see_disclosures": (
+            student.school_id in access_scope(request.user).administered_school_ids
+        ),
     }
     return render(request, "roster/student_detail.html", context)
 
