@@ -37,3 +37,16 @@ def test_grid_draft_survives_sign_out_then_submits(phone_page, teacher, class_a,
     page.screenshot(path=f"{ARTIFACTS}/grid-2-submitted.png")
     assert ScreeningResult.objects.get().subscales["E7"]["score"] == 7
     assert not GridDraft.objects.exists()
+
+
+def test_grid_scrolls_inside_its_frame_not_the_page(phone_page, teacher, class_a, srss_window):
+    students = [make_student(class_a.school, f"W{i}", family_name=f"Wide{i}") for i in range(3)]
+    for student in students:
+        enroll(student, class_a)
+    decide_screening(students)
+    page = phone_page
+    browser_login(page, "teacher")
+    page.goto(f"/screening/windows/{srss_window.pk}/classes/{class_a.pk}/grid/")
+    # The cells' visually-hidden labels once widened the whole page to ~1250px on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.querySelector('.grid-wrap').scrollWidth") > 390
