@@ -6,6 +6,7 @@ it, and a database trigger (see migrations) refuses it underneath the ORM as wel
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,3 +70,11 @@ class AccessLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.what}"
+
+    @property
+    def what_display(self) -> str:
+        """`what` in the reader's language. It is stored in English (the record must not change
+        with the writer's language); callers mark their labels with gettext_noop, and a detail
+        after ': ' (e.g. an instrument code) is not translated."""
+        label, sep, rest = self.what.partition(": ")
+        return gettext(label) + sep + rest

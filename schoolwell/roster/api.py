@@ -4,6 +4,7 @@ Querysets come from `staff_visible_students` / `visible_classes`, so an object o
 user's scope is a 404 exactly as on the pages; detail reads are audit-logged.
 """
 
+from django.utils.translation import gettext_noop
 from rest_framework import permissions, serializers, viewsets
 
 from schoolwell.audit.services import access_log_record
@@ -58,7 +59,10 @@ class StudentViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         access_log_record(
-            user=request.user, student=self.get_object(), what="student (API)", request=request
+            user=request.user,
+            student=self.get_object(),
+            what=gettext_noop("student (API)"),
+            request=request,
         )
         return response
 

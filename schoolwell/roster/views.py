@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_noop
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record
@@ -39,7 +40,9 @@ def student_detail(request, pk: int):
         staff_visible_students(request.user).select_related("school"), pk=pk
     )
     # FERPA: every view of a student's record is a disclosure-log entry.
-    access_log_record(user=request.user, student=student, what="student profile", request=request)
+    access_log_record(
+        user=request.user, student=student, what=gettext_noop("student profile"), request=request
+    )
     classes = student.enrollments.filter(active=True).select_related("klass")
     context = {
         "student": student,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.audit.services import access_log_record
@@ -36,7 +37,10 @@ def student_panel(request, student) -> Panel | None:
     scope_note = "" if counsels else _("You see your own check-ins and the ratings you entered.")
     if results or checkins:
         access_log_record(
-            user=request.user, student=student, what="screening history", request=request
+            user=request.user,
+            student=student,
+            what=gettext_noop("screening history"),
+            request=request,
         )
     language = request.LANGUAGE_CODE
     tag_labels = {t.code: t.label_in(language) for t in concern_tags_for(student.school_id)}

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from schoolwell.accounts.models import User
@@ -65,7 +66,9 @@ def record(request, student_id: int):
         messages.success(request, _("The decision was recorded."))
         return redirect("consent:record", student_id=student.pk)
     # FERPA: the consent record of a student is part of their record.
-    access_log_record(user=request.user, student=student, what="consent record", request=request)
+    access_log_record(
+        user=request.user, student=student, what=gettext_noop("consent record"), request=request
+    )
     consents = effective_consents([student])[student.pk]
     return render(
         request,
@@ -145,7 +148,7 @@ def awaiting(request):
     access_log_record_many(
         user=request.user,
         students=rows,
-        what="consent status (awaiting list)",
+        what=gettext_noop("consent status (awaiting list)"),
         request=request,
         action=AccessLog.Action.VIEW,
     )

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from schoolwell.audit.services import access_log_record_many
@@ -87,7 +88,7 @@ def checkin_class(request, class_pk: int):
         access_log_record_many(
             user=request.user,
             students=[s for s, c in sheet if c is not None],
-            what="class check-in",
+            what=gettext_noop("class check-in"),
             request=request,
             action="view",
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from schoolwell.accounts.roles import access_scope
@@ -31,7 +32,7 @@ def class_results(request, class_pk: int):
         access_log_record_many(
             user=request.user,
             students=shown,
-            what="check-in trends",
+            what=gettext_noop("check-in trends"),
             request=request,
             action="view",
         )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from schoolwell.accounts.roles import access_scope
@@ -116,7 +117,7 @@ def window_class(request, pk: int, class_pk: int):
         access_log_record_many(
             user=request.user,
             students=shown,
-            what=f"screening results: {window.instrument.code}",
+            what=f"{gettext_noop('screening results')}: {window.instrument.code}",
             request=request,
             action="view",
         )
