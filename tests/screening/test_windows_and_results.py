@@ -202,7 +202,15 @@ def test_screening_pages_are_for_staff(request, client_for, srss_window, persona
 
 
 def test_window_page_shows_staff_the_school_and_teachers_their_classes(
-    client_for, teacher, counsellor, other_counsellor, class_a, class_a2, student_a, srss_window
+    client_for,
+    teacher,
+    counsellor,
+    other_counsellor,
+    class_a,
+    class_a2,
+    student_a,
+    student_a2,
+    srss_window,
 ):
     url = reverse("screening:window_detail", args=[srss_window.pk])
     teacher_page = client_for(teacher).get(url).content.decode()
@@ -211,6 +219,19 @@ def test_window_page_shows_staff_the_school_and_teachers_their_classes(
     counsellor_page = client_for(counsellor).get(url).content.decode()
     assert class_a2.title in counsellor_page and "Whole school" in counsellor_page
     assert client_for(other_counsellor).get(url).status_code == 404
+
+
+def test_window_page_lists_only_classes_with_students_in_its_grades(
+    client_for, counsellor, school_a, term, student_a, srss_window
+):
+    from schoolwell.roster.models import Class
+
+    seniors = Class.objects.create(school=school_a, term=term, title="Advisory 12-Z")
+    enroll(make_student(school_a, "senior", grade=12), seniors)
+    page = client_for(counsellor).get(reverse("screening:window_detail", args=[srss_window.pk]))
+    html = page.content.decode()
+    assert student_a.enrollments.get().klass.title in html
+    assert "Advisory 12-Z" not in html  # grade 12 is outside the window (6–9)
 
 
 @pytest.mark.parametrize("name", ["screening:window_class", "screening:class_results"])

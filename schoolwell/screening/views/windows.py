@@ -79,7 +79,16 @@ def window_detail(request, pk: int):
     """Counts for the school (staff) and the classes the user can open."""
     window = window_or_404(request.user, pk)
     scope = access_scope(request.user)
-    classes = visible_classes(request.user).filter(school=window.school)
+    # Only classes with a student in the window's grades: the others would list nobody due.
+    classes = (
+        visible_classes(request.user)
+        .filter(
+            school=window.school,
+            enrollments__active=True,
+            enrollments__student__grade__in=window.grades,
+        )
+        .distinct()
+    )
     if window.school_id not in scope.staff_school_ids:
         classes = classes.filter(pk__in=scope.class_ids)  # a teacher: their own classes only
     counts = None
