@@ -221,6 +221,11 @@ def test_window_page_shows_staff_the_school_and_teachers_their_classes(
     assert client_for(other_counsellor).get(url).status_code == 404
 
 
+def test_window_form_help_text_is_what_aria_describedby_points_at(client_for, school_admin):
+    html = client_for(school_admin).get(reverse("screening:window_new")).content.decode()
+    assert 'aria-describedby="id_name_helptext"' in html and 'id="id_name_helptext"' in html
+
+
 def test_window_page_lists_only_classes_with_students_in_its_grades(
     client_for, counsellor, school_a, term, student_a, srss_window
 ):

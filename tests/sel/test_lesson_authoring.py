@@ -142,3 +142,9 @@ def test_school_staff_see_their_teachers_copies(client_for, request, teacher, ma
     copy = Lesson.objects.exclude(pk=original.pk).get()
     staff = client_for(request.getfixturevalue(persona))
     assert staff.get(reverse("sel:lesson_detail", args=[copy.pk])).status_code == 200
+
+
+def test_help_text_is_what_aria_describedby_points_at(client_for, counsellor, school_a):
+    html = client_for(counsellor).get(reverse("sel:lesson_new")).content.decode()
+    assert 'aria-describedby="id_objectives_en_helptext"' in html
+    assert 'id="id_objectives_en_helptext"' in html
