@@ -2,8 +2,9 @@
 
 Each instrument is one JSON file in ``fixtures/instruments/`` (the source of truth), checked
 against ``schema.json`` and then by the semantic checks below, which the schema cannot express.
-The small rule language used for critical items, flags and rule-based bands also lives here,
-so a definition is validated by the same code that later evaluates it.
+The small rule language used for critical items, flags, rule-based bands and conditional
+items (``ask_if``) also lives here, so a definition is validated by the same code that later
+evaluates it.
 
 Rule language (a *condition*):
     {"item": "q9", "op": ">=", "value": 1}        ops: == != < <= > >= (ordering: numeric only)
@@ -11,6 +12,10 @@ Rule language (a *condition*):
     {"item": "q5", "op": "missing"} / {"item": "q5", "op": "answered"}
     {"any_of": [cond, ...]}, {"all_of": [cond, ...]}, {"not": cond}
 A comparison on an unanswered item is false, so a skipped item never fires a rule by itself.
+
+Conditional items: an item with ``ask_if`` is put to the respondent only when its condition
+holds on the answers to earlier items (e.g. the ASQ acuity question after a positive screen).
+An item not asked is never "missing"; an answer given to it anyway is still scored.
 """
 
 from __future__ import annotations
@@ -103,6 +108,18 @@ def evidence(condition: Mapping[str, Any], answers: Mapping[str, Any]) -> list[s
 
 
 # --------------------------------------------------------------------------- derived facts
+
+
+def localized(value: Any, language: str) -> str:
+    """A text given per language ({"en": …, "es": …}) in `language`, else in English."""
+    if isinstance(value, dict):
+        return value.get(language) or value.get("en") or next(iter(value.values()), "")
+    return value or ""
+
+
+def is_asked(item: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    """Whether an item is put to the respondent, given the answers to the earlier items."""
+    return "ask_if" not in item or evaluate(item["ask_if"], answers)
 
 
 def options_by_item(definition: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -286,7 +303,20 @@ class _Checker:
             seen.add(item["id"])
             if item["options"] not in self.d["option_sets"]:
                 self.fail(f"{path}.options", f"unknown option set {item['options']!r}")
+            if "ask_if" in item:
+                self.check_ask_if(f"{path}.ask_if", item["ask_if"], earlier=seen - {item["id"]})
             self.options[item["id"]] = self.d["option_sets"][item["options"]]
+
+    def check_ask_if(self, path: str, condition: dict[str, Any], *, earlier: set[str]) -> None:
+        # Asked one question at a time, an item can only depend on answers already given.
+        for atom in iter_atoms(condition):
+            if atom["item"] in self.items and atom["item"] not in earlier:
+                self.fail(
+                    path,
+                    f"item {atom['item']!r} is not earlier in the form "
+                    "(ask_if may only depend on earlier answers)",
+                )
+        self.check_condition(path, condition)
 
     def check_scales(self) -> None:
         scoring = self.d["scoring"]
@@ -312,6 +342,9 @@ class _Checker:
                 # A blank scored item is the missing-answer rule's business, never "optional".
                 if not self.items[item_id]["required"]:
                     self.fail(f"{path}.items", f"scored item {item_id!r} must be required")
+                # A summed scale needs every one of its items put to the respondent.
+                if "ask_if" in self.items[item_id]:
+                    self.fail(f"{path}.items", f"scored item {item_id!r} cannot have ask_if")
             if path == "scoring.total" and ("grades" in scale or "group" in scale):
                 self.fail(path, "the total cannot depend on grade; use grade-dependent subscales")
             self.check_scale_grades(path, scale)
@@ -409,18 +442,33 @@ class _Checker:
 
     def check_rule_bands(self, bands: list[dict[str, Any]]) -> None:
         self.check_rules("bands", bands)
-        # Rule bands are evaluated only when no required item is blank; every such answer
-        # pattern must reach a band, or a result could silently have none.
+        # Rule bands are evaluated only when no required item that was asked is blank; every
+        # such answer pattern must reach a band, or a result could silently have none.
         used = {atom["item"] for band in bands for atom in iter_atoms(band["when"])}
+        pending = set(used)
+        while pending:  # a conditional item's blank depends on the items its ask_if reads
+            item = self.items[pending.pop()]
+            reads = iter_atoms(item["ask_if"]) if "ask_if" in item else ()
+            for atom in reads:
+                if atom["item"] not in used:
+                    used.add(atom["item"])
+                    pending.add(atom["item"])
         mentioned = [item_id for item_id in self.items if item_id in used]
         choices = []
         for item_id in mentioned:
             values: list[Any] = [option["value"] for option in self.options[item_id]]
-            choices.append(values if self.items[item_id]["required"] else [*values, None])
+            item = self.items[item_id]
+            blank_allowed = not item["required"] or "ask_if" in item
+            choices.append([*values, None] if blank_allowed else values)
         if functools.reduce(operator.mul, map(len, choices), 1) > _MAX_PATTERNS:
             return
         for pattern in itertools.product(*choices):
             answers = dict(zip(mentioned, pattern, strict=True))
+            if any(
+                self.items[k]["required"] and v is None and is_asked(self.items[k], answers)
+                for k, v in answers.items()
+            ):
+                continue  # a required question asked and left blank: no band by design
             if not any(evaluate(band["when"], answers) for band in bands):
                 shown = ", ".join(f"{k}={v!r}" for k, v in answers.items())
                 self.fail("scoring.bands", f"no band applies to the answers {shown}")

@@ -33,8 +33,9 @@ from schoolwell.screening.models import (
     ScreeningWindow,
     SelfReportAssignment,
 )
-from schoolwell.screening.models.instruments import localized
+from schoolwell.screening.instruments import localized
 from schoolwell.screening.models.results import token_hash
+from schoolwell.screening.scoring import critical_reasons
 
 
 def results_visible_to(user) -> QuerySet[ScreeningResult]:
@@ -194,6 +195,17 @@ def result_bands(result: ScreeningResult, language: str) -> list[BandShown]:
                 BandShown(name, localized(label, language) or sub["band"]["label"], sub["score"])
             )
     return shown
+
+
+def critical_reasons_for(result: ScreeningResult, language: str) -> list[str]:
+    """A result's critical reasons in `language`, from the version it was scored with and the
+    rules that fired then (the stored `critical_reasons` stay the English record)."""
+    if not result.critical:
+        return []
+    keys = result.scores.get("critical_keys")
+    if keys is None:  # a record without the engine's full result: only the English text
+        return list(result.critical_reasons)
+    return critical_reasons(result.instrument.definition, result.answers, keys, language)
 
 
 def band_distribution(rows: list[StudentStatus], language: str) -> list[tuple[str, str, int]]:
