@@ -2,20 +2,8 @@
 
 Each instrument is one JSON file in ``fixtures/instruments/`` (the source of truth), checked
 against ``schema.json`` and then by the semantic checks below, which the schema cannot express.
-The small rule language used for critical items, flags, rule-based bands and conditional
-items (``ask_if``) also lives here, so a definition is validated by the same code that later
-evaluates it.
-
-Rule language (a *condition*):
-    {"item": "q9", "op": ">=", "value": 1}        ops: == != < <= > >= (ordering: numeric only)
-    {"item": "q1", "op": "in", "value": ["yes", "refused"]}
-    {"item": "q5", "op": "missing"} / {"item": "q5", "op": "answered"}
-    {"any_of": [cond, ...]}, {"all_of": [cond, ...]}, {"not": cond}
-A comparison on an unanswered item is false, so a skipped item never fires a rule by itself.
-
-Conditional items: an item with ``ask_if`` is put to the respondent only when its condition
-holds on the answers to earlier items (e.g. the ASQ acuity question after a positive screen).
-An item not asked is never "missing"; an answer given to it anyway is still scored.
+Conditions (critical items, flags, rule-based bands, conditional items) are written in the rule
+language of ``rules.py`` and validated here with the same code that later evaluates them.
 """
 
 from __future__ import annotations
@@ -25,12 +13,14 @@ import functools
 import itertools
 import json
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import best_match
+
+from schoolwell.screening.rules import ORDERING, evaluate, is_asked, iter_atoms
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "fixtures" / "instruments"
 SCHEMA_FILE = "schema.json"
@@ -38,9 +28,6 @@ SCHEMA_FILE = "schema.json"
 # Rule bands are checked for exhaustiveness by trying every answer pattern of the items they
 # mention; beyond this many patterns the check is skipped (scoring still fails loudly).
 _MAX_PATTERNS = 200_000
-
-_ORDERING = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_EQUALITY = {"==": operator.eq, "!=": operator.ne}
 
 
 class InstrumentDefinitionError(ValueError):
@@ -54,59 +41,6 @@ class UnknownInstrumentError(LookupError):
         return str(self.args[0]) if self.args else ""
 
 
-# --------------------------------------------------------------------------- rule language
-
-
-def iter_atoms(condition: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Yield every item comparison inside a condition."""
-    if "item" in condition:
-        yield condition
-    elif "not" in condition:
-        yield from iter_atoms(condition["not"])
-    else:
-        for child in condition.get("any_of") or condition.get("all_of"):
-            yield from iter_atoms(child)
-
-
-def evaluate(condition: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
-    """Evaluate a condition against answers (item id -> value, None or absent = unanswered)."""
-    if "any_of" in condition:
-        return any(evaluate(child, answers) for child in condition["any_of"])
-    if "all_of" in condition:
-        return all(evaluate(child, answers) for child in condition["all_of"])
-    if "not" in condition:
-        return not evaluate(condition["not"], answers)
-    op = condition["op"]
-    answer = answers.get(condition["item"])
-    if op == "missing":
-        return answer is None
-    if op == "answered":
-        return answer is not None
-    if answer is None:
-        return False
-    if op == "in":
-        return answer in condition["value"]
-    if op in _EQUALITY:
-        return _EQUALITY[op](answer, condition["value"])
-    return _ORDERING[op](answer, condition["value"])
-
-
-def evidence(condition: Mapping[str, Any], answers: Mapping[str, Any]) -> list[str]:
-    """Item ids whose answers made a (true) condition true, in rule order, without repeats."""
-    found: list[str] = []
-    if "item" in condition:
-        if condition["op"] not in ("missing",) and evaluate(condition, answers):
-            found.append(condition["item"])
-    elif "any_of" in condition:
-        for child in condition["any_of"]:
-            if evaluate(child, answers):
-                found.extend(evidence(child, answers))
-    elif "all_of" in condition:
-        for child in condition["all_of"]:
-            found.extend(evidence(child, answers))
-    return list(dict.fromkeys(found))
-
-
 # --------------------------------------------------------------------------- derived facts
 
 
@@ -115,11 +49,6 @@ def localized(value: Any, language: str) -> str:
     if isinstance(value, dict):
         return value.get(language) or value.get("en") or next(iter(value.values()), "")
     return value or ""
-
-
-def is_asked(item: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
-    """Whether an item is put to the respondent, given the answers to the earlier items."""
-    return "ask_if" not in item or evaluate(item["ask_if"], answers)
 
 
 def options_by_item(definition: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -426,7 +355,7 @@ class _Checker:
                 for value in wanted:
                     if value not in values or isinstance(value, bool):
                         self.fail(path, f"{value!r} is not an option of item {item_id!r}: {values}")
-            elif op in _ORDERING and not (
+            elif op in ORDERING and not (
                 isinstance(atom["value"], int) and all(isinstance(v, int) for v in values)
             ):
                 self.fail(path, f"{op!r} needs numbers, and item {item_id!r} has {values}")

@@ -26,14 +26,8 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from schoolwell.screening.instruments import (
-    evaluate,
-    evidence,
-    is_asked,
-    localized,
-    needs_grade,
-    options_by_item,
-)
+from schoolwell.screening.instruments import localized, needs_grade, options_by_item
+from schoolwell.screening.rules import evaluate, evidence, is_asked
 
 LANGUAGE = "en"
 GRADES = range(0, 13)  # 0 = kindergarten
@@ -146,9 +140,7 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
             else None
         )
 
-    critical_keys = [
-        rule["key"] for rule in scoring["critical"] if evaluate(rule["when"], values)
-    ]
+    critical_keys = [rule["key"] for rule in scoring["critical"] if evaluate(rule["when"], values)]
     subscales = {
         scale["key"]: SubscaleScore(
             score=scored[scale["key"]][0],
@@ -325,14 +317,9 @@ def critical_reasons(
                 continue
             label = localized(rule["label"], language)
             cited = evidence(rule["when"], answers)
-            reasons.extend(
-                _("%(rule)s: %(answer)s")
-                % {
-                    "rule": label,
-                    "answer": _describe(items[item_id], options[item_id], answers[item_id], language),
-                }
-                for item_id in cited
-            )
+            for item_id in cited:
+                answer = _describe(items[item_id], options[item_id], answers[item_id], language)
+                reasons.append(_("%(rule)s: %(answer)s") % {"rule": label, "answer": answer})
             if not cited:
                 reasons.append(label)
     return reasons

@@ -21,6 +21,7 @@ from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.roster.models import Class, School, Student
 from schoolwell.roster.selectors import class_roster, visible_students
 from schoolwell.screening.consent import ConsentStatus, screening_consent
+from schoolwell.screening.instruments import localized
 from schoolwell.screening.instruments import scales as instrument_scales
 from schoolwell.screening.models import (
     CheckIn,
@@ -33,7 +34,6 @@ from schoolwell.screening.models import (
     ScreeningWindow,
     SelfReportAssignment,
 )
-from schoolwell.screening.instruments import localized
 from schoolwell.screening.models.results import token_hash
 from schoolwell.screening.scoring import critical_reasons
 

@@ -7,7 +7,7 @@ import re
 import jsonschema
 import pytest
 
-from schoolwell.screening import instruments
+from schoolwell.screening import instruments, rules
 from schoolwell.screening.instruments import InstrumentDefinitionError, UnknownInstrumentError
 
 SHIPPED = {"phq-9", "phq-a", "gad-7", "who-5", "srss-ie", "psc-17", "asq"}
@@ -375,10 +375,10 @@ def test_schema_rejects_a_malformed_ask_if(tmp_path):
 
 def test_asq_question_5_is_asked_only_after_a_yes_or_a_refusal(shipped):
     q5 = shipped["asq"]["items"][4]
-    assert not instruments.is_asked(q5, {"q1": "no", "q2": "no", "q3": "no", "q4": "no"})
-    assert instruments.is_asked(q5, {"q1": "no", "q2": "no", "q3": "yes", "q4": "no"})
-    assert instruments.is_asked(q5, {"q1": "refused", "q2": "no", "q3": "no", "q4": "no"})
-    assert all(instruments.is_asked(item, {}) for item in shipped["asq"]["items"][:4])
+    assert not rules.is_asked(q5, {"q1": "no", "q2": "no", "q3": "no", "q4": "no"})
+    assert rules.is_asked(q5, {"q1": "no", "q2": "no", "q3": "yes", "q4": "no"})
+    assert rules.is_asked(q5, {"q1": "refused", "q2": "no", "q3": "no", "q4": "no"})
+    assert all(rules.is_asked(item, {}) for item in shipped["asq"]["items"][:4])
 
 
 def test_a_required_conditional_item_loads_when_bands_cover_every_asked_pattern():
@@ -433,12 +433,12 @@ def test_load_definition_returns_a_private_copy():
     ],
 )
 def test_evaluate(condition, answers, expected):
-    assert instruments.evaluate(condition, answers) is expected
+    assert rules.evaluate(condition, answers) is expected
 
 
 def test_evidence_cites_only_the_items_that_made_any_of_true():
     condition = {"any_of": [{"item": f"q{n}", "op": "==", "value": "yes"} for n in range(1, 5)]}
-    assert instruments.evidence(condition, {"q1": "no", "q2": "yes", "q3": None, "q4": "yes"}) == [
+    assert rules.evidence(condition, {"q1": "no", "q2": "yes", "q3": None, "q4": "yes"}) == [
         "q2",
         "q4",
     ]

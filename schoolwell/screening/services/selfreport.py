@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from schoolwell.roster.models import Class, Student
 from schoolwell.roster.selectors import class_roster
 from schoolwell.screening.consent import ConsentStatus, screening_consent
-from schoolwell.screening.instruments import is_asked, options_by_item
+from schoolwell.screening.instruments import options_by_item
 from schoolwell.screening.models import (
     Instrument,
     KioskSession,
@@ -29,12 +29,12 @@ from schoolwell.screening.models import (
     SelfReportAssignment,
 )
 from schoolwell.screening.models.results import token_hash
+from schoolwell.screening.rules import is_asked
 from schoolwell.screening.services.errors import ScreeningInputError
 from schoolwell.screening.services.results import coerce_answers, screening_result_record
 
 KIOSK_MINUTES = 90
 LINK_HOURS = 72
-
 
 
 def items_to_ask(instrument: Instrument, answers: dict) -> list[dict]:
