@@ -211,7 +211,8 @@ class DeliveryForm(forms.Form):
         data = super().clean()
         if data.get("status") == DeliveryStatus.DELIVERED:
             for field in ("delivered_on", "minutes"):
-                if not data.get(field):
+                # A value that failed its own validation already carries that message.
+                if not data.get(field) and field not in self.errors:
                     self.add_error(field, _("Required when the lesson was delivered."))
             if not data.get("present"):
                 self.add_error("present", _("Tick the students who were present."))

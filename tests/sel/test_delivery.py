@@ -178,3 +178,12 @@ def test_another_schools_admin_may_not_log(client_for, planned, school_b, today)
     admin_b = make_user("admin_b")
     school_staff_add(school=school_b, user=admin_b, role=Role.SCHOOL_ADMIN)
     assert client_for(admin_b).get(url(planned)).status_code == 404
+
+
+def test_out_of_range_minutes_get_one_message_not_two(client_for, teacher, planned, roster, today):
+    data = {"status": "delivered", "delivered_on": "2026-10-13", "minutes": "999"}
+    response = client_for(teacher).post(url(planned), data | {"present": [roster[0].pk]})
+    assert response.status_code == 400
+    assert response.context["form"].errors["minutes"] == [
+        "Ensure this value is less than or equal to 180."
+    ]
