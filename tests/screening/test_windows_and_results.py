@@ -324,3 +324,13 @@ def test_school_admin_edits_only_their_schools_crisis_plan(client_for, school_ad
     assert "School A" in listing and "School B" not in listing
     other = school_b.crisis_plan.pk
     assert client.get(f"/admin/screening/crisisplan/{other}/change/").status_code == 302
+
+
+@pytest.mark.parametrize(("persona", "linked"), [("school_admin", True), ("counsellor", False)])
+def test_screening_page_links_administrators_to_tags_and_crisis_steps(
+    request, client_for, school_a, persona, linked
+):
+    html = client_for(request.getfixturevalue(persona)).get(reverse("screening:index"))
+    html = html.content.decode()
+    assert (reverse("screening:concern_tags", args=[school_a.pk]) in html) is linked
+    assert (reverse("screening:crisis_plan", args=[school_a.pk]) in html) is linked

@@ -49,6 +49,8 @@ def index(request):
             "windows": windows,
             "today": today,
             "can_open": bool(scope.administered_school_ids),
+            # Tags and crisis steps are set per school; this is their only way in.
+            "admin_schools": administered_schools(request.user),
             "classes": visible_classes(request.user).filter(pk__in=scope.class_ids),
         },
     )
