@@ -3,10 +3,18 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from schoolwell.audit.models import AccessLog
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A Spanish request leaves Spanish active on the test thread; later tests expect English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def test_parent_reads_what_was_seen_in_spanish(client_for, counsellor, parent, student_a):

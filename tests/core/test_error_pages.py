@@ -4,8 +4,16 @@ offer a way home (Django's bare English pages were shown before)."""
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A Spanish request leaves Spanish active on the test thread; later tests expect English."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def test_another_familys_child_is_a_clear_404_in_spanish(client_for, parent, student_b):
