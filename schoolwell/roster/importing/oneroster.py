@@ -34,13 +34,13 @@ def roster_import_oneroster(
     Raises ImportRejected (nothing written) with row-numbered errors for a bad file, or
     when `by` does not administer what the file touches.
     """
-    scope = import_scope(district=district, by=by)
     errors = ErrorLog()
     result = ImportResult(format="oneroster", dry_run=dry_run)
     with open_zip(path) as archive, transaction.atomic():
         # One import per district at a time (PostgreSQL; SQLite serialises writers anyway),
         # so what pass 1 checked still holds in pass 2.
-        District.objects.select_for_update().filter(pk=district.pk).first()
+        district = District.objects.select_for_update().get(pk=district.pk)
+        scope = import_scope(district=district, by=by)
         source = OneRosterZip.open(archive, errors)
         errors.raise_if_any()
         catalogue = OneRosterCheck(source, scope, errors).run()

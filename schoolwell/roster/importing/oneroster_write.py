@@ -33,6 +33,7 @@ from schoolwell.roster.models import (
     AcademicTerm,
     Class,
     ClassUserObjectPermission,
+    District,
     Enrollment,
     GuardianLink,
     School,
@@ -87,8 +88,7 @@ class OneRosterWrite:
     def _orgs(self) -> None:
         counts = self.result.kind("schools")
         if self.cat.district_sid and not self.district.sourced_id:
-            self.district.sourced_id = self.cat.district_sid
-            self.district.save(update_fields=["sourced_id"])
+            District.objects.filter(pk=self.district.pk).update(sourced_id=self.cat.district_sid)
         for r in self.source.rows("orgs", self.errors):
             rec = org_record(r)
             if rec["type"] != "school":
@@ -281,8 +281,8 @@ class OneRosterWrite:
                 pairs=list(grants)
             )
         if kind == "administrators":
-            for rec in records:
-                self._admin_roles(User(pk=ids[rec["sid"]]), rec)
+            for user in User.objects.filter(pk__in=ids.values()):
+                self._admin_roles(user, next(r for r in records if r["sid"] == user.sourced_id))
 
     def _admin_roles(self, user: User, rec: dict) -> None:
         """Administrators are few: each grant goes through the ordinary services."""
