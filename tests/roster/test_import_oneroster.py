@@ -365,7 +365,7 @@ def test_school_admin_imports_only_their_school(
     }
     result = run(make_zip(files), district, by=fresh("admin_a"))
     assert result.kind("students").created == 2
-    files["users"][5]["orgSourcedIds"] = "d1"
+    next(u for u in files["users"] if u["sourcedId"] == "ad1")["orgSourcedIds"] = "d1"
     with pytest.raises(
         ImportRejected, match="Only a district administrator can name district administrators"
     ):
