@@ -1,6 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.models import District, School
 from schoolwell.roster.selectors import administered_schools
 
@@ -33,8 +35,17 @@ class RosterImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Choices are only what the user administers: another district's or school's id is
         # refused as an invalid choice (rule 9).
+        scope = access_scope(user)
         schools = administered_schools(user).select_related("district").order_by("name")
-        districts = District.objects.filter(schools__in=schools).distinct().order_by("name")
+        districts = (
+            (
+                District.objects.all()
+                if scope.is_superuser
+                else District.objects.filter(Q(schools__in=schools) | Q(pk__in=scope.district_ids))
+            )
+            .distinct()
+            .order_by("name")
+        )
         self.fields["school"].queryset = schools
         self.fields["district"].queryset = districts
         if len(districts) == 1:

@@ -26,7 +26,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_administrator(request) -> None:
-    if not access_scope(request.user).administered_school_ids:
+    # District administrators too, even before their district has a school: their first
+    # OneRoster import is what creates the schools.
+    scope = access_scope(request.user)
+    if not (scope.administered_school_ids or scope.district_ids or scope.is_superuser):
         raise PermissionDenied
 
 
