@@ -125,8 +125,8 @@ class OneRosterWrite:
         for batch in chunks(self.source.rows("academicSessions", self.errors)):
             records = [term_record(r) for r in batch]
             upsert.write(
-                AcademicTerm(
-                    district=self.district,
+                dict(
+                    district_id=self.district.pk,
                     sourced_id=rec["sid"],
                     title=rec["title"],
                     kind=rec["kind"],
@@ -160,7 +160,7 @@ class OneRosterWrite:
         for batch in chunks(self.source.rows("classes", self.errors)):
             records = [class_record(r) for r in batch]
             ids = upsert.write(
-                Class(
+                dict(
                     school_id=self.school_pks[rec["school"]],
                     term_id=self.term_pks[rec["terms"][0]],
                     sourced_id=rec["sid"],
@@ -211,6 +211,8 @@ class OneRosterWrite:
                 fields=("username", "first_name", "last_name", "is_active", *(present & {"email"})),
                 counts=self.result.kind(kind),
                 active_field="is_active",
+                # Imported people set their own password through "forgot password".
+                on_create={"password": lambda: make_password(None)},
             )
             for kind in ("teachers", "administrators", "guardians")
         }
@@ -224,7 +226,7 @@ class OneRosterWrite:
         for rec in records:
             rec["school"] = next(o for o in rec["orgs"] if self.cat.orgs.get(o) == "school")
         ids = upsert.write(
-            Student(
+            dict(
                 school_id=self.school_pks[rec["school"]],
                 sourced_id=rec["sid"],
                 local_id=rec["local_id"],
@@ -254,14 +256,12 @@ class OneRosterWrite:
         if not records:
             return
         ids = upsert.write(
-            User(
+            dict(
                 sourced_id=rec["sid"],
                 username=rec["username"],
                 first_name=rec["given_name"],
                 last_name=rec["family_name"],
                 email=rec["email"],
-                # Imported people set their own password through "forgot password".
-                password=make_password(None),
                 is_active=rec["enabled"] and not rec["deleted"],
             )
             for rec in records
@@ -342,7 +342,7 @@ class OneRosterWrite:
                 ).values_list("sourced_id", "pk")
             )
             upsert.write(
-                GuardianLink(
+                dict(
                     guardian_id=guardians[g],
                     student_id=students[s],
                     relationship=RELATIONSHIPS[self.cat.users[g]],
@@ -374,7 +374,7 @@ class OneRosterWrite:
                 ).values_list("sourced_id", "pk")
             )
             upsert.write(
-                Enrollment(
+                dict(
                     student_id=student_pks[rec["user"]],
                     klass_id=classes[rec["klass"]],
                     sourced_id=rec["sid"],

@@ -168,8 +168,8 @@ class _Writer:
             rec["student_id"]: rec for rec in records if rec["student_id"] not in self.done_students
         }
         written = self.students.write(
-            Student(
-                school=self.school,
+            dict(
+                school_id=self.school.pk,
                 local_id=local_id,
                 given_name=rec["given_name"],
                 family_name=rec["family_name"],
@@ -193,8 +193,7 @@ class _Writer:
             (student_pks[rec["student_id"]], self.class_pks[rec["class_code"]]) for rec in records
         }
         self.enrollments.write(
-            Enrollment(student_id=s, klass_id=c, active=True)
-            for s, c in pairs - self.done_enrollments
+            dict(student_id=s, klass_id=c, active=True) for s, c in pairs - self.done_enrollments
         )
         self.done_enrollments |= pairs
         teachers = self.people("teachers", [rec["teacher"] for rec in records if rec["teacher"]])
@@ -211,7 +210,7 @@ class _Writer:
         teaching.created += created
         teaching.unchanged += len(grants) - created
         self.links.write(
-            GuardianLink(
+            dict(
                 guardian_id=guardians[rec["guardian"]["email"]],
                 student_id=student_pks[rec["student_id"]],
                 relationship=rec["guardian"]["relationship"],

@@ -9,8 +9,9 @@ and one to read the ids of the new rows.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import DatabaseError, models
 from django.utils.translation import gettext as _
@@ -38,6 +39,9 @@ def guarded_write() -> Iterator[None]:
 
 
 class Upserter:
+    """Rows come as dicts keyed by attname (`school_id`, not `school`): model instances are
+    only built for the rows that are new or changed, which a re-import has none of."""
+
     def __init__(
         self,
         model: type[models.Model],
@@ -46,51 +50,53 @@ class Upserter:
         fields: tuple[str, ...],
         counts: KindCounts,
         active_field: str | None = None,
+        on_create: dict[str, Callable[[], Any]] | None = None,
     ) -> None:
         self.model = model
         self.key = key
         self.fields = fields
         self.counts = counts
+        self.on_create = on_create or {}
+        attname = {f: model._meta.get_field(f).attname for f in (*key, *fields)}
+        self.key_attnames = tuple(attname[f] for f in key)
+        self.field_attnames = tuple(attname[f] for f in fields)
         self.active_field = active_field
-        self._attname = {f: model._meta.get_field(f).attname for f in (*key, *fields)}
-
-    def _key_of(self, obj) -> tuple:
-        return tuple(getattr(obj, self._attname[f]) for f in self.key)
 
     def _existing(self, keys: Iterable[tuple]) -> dict[tuple, dict]:
         keys = set(keys)
         if not keys:
             return {}
-        filters = {f"{f}__in": {k[i] for k in keys} for i, f in enumerate(self.key)}
-        rows = self.model.objects.filter(**filters).values("pk", *self.key, *self.fields)
+        filters = {f"{f}__in": {k[i] for k in keys} for i, f in enumerate(self.key_attnames)}
+        rows = self.model.objects.filter(**filters).values(
+            "pk", *self.key_attnames, *self.field_attnames
+        )
         found = {}
         for row in rows:
-            k = tuple(row[f] for f in self.key)
+            k = tuple(row[f] for f in self.key_attnames)
             if k in keys:  # several key fields: the IN filters over-fetch a little
                 found[k] = row
         return found
 
-    def write(self, objs: Iterable[models.Model]) -> dict[Hashable, int]:
-        """Create or update `objs` (pk unset); returns key → pk (a 1-field key unwrapped)."""
-        batch: dict[tuple, models.Model] = {}
-        for obj in objs:
-            batch.setdefault(self._key_of(obj), obj)
+    def write(self, rows: Iterable[dict[str, Any]]) -> dict[Hashable, int]:
+        """Create or update `rows`; returns key → pk (a one-field key unwrapped)."""
+        batch: dict[tuple, dict] = {}
+        for row in rows:
+            batch.setdefault(tuple(row[f] for f in self.key_attnames), row)
         existing = self._existing(batch)
         to_write = []
-        for k, obj in batch.items():
+        for k, row in batch.items():
             old = existing.get(k)
             if old is None:
                 self.counts.created += 1
-            elif all(old[f] == getattr(obj, self._attname[f]) for f in self.fields):
+                row = {**row, **{f: make() for f, make in self.on_create.items()}}
+            elif all(old[f] == row[f] for f in self.field_attnames):
                 self.counts.unchanged += 1
                 continue
-            elif (
-                self.active_field and old[self.active_field] and not getattr(obj, self.active_field)
-            ):
+            elif self.active_field and old[self.active_field] and not row[self.active_field]:
                 self.counts.deactivated += 1
             else:
                 self.counts.updated += 1
-            to_write.append(obj)
+            to_write.append(self.model(**row))
         if to_write:
             self.model.objects.bulk_create(
                 to_write,
@@ -100,10 +106,8 @@ class Upserter:
             )
         ids = {k: row["pk"] for k, row in existing.items()}
         if len(ids) < len(batch):
-            ids.update(
-                (k, row["pk"])
-                for k, row in self._existing(k for k in batch if k not in ids).items()
-            )
+            new_keys = [k for k in batch if k not in ids]
+            ids.update((k, row["pk"]) for k, row in self._existing(new_keys).items())
         if len(self.key) == 1:
             return {k[0]: pk for k, pk in ids.items()}
         return ids
