@@ -8,7 +8,6 @@ as they are and counted as "absent".
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
 
 from schoolwell.accounts.models import User
@@ -28,7 +27,7 @@ from schoolwell.roster.importing.oneroster_rows import (
 )
 from schoolwell.roster.importing.parsing import chunks
 from schoolwell.roster.importing.scope import ImportScope
-from schoolwell.roster.importing.writer import Upserter
+from schoolwell.roster.importing.writer import Upserter, unusable_password
 from schoolwell.roster.models import (
     AcademicTerm,
     Class,
@@ -212,7 +211,7 @@ class OneRosterWrite:
                 counts=self.result.kind(kind),
                 active_field="is_active",
                 # Imported people set their own password through "forgot password".
-                on_create={"password": lambda: make_password(None)},
+                on_create={"password": unusable_password},
             )
             for kind in ("teachers", "administrators", "guardians")
         }

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from schoolwell.roster.importing.errors import ErrorLog, ImportRejected, ImportR
 from schoolwell.roster.importing.parsing import chunks
 from schoolwell.roster.importing.rowreader import RowReader
 from schoolwell.roster.importing.template_rows import template_record, template_rows
-from schoolwell.roster.importing.writer import Upserter, guarded_write
+from schoolwell.roster.importing.writer import Upserter, guarded_write, unusable_password
 from schoolwell.roster.models import Class, Enrollment, GuardianLink, School, Student
 from schoolwell.roster.services import class_teachers_add_many
 
@@ -242,7 +241,7 @@ class _Writer:
                             last_name=person["family_name"],
                             preferred_language=person.get("language", "en"),
                             # Imported people set their own password through "forgot password".
-                            password=make_password(None),
+                            password=unusable_password(),
                         )
                     )
                 elif (user.first_name, user.last_name) != (
