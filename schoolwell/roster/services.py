@@ -126,6 +126,15 @@ def class_teachers(klass: Class):
 
 
 @transaction.atomic
+def guardian_links_remove_many(*, guardian_ids: Iterable[int], district: District) -> int:
+    """Withdraw these guardians' links to the district's students (the records stay)."""
+    deleted, _ = GuardianLink.objects.filter(
+        guardian_id__in=list(guardian_ids), student__school__district=district
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
 def guardian_link_set(
     *,
     guardian: User,
@@ -140,12 +149,3 @@ def guardian_link_set(
     )
     forget_scope(guardian)
     return link
-
-
-@transaction.atomic
-def guardian_links_remove_many(*, guardian_ids: Iterable[int], district: District) -> int:
-    """Withdraw these guardians' links to the district's students (the records stay)."""
-    deleted, _ = GuardianLink.objects.filter(
-        guardian_id__in=list(guardian_ids), student__school__district=district
-    ).delete()
-    return deleted
