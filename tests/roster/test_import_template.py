@@ -162,3 +162,13 @@ def test_only_the_schools_administrator_may_import(
         run(make_template(template_rows()), school_b, by=school_admin)
     assert table_counts() == before
     assert run(make_template(template_rows()), school_a, by=school_admin).changed
+
+
+def test_one_bad_cell_is_one_error(school_a, make_template):
+    rows = template_rows()
+    rows[0]["grade"] = "Seventh"  # Ana's later rows must not all be reported as differing
+    with pytest.raises(ImportRejected) as rejected:
+        run(make_template(rows), school_a)
+    assert [str(e) for e in rejected.value.errors] == [
+        "Roster, row 2, grade: “Seventh” is not a grade (use PK, KG or 01–12)."
+    ]

@@ -45,7 +45,10 @@ class ErrorLog:
 
     def raise_if_any(self) -> None:
         if self.total:
-            raise ImportRejected(self.kept, self.total)
+            # Files in the order they were read, rows in file order within each.
+            files = {e.file: index for index, e in reversed(list(enumerate(self.kept)))}
+            kept = sorted(self.kept, key=lambda e: (files[e.file], e.row or 0))
+            raise ImportRejected(kept, self.total)
 
 
 class ImportRejected(Exception):

@@ -65,9 +65,9 @@ def _check(path: Path, school: School, errors: ErrorLog) -> set[str]:
             {p["email"] for _r, rec in records for p in (rec["teacher"], rec["guardian"]) if p}
         )
         for r, rec in records:
-            _agree(
-                r, students, rec["student_id"], tuple(rec[f] for f in STUDENT_FIELDS), "student_id"
-            )
+            if r.ok:  # a half-read row would make every later row of the student "differ"
+                student = tuple(rec[f] for f in STUDENT_FIELDS)
+                _agree(r, students, rec["student_id"], student, "student_id")
             _agree(r, classes, rec["class_code"], rec["class_title"], "class_title")
             if rec["class_code"] in duplicate_codes:
                 r.error("class_code", _("Two classes of this school already have this code."))
