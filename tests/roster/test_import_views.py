@@ -205,3 +205,18 @@ def test_command_exits_2_on_a_bad_file(district, roster_files, make_zip, capsys,
     assert "users.csv, row 2, grades: “Seventh” is not a grade" in capsys.readouterr().err
     assert table_counts() == before
     assert not School.objects.filter(sourced_id="s1").exists()
+
+
+def test_page_and_errors_in_spanish(client_for, school_admin, school_a, make_template):
+    rows = template_rows()
+    rows[0]["grade"] = "Séptimo"
+    with open(make_template(rows), "rb") as upload:
+        response = client_for(school_admin).post(
+            URL,
+            {"file": upload, "format": "template", "school": school_a.pk},
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+    html = response.content.decode()
+    assert "Importar listas" in html
+    assert "No se importó el archivo: se encontró 1 problema" in html
+    assert "“Séptimo” no es un grado (use PK, KG o 01–12)." in html
