@@ -76,8 +76,14 @@ def test_bad_file_shows_every_error_and_changes_nothing(
     assert response.status_code == 400
     html = response.content.decode()
     assert "The file was not imported: 2 problems found" in html
-    assert '>enrollments.csv</td><td class="num" data-label="Row">3</td><td data-label="Column">classSourcedId</td>' in html
-    assert '>users.csv</td><td class="num" data-label="Row">4</td><td data-label="Column">grades</td>' in html
+    assert (
+        '>enrollments.csv</td><td class="num" data-label="Row">3</td><td data-label="Column">classSourcedId</td>'
+        in html
+    )
+    assert (
+        '>users.csv</td><td class="num" data-label="Row">4</td><td data-label="Column">grades</td>'
+        in html
+    )
     assert table_counts() == before
 
 
