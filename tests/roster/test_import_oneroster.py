@@ -162,6 +162,21 @@ def test_tobedeleted_deactivates_and_withdraws_grants(district, roster_files, ma
     assert again.changed == 0
 
 
+def test_an_active_enrollment_does_not_outlive_its_student_or_class(
+    district, roster_files, make_zip
+):
+    run(make_zip(roster_files), district)
+    roster_files["users"][1]["status"] = "tobedeleted"  # Ben; his enrollment e2 stays active
+    roster_files["classes"][1]["status"] = "tobedeleted"  # Health 9; Tom's e5 stays active
+
+    run(make_zip(roster_files), district)
+
+    assert not Enrollment.objects.get(sourced_id="e2").active
+    assert list(visible_students(fresh("tara")).values_list("sourced_id", flat=True)) == ["st1"]
+    assert not visible_students(fresh("tom")).exists()
+    assert run(make_zip(roster_files), district).changed == 0
+
+
 def test_bulk_file_reports_but_keeps_absent_records(district, roster_files, make_zip):
     run(make_zip(roster_files), district)
     del roster_files["users"][1]  # Ben

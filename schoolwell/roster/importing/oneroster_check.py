@@ -45,6 +45,7 @@ class Catalogue:
     terms: set[str] = field(default_factory=set)
     courses: set[str] | None = None  # None: no courses.csv, course references unchecked
     classes: dict[str, str] = field(default_factory=dict)  # sid → school sid
+    deleted_classes: set[str] = field(default_factory=set)
     users: dict[str, str] = field(default_factory=dict)  # sid → role
     deleted_users: set[str] = field(default_factory=set)
     birth_dates: dict[str, dt.date] = field(default_factory=dict)
@@ -215,6 +216,8 @@ class OneRosterCheck:
                 if not sid or _duplicate(r, self.cat.classes, sid):
                     continue
                 self.cat.classes[sid] = rec["school"]
+                if rec["deleted"]:
+                    self.cat.deleted_classes.add(sid)
                 if sid in taken:
                     r.error("sourcedId", _("This sourcedId belongs to a class of another school."))
                 if rec["school"]:

@@ -379,14 +379,14 @@ class OneRosterWrite:
                     sourced_id=rec["sid"],
                     begin_date=rec["begin_date"],
                     end_date=rec["end_date"],
-                    active=not rec["deleted"],
+                    active=not self._ended(rec),
                 )
                 for rec in students
             )
             self.seen["enrollments"] += sum(
                 1
                 for rec in students
-                if not rec["deleted"]
+                if not self._ended(rec)
                 and self.cat.classes.get(rec["klass"]) in self.cat.file_school_sids
             )
             self._teaching(teachers, classes)
@@ -400,14 +400,23 @@ class OneRosterWrite:
                 "sourced_id", "pk"
             )
         )
-        add = {(users[r["user"]], classes[r["klass"]]) for r in records if not r["deleted"]}
-        remove = {(users[r["user"]], classes[r["klass"]]) for r in records if r["deleted"]}
+        add = {(users[r["user"]], classes[r["klass"]]) for r in records if not self._ended(r)}
+        remove = {(users[r["user"]], classes[r["klass"]]) for r in records if self._ended(r)}
         created = class_teachers_add_many(pairs=add)
         counts.created += created
         counts.unchanged += len(add) - created
         removed = class_teachers_remove_many(pairs=remove)
         counts.deactivated += removed
         counts.unchanged += len(remove) - removed
+
+    def _ended(self, enrollment: dict) -> bool:
+        """An enrollment ends with its own deletion, its person's or its class's: a row
+        still marked active must not bring back access that a deletion withdrew."""
+        return (
+            enrollment["deleted"]
+            or enrollment["user"] in self.cat.deleted_users
+            or enrollment["klass"] in self.cat.deleted_classes
+        )
 
     def _absent(self) -> None:
         schools = [self.school_pks[sid] for sid in self.cat.file_school_sids]
