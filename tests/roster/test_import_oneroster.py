@@ -389,6 +389,37 @@ def test_school_admin_imports_only_their_school(
         run(make_zip(files), district, by=fresh("admin_a"))
 
 
+def test_school_admin_cannot_rewrite_a_district_admins_account(
+    district, school_a, district_admin, roster_files, make_zip, table_counts
+):
+    district_admin.sourced_id = "te1"  # the file's "tara" row would rename and disable them
+    district_admin.save()
+    school_a.sourced_id = "s1"
+    school_a.save()
+    admin = make_user("admin_a")
+    school_staff_add(school=school_a, user=admin, role=Role.SCHOOL_ADMIN)
+    files = {
+        k: [r for r in rows if "s2" not in r.values() and r.get("sourcedId") not in ("st3", "te2")]
+        for k, rows in roster_files.items()
+    }
+    files["users"][2]["enabledUser"] = "false"
+    before = table_counts()
+
+    with pytest.raises(
+        ImportRejected, match="This account has rights beyond the schools you administer"
+    ):
+        run(make_zip(files), district, by=admin)
+
+    assert table_counts() == before
+    assert fresh("district_admin").is_active
+
+
+def test_superuser_accounts_are_never_rewritten(district, roster_files, make_zip):
+    User.objects.create_superuser("root", "root@example.org", "pw-for-tests-only", sourced_id="te1")
+    with pytest.raises(ImportRejected, match="This account has rights beyond"):
+        run(make_zip(roster_files), district)
+
+
 def test_outsider_cannot_import(district, outsider, roster_files, make_zip):
     with pytest.raises(ImportRejected, match="You do not administer any school of this district"):
         run(make_zip(roster_files), district, by=outsider)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
@@ -280,8 +282,25 @@ class OneRosterCheck:
                     "username", "sourced_id"
                 )
             ),
+            "protected": self._protected_accounts({rec["sid"] for rec in accounts}),
         }
         return taken
+
+    def _protected_accounts(self, sids: set[str]) -> set[str]:
+        """Accounts an import may not rename or disable: never a superuser or Django staff,
+        and for a school administrator, no one holding rights beyond their schools (else a
+        file could lock out a district administrator)."""
+        condition = Q(is_superuser=True) | Q(is_staff=True)
+        if not self.scope.district_wide:
+            foreign_groups = Group.objects.filter(
+                schoolgroupobjectpermission__isnull=False
+            ).exclude(schoolgroupobjectpermission__content_object_id__in=self.scope.school_ids)
+            condition |= Q(districtuserobjectpermission__isnull=False) | Q(
+                groups__in=foreign_groups
+            )
+        return set(
+            User.objects.filter(condition, sourced_id__in=sids).values_list("sourced_id", flat=True)
+        )
 
     def _student_row(self, r, rec, taken, local_ids) -> None:
         if not rec["school"]:
@@ -302,6 +321,14 @@ class OneRosterCheck:
             )
 
     def _account_row(self, r, rec, taken, usernames) -> None:
+        if rec["sid"] in taken["protected"]:
+            r.error(
+                "sourcedId",
+                _(
+                    "This account has rights beyond the schools you administer; ask a district "
+                    "administrator to import it."
+                ),
+            )
         username = rec["username"]
         _duplicate(r, usernames, username, "username")
         usernames.add(username)
