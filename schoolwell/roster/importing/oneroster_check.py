@@ -9,13 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from schoolwell.accounts.models import User
 from schoolwell.roster.importing.errors import ErrorLog
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
+from schoolwell.roster.importing.oneroster_lookups import DB_ACCOUNT, KnownRecords
 from schoolwell.roster.importing.oneroster_rows import (
     GUARDIAN_ROLES,
     STUDENT,
@@ -28,11 +26,8 @@ from schoolwell.roster.importing.oneroster_rows import (
 )
 from schoolwell.roster.importing.parsing import chunks
 from schoolwell.roster.importing.scope import ImportScope
-from schoolwell.roster.models import AcademicTerm, Class, District, Enrollment, School, Student
+from schoolwell.roster.models import AcademicTerm, Class, District, School
 
-# Roles of users found only in the database (a delta file referring to them).
-DB_STUDENT = STUDENT
-DB_ACCOUNT = "account"
 TEACHING_ROLES = {"teacher", "administrator", DB_ACCOUNT}
 
 
@@ -60,7 +55,7 @@ def _duplicate(r, seen: set | dict, key, column: str = "sourcedId") -> bool:
     return False
 
 
-class OneRosterCheck:
+class OneRosterCheck(KnownRecords):
     def __init__(self, source: OneRosterZip, scope: ImportScope, errors: ErrorLog) -> None:
         self.source = source
         self.scope = scope
@@ -79,32 +74,6 @@ class OneRosterCheck:
         self._enrollments()
         return self.cat
 
-    # -- references to records already in SchoolWell (delta files) ---------------------
-    def _known_orgs(self, refs: set[str]) -> None:
-        refs -= self.cat.orgs.keys()
-        if not refs:
-            return
-        if self.district.sourced_id in refs:
-            self.cat.orgs[self.district.sourced_id] = "district"
-        for sid, pk in School.objects.filter(
-            district=self.district, sourced_id__in=refs
-        ).values_list("sourced_id", "pk"):
-            self.cat.orgs[sid] = "school"
-            if pk not in self.scope.school_ids:
-                self.cat.denied_school_sids.add(sid)
-
-    def _known_users(self, refs: set[str]) -> None:
-        refs -= self.cat.users.keys()
-        if not refs:
-            return
-        for sid in Student.objects.filter(
-            school_id__in=self.scope.school_ids, sourced_id__in=refs
-        ).values_list("sourced_id", flat=True):
-            self.cat.users[sid] = DB_STUDENT
-        for sid in User.objects.filter(sourced_id__in=refs).values_list("sourced_id", flat=True):
-            self.cat.users.setdefault(sid, DB_ACCOUNT)
-
-    # -- files ---------------------------------------------------------------------------
     def _orgs(self) -> None:
         parents = []
         for r in self.source.rows("orgs", self.errors):
@@ -175,15 +144,6 @@ class OneRosterCheck:
                     "parentSourcedId",
                     _("Unknown academic session “%(value)s”.") % {"value": parent},
                 )
-
-    def _known_terms(self, refs: set[str]) -> None:
-        refs -= self.cat.terms
-        if refs:
-            self.cat.terms |= set(
-                AcademicTerm.objects.filter(
-                    district=self.district, sourced_id__in=refs
-                ).values_list("sourced_id", flat=True)
-            )
 
     def _courses(self) -> None:
         if not self.source.has("courses"):
@@ -259,48 +219,6 @@ class OneRosterCheck:
                     self._student_row(r, rec, taken, local_ids)
                 elif rec["username"]:
                     self._account_row(r, rec, taken, usernames)
-
-    def _taken_user_keys(self, records) -> dict[str, set]:
-        """Keys already used in SchoolWell by someone else than the row's sourcedId."""
-        students = [rec for _r, rec in records if rec["role"] == STUDENT]
-        accounts = [rec for _r, rec in records if rec["username"]]
-        taken = {
-            "student_sid": set(
-                Student.objects.filter(sourced_id__in={rec["sid"] for rec in students})
-                .exclude(school_id__in=self.scope.school_ids)
-                .values_list("sourced_id", flat=True)
-            ),
-            "local_id": {
-                (school_sid, local_id): sid
-                for school_sid, local_id, sid in Student.objects.filter(
-                    school__sourced_id__in={rec["school"] for rec in students},
-                    local_id__in={rec["local_id"] for rec in students},
-                ).values_list("school__sourced_id", "local_id", "sourced_id")
-            },
-            "username": dict(
-                User.objects.filter(username__in={rec["username"] for rec in accounts}).values_list(
-                    "username", "sourced_id"
-                )
-            ),
-            "protected": self._protected_accounts({rec["sid"] for rec in accounts}),
-        }
-        return taken
-
-    def _protected_accounts(self, sids: set[str]) -> set[str]:
-        """Accounts an import may not rename or disable: never a superuser or Django staff,
-        and for a school administrator, no one holding rights beyond their schools (else a
-        file could lock out a district administrator)."""
-        condition = Q(is_superuser=True) | Q(is_staff=True)
-        if not self.scope.district_wide:
-            foreign_groups = Group.objects.filter(
-                schoolgroupobjectpermission__isnull=False
-            ).exclude(schoolgroupobjectpermission__content_object_id__in=self.scope.school_ids)
-            condition |= Q(districtuserobjectpermission__isnull=False) | Q(
-                groups__in=foreign_groups
-            )
-        return set(
-            User.objects.filter(condition, sourced_id__in=sids).values_list("sourced_id", flat=True)
-        )
 
     def _student_row(self, r, rec, taken, local_ids) -> None:
         if not rec["school"]:
@@ -438,28 +356,3 @@ class OneRosterCheck:
                 "sourcedId",
                 _("This student is already enrolled in this class under another sourcedId."),
             )
-
-    def _known_classes(self, refs: set[str]) -> None:
-        refs -= self.cat.classes.keys()
-        if refs:
-            for sid, school_sid in Class.objects.filter(
-                school_id__in=self.scope.school_ids, sourced_id__in=refs
-            ).values_list("sourced_id", "school__sourced_id"):
-                self.cat.classes[sid] = school_sid or ""
-
-    def _taken_enrollments(self, records) -> dict:
-        students = [rec for rec in records if rec["role"] == STUDENT]
-        return {
-            "sid": set(
-                Enrollment.objects.filter(sourced_id__in={rec["sid"] for rec in students})
-                .exclude(klass__school_id__in=self.scope.school_ids)
-                .values_list("sourced_id", flat=True)
-            ),
-            "pair": {
-                (klass, student): sid
-                for klass, student, sid in Enrollment.objects.filter(
-                    klass__sourced_id__in={rec["klass"] for rec in students},
-                    student__sourced_id__in={rec["user"] for rec in students},
-                ).values_list("klass__sourced_id", "student__sourced_id", "sourced_id")
-            },
-        }

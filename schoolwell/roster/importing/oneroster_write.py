@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.utils.text import slugify
 
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import Role
 from schoolwell.roster.importing.errors import ErrorLog, ImportResult
-from schoolwell.roster.importing.oneroster_check import DB_ACCOUNT, Catalogue
+from schoolwell.roster.importing.oneroster_check import Catalogue
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
+from schoolwell.roster.importing.oneroster_grants import GrantWriter
 from schoolwell.roster.importing.oneroster_rows import (
     GUARDIAN_ROLES,
     STAFF_ROLES,
@@ -34,32 +34,18 @@ from schoolwell.roster.models import (
     ClassUserObjectPermission,
     District,
     Enrollment,
-    GuardianLink,
     School,
     Student,
 )
 from schoolwell.roster.services import (
-    class_teachers_add_many,
     class_teachers_remove_many,
-    district_admin_add,
     guardian_links_remove_many,
-    school_staff_add,
-    school_staff_group,
-    school_staff_remove,
 )
 
-RELATIONSHIPS = {
-    "parent": GuardianLink.Relationship.PARENT,
-    "guardian": GuardianLink.Relationship.GUARDIAN,
-    "relative": GuardianLink.Relationship.RELATIVE,
-    DB_ACCOUNT: GuardianLink.Relationship.PARENT,
-}
-# A relative is linked for contact, but does not hold the right to consent.
-MAY_CONSENT = {"parent": True, "guardian": True, "relative": False, DB_ACCOUNT: True}
 USER_KINDS = {"teacher": "teachers", "administrator": "administrators"}
 
 
-class OneRosterWrite:
+class OneRosterWrite(GrantWriter):
     def __init__(
         self, source: OneRosterZip, scope: ImportScope, cat: Catalogue, result: ImportResult
     ) -> None:
@@ -283,73 +269,6 @@ class OneRosterWrite:
             for user in User.objects.filter(pk__in=ids.values()):
                 self._admin_roles(user, next(r for r in records if r["sid"] == user.sourced_id))
 
-    def _admin_roles(self, user: User, rec: dict) -> None:
-        """Administrators are few: each grant goes through the ordinary services."""
-        counts = self.result.kind("admin_roles")
-        for org in rec["orgs"]:
-            if self.cat.orgs.get(org) == "district" and not rec["deleted"]:
-                if user.districtuserobjectpermission_set.filter(
-                    content_object=self.district
-                ).exists():
-                    counts.unchanged += 1
-                else:
-                    district_admin_add(district=self.district, user=user)
-                    counts.created += 1
-            elif org in self.school_pks:
-                school = School.objects.get(pk=self.school_pks[org])
-                group = school_staff_group(school=school, role=Role.SCHOOL_ADMIN)
-                member = group.user_set.filter(pk=user.pk).exists()
-                if rec["deleted"] and member:
-                    school_staff_remove(school=school, user=user, role=Role.SCHOOL_ADMIN)
-                    counts.deactivated += 1
-                elif not rec["deleted"] and not member:
-                    school_staff_add(school=school, user=user, role=Role.SCHOOL_ADMIN)
-                    counts.created += 1
-                else:
-                    counts.unchanged += 1
-
-    def _guardian_links(self) -> None:
-        upsert = Upserter(
-            GuardianLink,
-            key=("guardian", "student"),
-            fields=("relationship", "may_consent"),
-            counts=self.result.kind("guardian_links"),
-        )
-        for batch in chunks(self.source.rows("users", self.errors)):
-            pairs = []  # (guardian sid, student sid)
-            for r in batch:
-                sid = r.text("sourcedId")
-                role = self.cat.users[sid]
-                for agent in (a.strip() for a in r.text("agentSourcedIds").split(",")):
-                    if not agent:
-                        continue
-                    pair = (sid, agent) if role in GUARDIAN_ROLES else (agent, sid)
-                    if role in GUARDIAN_ROLES | {STUDENT} and not (
-                        self.cat.deleted_users & set(pair)
-                    ):
-                        pairs.append(pair)
-            if not pairs:
-                continue
-            guardians = dict(
-                User.objects.filter(sourced_id__in={g for g, _s in pairs}).values_list(
-                    "sourced_id", "pk"
-                )
-            )
-            students = dict(
-                Student.objects.filter(
-                    school__district=self.district, sourced_id__in={s for _g, s in pairs}
-                ).values_list("sourced_id", "pk")
-            )
-            upsert.write(
-                dict(
-                    guardian_id=guardians[g],
-                    student_id=students[s],
-                    relationship=RELATIONSHIPS[self.cat.users[g]],
-                    may_consent=MAY_CONSENT[self.cat.users[g]],
-                )
-                for g, s in pairs
-            )
-
     def _enrollments(self) -> None:
         upsert = Upserter(
             Enrollment,
@@ -390,24 +309,6 @@ class OneRosterWrite:
                 and self.cat.classes.get(rec["klass"]) in self.cat.file_school_sids
             )
             self._teaching(teachers, classes)
-
-    def _teaching(self, records: list[dict], classes: dict[str, int]) -> None:
-        if not records:
-            return
-        counts = self.result.kind("teaching")
-        users = dict(
-            User.objects.filter(sourced_id__in={rec["user"] for rec in records}).values_list(
-                "sourced_id", "pk"
-            )
-        )
-        add = {(users[r["user"]], classes[r["klass"]]) for r in records if not self._ended(r)}
-        remove = {(users[r["user"]], classes[r["klass"]]) for r in records if self._ended(r)}
-        created = class_teachers_add_many(pairs=add)
-        counts.created += created
-        counts.unchanged += len(add) - created
-        removed = class_teachers_remove_many(pairs=remove)
-        counts.deactivated += removed
-        counts.unchanged += len(remove) - removed
 
     def _ended(self, enrollment: dict) -> bool:
         """An enrollment ends with its own deletion, its person's or its class's: a row
