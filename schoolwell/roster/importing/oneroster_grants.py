@@ -1,6 +1,7 @@
 """OneRoster pass 2, the grants: administrators, guardian links and teaching assignments.
 
-They are what decides who sees which child, so each is written through roster.services.
+They decide who sees which child. Teaching and administration go through roster.services;
+guardian links are rows of their own, written by the same batched upsert as the roster.
 """
 
 from __future__ import annotations
