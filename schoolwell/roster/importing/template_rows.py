@@ -57,16 +57,20 @@ def _xlsx_rows(path: Path, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
             errors.add(sheet.title, 1, name, _("Required column is missing."))
         if missing:
             return
-        for number, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in values):
-                continue
-            yield (
-                number,
-                {
-                    name: _cell(values[index]) if index < len(values) else ""
-                    for name, index in positions.items()
-                },
-            )
+        number = 1
+        try:
+            for number, values in enumerate(rows, start=2):
+                if not any(v not in (None, "") for v in values):
+                    continue
+                yield (
+                    number,
+                    {
+                        name: _cell(values[index]) if index < len(values) else ""
+                        for name, index in positions.items()
+                    },
+                )
+        except Exception:  # a damaged sheet fails mid-way, in whichever way openpyxl finds
+            errors.add(sheet.title, number + 1, "", _("Cannot read this row."))
     finally:
         book.close()
 
