@@ -32,3 +32,14 @@ def test_permission_denied_shows_its_reason(client_for, parent):
     html = response.content.decode()
     assert "Screening is for school staff." in html
     assert "<h1>Not allowed</h1>" in html
+
+
+def test_a_stale_form_gets_a_clear_csrf_page(parent, student_a):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(parent)
+    response = client.post(reverse("consent:portal"), {})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "nothing was saved" in html and "<h1>Not saved</h1>" in html
