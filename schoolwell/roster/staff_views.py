@@ -62,7 +62,10 @@ def staff_remove(request, pk: int):
     role = request.POST.get("role")
     if role not in dict(STAFF_ROLE_CHOICES):
         raise Http404
-    user = get_object_or_404(User, pk=request.POST.get("user", "0") or 0)
+    user_id = request.POST.get("user", "")
+    if not user_id.isdigit():  # rule 9: a tampered id is a 404, never a 500
+        raise Http404
+    user = get_object_or_404(User, pk=user_id)
     if user == request.user and role == Role.SCHOOL_ADMIN:
         messages.error(request, _("You cannot remove your own administrator role."))
         return redirect("roster:school_staff", pk=school.pk)

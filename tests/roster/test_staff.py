@@ -89,3 +89,12 @@ def test_admin_of_another_school_cannot_add_staff_here(client_for, school_admin,
     )
     assert response.status_code == 404
     assert not User.objects.filter(email="x@y.org").exists()
+
+
+@pytest.mark.parametrize("user_id", ["abc", "1e5", "", "-1"])
+def test_malformed_user_id_on_remove_is_404(client_for, school_admin, school_a, user_id):
+    response = client_for(school_admin).post(
+        reverse("roster:school_staff_remove", args=[school_a.pk]),
+        {"user": user_id, "role": "counsellor"},
+    )
+    assert response.status_code == 404
