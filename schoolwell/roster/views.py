@@ -17,7 +17,8 @@ from schoolwell.roster.services import class_teachers
 
 def student_list(request):
     students = staff_visible_students(request.user).filter(active=True).select_related("school")
-    query = request.GET.get("q", "").strip()
+    # NUL cannot go into a PostgreSQL query (it was a 500); it is never part of a name.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         students = students.filter(
             Q(given_name__icontains=query)

@@ -170,3 +170,10 @@ def test_who_can_access_mirrors_visible_students(
         assert visible_students(user).filter(pk=student_a.pk).exists()
     for user in [other_teacher, other_counsellor, other_parent, outsider]:
         assert not visible_students(user).filter(pk=student_a.pk).exists()
+
+
+def test_search_ignores_nul_characters(client_for, counsellor, student_a):
+    # PostgreSQL refuses NUL in a query: a pasted or tampered search was a 500.
+    page = client_for(counsellor).get(reverse("roster:student_list"), {"q": "Family\x00A1"})
+    assert page.status_code == 200
+    assert f"/roster/students/{student_a.pk}/" in page.content.decode()

@@ -61,6 +61,8 @@ def _validate(entries: list[CheckInEntry], roster_ids: set[int], tags: set[str],
             problems.append(_("unknown concern tags: %s") % ", ".join(unknown))
         if len(entry.note) > NOTE_MAX:
             problems.append(_("the note is longer than %d characters") % NOTE_MAX)
+        if "\x00" in entry.note:  # PostgreSQL text cannot hold NUL (rule 9: a 400, not a 500)
+            problems.append(_("the note has a character that cannot be saved"))
         if problems:
             errors[entry.student_id] = "; ".join(problems)
     if errors:
