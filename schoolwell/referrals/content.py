@@ -1,0 +1,99 @@
+"""Referral content kept as data in fixtures/referrals/: outcomes, providers, default rules.
+
+Each file is validated when read, so a bad edit fails loudly at load, not in a view.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from django.utils.translation import get_language
+
+from schoolwell.referrals.models import DueUnit, Priority, RuleKind
+
+DIRECTORY = Path(__file__).resolve().parents[2] / "fixtures" / "referrals"
+
+
+class ContentError(ValueError):
+    """A referral fixture file is malformed."""
+
+
+def _items(name: str) -> list[dict]:
+    data = json.loads((DIRECTORY / name).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise ContentError(f"{name}: expected {{'version', 'items': [...]}}")
+    codes = [item.get("code") for item in data["items"]]
+    if not all(isinstance(c, str) and c for c in codes) or len(set(codes)) != len(codes):
+        raise ContentError(f"{name}: every item needs a unique, non-empty 'code'")
+    return data["items"]
+
+
+def localized(texts: dict, language: str | None = None) -> str:
+    """The text in the active language, falling back to English."""
+    language = (language or get_language() or "en")[:2]
+    return texts.get(language) or texts.get("en", "")
+
+
+@functools.cache
+def outcomes() -> dict[str, dict]:
+    """Closing outcomes by code, each with a label per language."""
+    items = _items("outcomes.json")
+    for item in items:
+        if not isinstance(item.get("label"), dict) or "en" not in item["label"]:
+            raise ContentError(f"outcomes.json: {item['code']} needs label.en")
+    return {item["code"]: item for item in items}
+
+
+def outcome_choices() -> list[tuple[str, str]]:
+    return [(code, localized(item["label"])) for code, item in outcomes().items()]
+
+
+def outcome_label(code: str) -> str:
+    item = outcomes().get(code)
+    return localized(item["label"]) if item else code
+
+
+@functools.cache
+def providers() -> list[dict]:
+    items = _items("providers.json")
+    for item in items:
+        if not item.get("name"):
+            raise ContentError(f"providers.json: {item['code']} needs a name")
+    return items
+
+
+@functools.cache
+def default_rules() -> list[dict]:
+    """The default threshold rules as ThresholdRule field values, validated."""
+    rules = []
+    for item in _items("default_rules.json"):
+        try:
+            kind = RuleKind(item["kind"])
+            priority = Priority[item["priority"].upper()]
+            unit = DueUnit(item["due_unit"])
+            due_within = int(item["due_within"])
+        except (KeyError, ValueError) as exc:
+            raise ContentError(f"default_rules.json: {item.get('code')}: {exc}") from exc
+        if kind == RuleKind.CRITICAL and priority != Priority.URGENT:
+            # Rule 4: a critical answer is always urgent.
+            raise ContentError(f"default_rules.json: {item['code']}: critical must be urgent")
+        rules.append(
+            {
+                "code": item["code"],
+                "name": item["name"],
+                "kind": kind,
+                "instrument_code": item.get("instrument_code", ""),
+                "subscale": item.get("subscale", ""),
+                "threshold": item.get("threshold"),
+                "bands": item.get("bands", []),
+                "tags": item.get("tags", []),
+                "count": item.get("count"),
+                "window_school_days": item.get("window_school_days"),
+                "priority": priority,
+                "due_within": due_within,
+                "due_unit": unit,
+            }
+        )
+    return rules
