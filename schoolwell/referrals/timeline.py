@@ -12,6 +12,10 @@ from schoolwell.referrals.selectors import student_referrals
 from schoolwell.roster.models import Student
 
 
+# At the same moment, a referral comes before the events it opened with.
+ORDER = {"referral": 0, "event": 1, "result": 2, "checkin": 3}
+
+
 @dataclass(frozen=True)
 class Entry:
     at: dt.datetime
@@ -24,4 +28,4 @@ def student_timeline(*, user: User, student: Student) -> list[Entry]:
     for referral in student_referrals(user=user, student=student):
         entries.append(Entry(referral.opened_at, "referral", referral))
         entries.extend(Entry(event.at, "event", event) for event in referral.events.all())
-    return sorted(entries, key=lambda e: (e.at, e.kind))
+    return sorted(entries, key=lambda e: (e.at, ORDER[e.kind]))
