@@ -19,6 +19,7 @@ from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.models import AccessLog
 from schoolwell.audit.services import access_log_record
+from schoolwell.consent.gating import EffectiveConsent, may_share_externally
 from schoolwell.referrals import content, schooldays
 from schoolwell.referrals.models import (
     OPEN_STATUSES,
@@ -91,12 +92,6 @@ class Trigger:
             due_unit=rule.due_unit,
             rule=rule,
         )
-
-
-@dataclass(frozen=True)
-class SharingDecision:
-    allowed: bool
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -342,17 +337,10 @@ def referral_status_set(
     return referral
 
 
-def external_sharing_decision(student: Student):
-    """May this student's referral be shared with an external provider?
-
-    The guardian's data-sharing consent decides (schoolwell.consent). This is the one
-    place that asks it.
-    """
-    try:
-        from schoolwell.consent.gating import may_share_externally
-    except ImportError:  # the consent app has not landed: without a record, never share
-        return SharingDecision(False, _("consent records are not available yet"))
-    return may_share_externally(student)
+def external_sharing_decision(student: Student, *, on: dt.datetime) -> EffectiveConsent:
+    """May this student's referral be shared with an external provider? The guardian's
+    data-sharing consent decides; this is the one place that asks it."""
+    return may_share_externally(student, on=on)
 
 
 @transaction.atomic
@@ -372,11 +360,12 @@ def referral_refer_out(
         raise ReferralError(_("Choose either an internal team or an external provider."))
     referral = _locked(referral)
     _require_workable(referral, by)
+    now = now or timezone.now()
     student = referral.student
     if provider is not None:
         if provider.district_id != student.school.district_id or not provider.active:
             raise ReferralError(_("Unknown provider."))
-        decision = external_sharing_decision(student)
+        decision = external_sharing_decision(student, on=now)
         if not decision.allowed:
             raise ReferralConflict(
                 _("No data-sharing consent from the guardian: %(reason)s")
@@ -390,7 +379,7 @@ def referral_refer_out(
     _event(
         referral,
         ReferralEvent.Kind.REFERRED_OUT,
-        at=now or timezone.now(),
+        at=now,
         actor=by,
         previous=previous,
         team=team[:200],

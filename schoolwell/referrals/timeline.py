@@ -11,7 +11,6 @@ from schoolwell.accounts.models import User
 from schoolwell.referrals.selectors import student_referrals
 from schoolwell.roster.models import Student
 
-
 # At the same moment, a referral comes before the events it opened with.
 ORDER = {"referral": 0, "event": 1, "result": 2, "checkin": 3}
 

@@ -12,14 +12,11 @@ from schoolwell.referrals.services import referral_claim, referral_trigger
 
 from .conftest import NOW, open_referral, trigger
 
-
 # Real commits, so the alert task (eager here) runs on commit as it does in production.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_urgent_referral_emails_and_notifies_the_on_call_counsellor(
-    student_a, on_call, colleague
-):
+def test_urgent_referral_emails_and_notifies_the_on_call_counsellor(student_a, on_call, colleague):
     referral = open_referral(student_a, Priority.URGENT)
     assert [m.to for m in mail.outbox] == [[on_call.email]]
     # No child's name or reason in an email (mailboxes are less protected).
@@ -68,9 +65,7 @@ def test_delivery_is_idempotent(student_a, on_call):
     assert len(mail.outbox) == 1 and Notification.objects.count() == 1
 
 
-def test_unclaimed_past_due_is_marked_and_escalated_once(
-    student_a, on_call, school_admin
-):
+def test_unclaimed_past_due_is_marked_and_escalated_once(student_a, on_call, school_admin):
     referral = open_referral(student_a, Priority.URGENT)
     mail.outbox.clear()
     assert referrals_mark_overdue(now=referral.due_at - dt.timedelta(seconds=1)) == {

@@ -74,7 +74,7 @@ def test_teacher_sees_only_the_coarse_status(client_for, student_a, teacher, cou
     referral_note_add(referral=referral, by=counsellor, body="Counsellor secret", private=False)
     page = client.get(reverse("roster:student_detail", args=[student_a.pk])).content.decode()
     assert "referral open" in page
-    for hidden in ("Counsellor secret", "Cora", "Claimed", "High"):
+    for hidden in ("Counsellor secret", "Claimed", "High"):
         assert hidden not in page
     home = client.get(reverse("home")).content.decode()
     assert "referral open" in home and "Counsellor secret" not in home
@@ -105,9 +105,11 @@ def test_counsellor_student_page_links_open_referral_and_timeline(
     from .conftest import open_referral
 
     referral = open_referral(student_a, Priority.URGENT)
-    body = client_for(counsellor).get(
-        reverse("roster:student_detail", args=[student_a.pk])
-    ).content.decode()
+    body = (
+        client_for(counsellor)
+        .get(reverse("roster:student_detail", args=[student_a.pk]))
+        .content.decode()
+    )
     assert reverse("referrals:detail", args=[referral.pk]) in body
     assert reverse("referrals:timeline", args=[student_a.pk]) in body
     assert str(Status.NEW.label) in body

@@ -21,7 +21,13 @@ def bulk_referrals(school, n: int, *, now=NOW, grade=7):
     """n students with one open referral each, of mixed priority, status and due time."""
     start = Student.objects.count()
     students = Student.objects.bulk_create(
-        Student(school=school, local_id=f"Q{start + i}", given_name="Q", family_name=f"S{i:05d}", grade=grade)
+        Student(
+            school=school,
+            local_id=f"Q{start + i}",
+            given_name="Q",
+            family_name=f"S{i:05d}",
+            grade=grade,
+        )
         for i in range(n)
     )
     statuses = [Status.NEW, Status.CLAIMED, Status.TRIAGE, Status.IN_PROGRESS, Status.REFERRED_OUT]
@@ -89,7 +95,9 @@ def test_filters(school_a, counsellor, colleague):
     Referral.objects.filter(pk=referrals[6].pk).update(assignee=colleague)
 
     def pks(**filters):
-        return {r.pk for r in referral_queue(user=counsellor, filters=QueueFilters(**filters), now=NOW)}
+        return {
+            r.pk for r in referral_queue(user=counsellor, filters=QueueFilters(**filters), now=NOW)
+        }
 
     assert pks(status="triage") == {r.pk for r in referrals if r.status == Status.TRIAGE}
     assert pks(priority=Priority.URGENT) == {

@@ -46,9 +46,12 @@ def test_timeline_lists_referrals_and_events_in_order(client_for, student_a, cou
     assert [e.at for e in entries] == sorted(e.at for e in entries)
     assert [e.kind for e in entries] == ["referral", "event", "referral", "event"]
     assert entries[0].item == old
-    assert AccessLog.objects.filter(
-        user=counsellor, student=student_a, what="student timeline"
-    ).count() == 1
+    assert (
+        AccessLog.objects.filter(
+            user=counsellor, student=student_a, what="student timeline"
+        ).count()
+        == 1
+    )
 
 
 def test_timeline_queries_are_constant(

@@ -1,15 +1,16 @@
 """Triage → in progress → referred out → closed, reassign: each step an append-only event."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from schoolwell.audit.models import AccessLog, AppendOnlyError
-from schoolwell.referrals import services
+from schoolwell.consent.models import Channel, ConsentDecision, ConsentForm, Decision, Purpose
 from schoolwell.referrals.models import ExternalProvider, ReferralEvent, Status
 from schoolwell.referrals.services import (
     ReferralConflict,
     ReferralError,
-    SharingDecision,
     referral_claim,
     referral_close,
     referral_reassign,
@@ -17,7 +18,7 @@ from schoolwell.referrals.services import (
     referral_status_set,
 )
 
-from .conftest import open_referral
+from .conftest import NOW, open_referral
 
 
 @pytest.fixture
@@ -29,6 +30,26 @@ def claimed(student_a, counsellor):
 @pytest.fixture
 def provider(district):
     return ExternalProvider.objects.create(district=district, code="clinic", name="Clinic")
+
+
+def sharing_consent(student, guardian, decision):
+    form = ConsentForm.objects.create(
+        school=student.school,
+        purpose=Purpose.EXTERNAL_SHARING,
+        version=1,
+        school_year=2027,
+        title={"en": "Sharing"},
+        published_at=NOW - dt.timedelta(days=30),
+    )
+    ConsentDecision.objects.create(
+        student=student,
+        guardian=guardian,
+        form=form,
+        decision=decision,
+        channel=Channel.PAPER,
+        recorded_by=guardian,
+        at=NOW - dt.timedelta(days=1),
+    )
 
 
 def kinds(referral):
@@ -89,23 +110,22 @@ def test_closed_is_final(claimed, counsellor):
         referral_status_set(referral=claimed, by=counsellor, status=Status.TRIAGE)
 
 
-def test_external_referral_refused_without_consent(claimed, counsellor, provider, monkeypatch):
-    monkeypatch.setattr(
-        services, "external_sharing_decision", lambda s: SharingDecision(False, "denied")
-    )
-    with pytest.raises(ReferralConflict, match="denied"):
-        referral_refer_out(referral=claimed, by=counsellor, provider=provider)
+@pytest.mark.parametrize("decision", [None, Decision.DENIED])
+def test_external_referral_refused_without_consent(claimed, counsellor, provider, parent, decision):
+    if decision:
+        sharing_consent(claimed.student, parent, decision)
+    with pytest.raises(ReferralConflict, match="No data-sharing consent"):
+        referral_refer_out(referral=claimed, by=counsellor, provider=provider, now=NOW)
     claimed.refresh_from_db()
     assert claimed.status == Status.CLAIMED and claimed.referred_to_provider is None
+    assert not AccessLog.objects.filter(action=AccessLog.Action.DISCLOSE).exists()
 
 
 def test_external_referral_with_consent_is_logged_as_a_disclosure(
-    claimed, counsellor, provider, monkeypatch
+    claimed, counsellor, provider, parent
 ):
-    monkeypatch.setattr(
-        services, "external_sharing_decision", lambda s: SharingDecision(True, "granted")
-    )
-    referral_refer_out(referral=claimed, by=counsellor, provider=provider)
+    sharing_consent(claimed.student, parent, Decision.GRANTED)
+    referral_refer_out(referral=claimed, by=counsellor, provider=provider, now=NOW)
     claimed.refresh_from_db()
     assert claimed.status == Status.REFERRED_OUT and claimed.referred_to_provider == provider
     assert AccessLog.objects.filter(
