@@ -12,6 +12,7 @@ from pathlib import Path
 from django.utils.translation import get_language
 
 from schoolwell.referrals.models import DueUnit, Priority, RuleKind
+from schoolwell.screening import instruments
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "fixtures" / "referrals"
 
@@ -64,6 +65,29 @@ def providers() -> list[dict]:
     return items
 
 
+def _check_instrument_refs(item: dict) -> None:
+    """A rule must name a shipped instrument, and subscales and bands it really has."""
+    code = item.get("instrument_code")
+    if not code:
+        return
+    try:
+        definition = instruments.get(code)
+    except instruments.UnknownInstrumentError as exc:
+        raise ContentError(f"default_rules.json: {item['code']}: {exc}") from exc
+    scoring = definition["scoring"]
+    all_scales = {s["key"]: s for s in instruments.scales(definition)}
+    subscale = item.get("subscale")
+    if subscale and subscale not in all_scales:
+        raise ContentError(f"default_rules.json: {item['code']}: no subscale {subscale!r}")
+    bands = all_scales[subscale]["bands"] if subscale else [
+        *scoring.get("bands", []),
+        *scoring.get("total", {}).get("bands", []),
+    ]
+    unknown = set(item.get("bands", [])) - {b["key"] for b in bands}
+    if unknown:
+        raise ContentError(f"default_rules.json: {item['code']}: unknown bands {sorted(unknown)}")
+
+
 @functools.cache
 def default_rules() -> list[dict]:
     """The default threshold rules as ThresholdRule field values, validated."""
@@ -76,6 +100,7 @@ def default_rules() -> list[dict]:
             due_within = int(item["due_within"])
         except (KeyError, ValueError) as exc:
             raise ContentError(f"default_rules.json: {item.get('code')}: {exc}") from exc
+        _check_instrument_refs(item)
         if kind == RuleKind.CRITICAL and priority != Priority.URGENT:
             # Rule 4: a critical answer is always urgent.
             raise ContentError(f"default_rules.json: {item['code']}: critical must be urgent")

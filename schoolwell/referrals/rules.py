@@ -32,6 +32,13 @@ def _number(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _band_key(band) -> str | None:
+    """A band as stored by screening: a key, or {"key", "label"}."""
+    if isinstance(band, dict):
+        return band.get("key")
+    return getattr(band, "key", band)
+
+
 def _screening_match(rule: ThresholdRule, result) -> str | None:
     """A summary if `rule` fires on `result`, else None."""
     code = result.instrument.code
@@ -54,7 +61,7 @@ def _screening_match(rule: ThresholdRule, result) -> str | None:
             return f"{code} {rule.subscale} {subscale['score']} (≥ {rule.threshold:g})"
         return None
     if rule.kind == RuleKind.BAND:
-        band = (subscale or {}).get("band") if rule.subscale else result.band
+        band = _band_key((subscale or {}).get("band") if rule.subscale else result.band)
         if band and band in rule.bands:
             where = f" {rule.subscale}" if rule.subscale else ""
             return f"{code}{where} band: {band}"

@@ -1,0 +1,121 @@
+"""Rule 4 end to end: an urgent referral is delivered by a real Celery worker through the
+real Redis broker, by email and in-app, within seconds. Prints the measured latency."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from schoolwell.celery import app
+from schoolwell.referrals.models import Notification, Priority
+
+from .conftest import open_referral
+
+pytestmark = [
+    pytest.mark.redis,
+    # The worker is another process: it needs the test data committed, in a database it
+    # can reach (PostgreSQL; the SQLite test database lives in this process's memory).
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
+ROOT = Path(__file__).resolve().parents[2]
+BROKER = "redis://127.0.0.1:6379/11"  # a spare database: other test runs use 0 and 5
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A real `celery -A schoolwell worker` (solo pool) on a private queue."""
+    import redis
+
+    redis.Redis.from_url(BROKER).flushdb()
+    queue = f"referrals-test-{os.getpid()}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.referrals.worker_settings",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": BROKER,
+        "SCHOOLWELL_TEST_MAIL_DIR": str(mail_dir),
+    }
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "schoolwell",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
+    app.conf.update(task_always_eager=False, broker_url=BROKER, task_default_queue=queue)
+    try:
+        _wait_ready(tmp_path / "worker.log", process)
+        yield mail_dir
+    finally:
+        app.conf.update(saved)
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_ready(log_path: Path, process, timeout=60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("worker exited:\n" + log_path.read_text())
+        if " ready." in log_path.read_text():
+            return
+        time.sleep(0.1)
+    pytest.fail("worker did not start:\n" + log_path.read_text())
+
+
+def test_urgent_referral_is_delivered_by_a_real_worker(worker, student_a, on_call, capsys):
+    started = time.time()
+    referral = open_referral(student_a, Priority.URGENT)  # commits; on_commit enqueues
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not list(worker.iterdir()):
+        time.sleep(0.02)
+    files = list(worker.iterdir())
+    assert files, "no alert email within 20 s"
+    latency = max(f.stat().st_mtime for f in files) - started
+    message = files[0].read_text()
+    assert on_call.email in message
+    assert f"/referrals/{referral.pk}/" in message
+    delivered = Notification.objects.filter(user=on_call, referral=referral, emailed=True)
+    while time.monotonic() < deadline and not delivered.exists():
+        time.sleep(0.02)  # the worker marks it emailed just after sending
+    assert delivered.exists()
+    with capsys.disabled():
+        print(f"\nalert latency through the real worker: {latency * 1000:.0f} ms")
+    assert latency < 10
