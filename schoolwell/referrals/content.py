@@ -79,10 +79,14 @@ def _check_instrument_refs(item: dict) -> None:
     subscale = item.get("subscale")
     if subscale and subscale not in all_scales:
         raise ContentError(f"default_rules.json: {item['code']}: no subscale {subscale!r}")
-    bands = all_scales[subscale]["bands"] if subscale else [
-        *scoring.get("bands", []),
-        *scoring.get("total", {}).get("bands", []),
-    ]
+    bands = (
+        all_scales[subscale]["bands"]
+        if subscale
+        else [
+            *scoring.get("bands", []),
+            *scoring.get("total", {}).get("bands", []),
+        ]
+    )
     unknown = set(item.get("bands", [])) - {b["key"] for b in bands}
     if unknown:
         raise ContentError(f"default_rules.json: {item['code']}: unknown bands {sorted(unknown)}")
