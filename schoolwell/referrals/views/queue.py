@@ -32,6 +32,9 @@ def queue(request):
     now = timezone.now()
     referrals = selectors.referral_queue(user=request.user, filters=form.filters(), now=now)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    reasons = selectors.reason_counts(list(page))
+    for referral in page:
+        referral.reason_count = reasons.get(referral.pk, 0)
     # Seeing a student in the queue discloses that they have a referral (FERPA log).
     access_log_record_many(
         user=request.user,
