@@ -14,6 +14,7 @@ from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role
 from schoolwell.referrals import alerts, content, services
 from schoolwell.referrals.models import (
+    OPEN_STATUSES,
     ExternalProvider,
     OnCall,
     Priority,
@@ -191,7 +192,7 @@ def seed_referrals(district, rng, stdout) -> None:
     services.referral_refer_out(
         referral=internal, by=counsellor, team="Student support team (SST)", now=now - 10 * days
     )
-    _refer_external(others[6], counsellor, now - 9 * days, stdout)
+    _refer_external(secondary, counsellor, now - 9 * days, stdout)
 
     # Closed with various outcomes, including one of the teacher's concerns.
     outcomes = [
@@ -252,23 +253,31 @@ def colleague_teacher(student: Student) -> User:
     return class_teachers(enrollment.klass).first()
 
 
-def _refer_external(student: Student, counsellor: User, at: dt.datetime, stdout) -> None:
-    """An external referral, where the guardian has given data-sharing consent."""
+def _refer_external(school: School, counsellor: User, at: dt.datetime, stdout) -> None:
+    """An external referral for a student whose guardian has given data-sharing consent
+    (from the consent demo); without such a student the demo says so and skips it."""
+    from schoolwell.consent.gating import Purpose, effective_consent_map
+
+    candidates = Student.objects.filter(school=school, grade__gte=8).exclude(
+        referrals__status__in=OPEN_STATUSES
+    )[:200]
+    consents = effective_consent_map(candidates, Purpose.EXTERNAL_SHARING)
+    student = next((s for s in candidates if consents[s.pk].allowed), None)
+    if student is None:
+        if stdout:
+            stdout.write("Referrals: no student with data-sharing consent; no external demo.")
+        return
     referral = services.referral_trigger(
         student=student,
         triggers=[
-            _rule_trigger(
-                student.school, "checkins-low", "3 check-ins ≤ 2 within 10 school days", "demo"
-            )
+            _rule_trigger(school, "checkins-low", "3 check-ins ≤ 2 within 10 school days", "demo")
         ],
         now=at,
     ).referral
     services.referral_claim(referral=referral, by=counsellor, now=at + dt.timedelta(hours=1))
-    provider = ExternalProvider.objects.filter(district=student.school.district).first()
-    try:
-        services.referral_refer_out(
-            referral=referral, by=counsellor, provider=provider, now=at + dt.timedelta(days=2)
-        )
-    except services.ReferralError as refused:
-        if stdout:
-            stdout.write(f"Referrals: external demo referral not sent ({refused.message}).")
+    services.referral_refer_out(
+        referral=referral,
+        by=counsellor,
+        provider=ExternalProvider.objects.filter(district=school.district).first(),
+        now=at + dt.timedelta(days=2),
+    )
