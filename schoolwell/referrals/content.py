@@ -9,7 +9,9 @@ import functools
 import json
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from schoolwell.referrals.models import DueUnit, Priority, RuleKind
 from schoolwell.screening import instruments
@@ -126,3 +128,19 @@ def default_rules() -> list[dict]:
             }
         )
     return rules
+
+
+@functools.cache
+def concern_tags() -> dict[str, dict]:
+    """The check-in concern tags (screening's fixture), offered for a teacher's concern."""
+    path = DIRECTORY.parent / "screening" / "concern_tags.json"
+    items = json.loads(path.read_text(encoding="utf-8"))["items"]
+    return {item["code"]: item for item in items}
+
+
+def concern_label(code: str, language: str | None = None) -> str:
+    if code == "other":
+        with translation.override(language or get_language()):
+            return _("Something else (described in the note)")
+    item = concern_tags().get(code)
+    return localized(item["label"], language) if item else code

@@ -1,7 +1,3 @@
-import json
-from functools import cache
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,18 +5,11 @@ from schoolwell.referrals import content
 from schoolwell.referrals.models import OPEN_STATUSES, Priority, Status, ThresholdRule
 from schoolwell.referrals.selectors import QueueFilters
 
-CONCERN_TAGS = Path(content.DIRECTORY).parent / "screening" / "concern_tags.json"
-
-
-@cache
-def _concern_tags() -> list[dict]:
-    return json.loads(CONCERN_TAGS.read_text(encoding="utf-8"))["items"]
-
 
 def concern_choices() -> list[tuple[str, str]]:
     """The check-in concern tags (shared with screening) plus "something else"."""
-    return [(t["code"], content.localized(t["label"])) for t in _concern_tags()] + [
-        ("other", str(_("Something else (describe in the note)")))
+    return [(code, content.concern_label(code)) for code in content.concern_tags()] + [
+        ("other", content.concern_label("other"))
     ]
 
 

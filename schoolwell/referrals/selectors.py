@@ -123,7 +123,7 @@ def referral_for_staff(*, user: User, pk: int) -> Referral:
         staff_referrals(user)
         .select_related("student__school", "assignee", "referred_to_provider")
         .prefetch_related(
-            Prefetch("reasons"),
+            Prefetch("reasons", queryset=ReferralReason.objects.select_related("raised_by")),
             Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
         )
         .filter(pk=pk)
@@ -171,7 +171,8 @@ def student_referrals(*, user: User, student: Student) -> QuerySet[Referral]:
         .filter(student=student)
         .select_related("assignee", "referred_to_provider")
         .prefetch_related(
-            "reasons", Prefetch("events", queryset=ReferralEvent.objects.select_related("actor"))
+            Prefetch("reasons", queryset=ReferralReason.objects.select_related("raised_by")),
+            Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
         )
         .order_by("-opened_at")
     )

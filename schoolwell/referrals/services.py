@@ -239,6 +239,8 @@ def concern_raise(
         raise ReferralForbidden(_("You can raise a concern only for students in your classes."))
     if priority not in Priority.values:
         raise ReferralError(_("Choose how soon a counsellor should act."))
+    if concern_code != "other" and concern_code not in content.concern_tags():
+        raise ReferralError(_("Choose what worries you from the list."))
     if len(note) > NOTE_MAX_LENGTH:
         raise ReferralError(_("The note is too long."))
     within, unit = DEFAULT_DUE[Priority(priority)]
@@ -246,8 +248,9 @@ def concern_raise(
         source=Source.MANUAL,
         # The same teacher raising the same concern again is the same reason (rule 3).
         trigger_key=f"manual:{by.pk}:{concern_code}"[:100],
-        summary=_("Concern raised by %(name)s: %(concern)s")
-        % {"name": by.get_full_name() or by.username, "concern": concern_code},
+        # Stored in English; pages show it in the reader's language from concern_code.
+        summary=f"Concern raised by {by.get_full_name() or by.username}: "
+        f"{content.concern_label(concern_code, 'en')}",
         priority=priority,
         due_within=within,
         due_unit=unit,

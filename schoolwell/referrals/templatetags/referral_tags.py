@@ -1,8 +1,9 @@
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schoolwell.referrals import content
-from schoolwell.referrals.models import Priority, ReferralEvent, Status
+from schoolwell.referrals.models import Priority, ReferralEvent, ReferralReason, Source, Status
 
 register = template.Library()
 
@@ -37,10 +38,25 @@ def event_text(event: ReferralEvent) -> str:
     if kind == Kind.REASSIGNED:
         return _("Reassigned to %(name)s") % {"name": data.get("to_name", "")}
     if kind == Kind.ALERTED:
-        return _("Alert delivered to %(n)s people") % {"n": len(data.get("to", []))}
+        n = len(data.get("to", []))
+        return ngettext("Alert delivered to %(n)s person", "Alert delivered to %(n)s people", n) % {
+            "n": n
+        }
     return event.get_kind_display()
 
 
 @register.filter
 def priority_css(value) -> str:
     return Priority(value).css
+
+
+@register.filter
+def reason_text(reason: ReferralReason) -> str:
+    """A staff concern in the reader's language; a rule's own summary otherwise."""
+    if reason.source == Source.MANUAL:
+        name = reason.raised_by.get_full_name() or reason.raised_by.username
+        return _("Concern raised by %(name)s: %(concern)s") % {
+            "name": name,
+            "concern": content.concern_label(reason.concern_code),
+        }
+    return reason.summary
