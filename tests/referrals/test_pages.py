@@ -88,3 +88,11 @@ def test_navigation_per_role(client_for, counsellor, teacher, parent):
     assert "Referral queue" in client_for(counsellor).get(reverse("home")).content.decode()
     for user in (teacher, parent):
         assert "Referral queue" not in client_for(user).get(reverse("home")).content.decode()
+
+
+def test_queue_in_spanish(client_for, student_a, counsellor):
+    open_referral(student_a, Priority.URGENT)
+    client = client_for(counsellor)
+    client.cookies["django_language"] = "es"
+    page = client.get(reverse("referrals:queue"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Cola de derivaciones" in page and "Urgente" in page
