@@ -276,7 +276,11 @@ def _require_staff(user: User, referral: Referral) -> None:
 
 def _locked(referral: Referral) -> Referral:
     """Re-read under a row lock so concurrent steps on one referral apply one at a time."""
-    return Referral.objects.select_for_update().select_related("assignee").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("assignee")
+        .get(pk=referral.pk)
+    )
 
 
 def _require_workable(referral: Referral, by: User) -> None:
