@@ -183,3 +183,27 @@ def test_pages_walk_the_workflow(client_for, claimed, counsellor):
     assert claimed.status == Status.CLOSED
     page = client.get(reverse("referrals:detail", args=[claimed.pk])).content.decode()
     assert "Plan agreed." in page and "Spoke with family." in page
+
+
+def test_database_refuses_to_update_an_event(claimed):
+    from django.db import DatabaseError, connection, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE referrals_referralevent SET kind = 'closed'")
+    assert "closed" not in kinds(claimed)
+
+
+def test_detail_page_queries_do_not_grow_with_history(
+    client_for, claimed, counsellor, django_assert_max_num_queries
+):
+    from schoolwell.referrals.services import referral_note_add
+
+    url = reverse("referrals:detail", args=[claimed.pk])
+    client = client_for(counsellor)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for i in range(30):
+        referral_note_add(referral=claimed, by=counsellor, body=f"n{i}", private=i % 2 == 0)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
