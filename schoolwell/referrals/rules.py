@@ -122,13 +122,12 @@ def _baselines(student_ids, day: dt.date) -> dict[int, tuple[Decimal, int]]:
 
 def checkins_evaluate(checkins) -> None:
     """Hook for a batch of saved check-ins (usually one class on one day)."""
-    present = [c for c in checkins if not c.absent and c.wellbeing is not None]
     by_student: dict[int, list[Trigger]] = defaultdict(list)
     schools: dict[int, list] = defaultdict(list)
     student_school = dict(
-        Student.objects.filter(pk__in={c.student_id for c in checkins}).values_list(
-            "pk", "school_id"
-        )
+        Student.objects.filter(pk__in={c.student_id for c in checkins})
+        .order_by()
+        .values_list("pk", "school_id")
     )
     for checkin in checkins:
         schools[student_school[checkin.student_id]].append(checkin)
@@ -146,7 +145,7 @@ def checkins_evaluate(checkins) -> None:
                         )
                 continue
             for day in days:
-                todays = [c for c in present if c.date == day and c in batch]
+                todays = [c for c in batch if c.date == day and c.wellbeing is not None]
                 ids = {c.student_id for c in todays}
                 if not ids:
                     continue

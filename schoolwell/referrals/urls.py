@@ -13,7 +13,6 @@ urlpatterns = [
     path("<int:pk>/reassign/", queue.reassign, name="reassign"),
     path("<int:pk>/notes/", queue.add_note, name="note"),
     path("concern/<int:student_pk>/", people.raise_concern, name="concern"),
-    path("concern/<int:student_pk>/now/", people.concern_urgent, name="concern_urgent"),
     path("students/<int:pk>/timeline/", people.student_timeline, name="timeline"),
     path("notifications/", people.notifications, name="notifications"),
     path("notifications/read/", people.notifications_read, name="notifications_read"),

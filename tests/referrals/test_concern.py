@@ -27,9 +27,10 @@ def test_urgent_concern_shows_what_to_do_now(client_for, student_a, teacher):
     response = client.post(
         url(student_a), {"concern": "self_harm_concern", "priority": Priority.URGENT}
     )
-    assert response.url == reverse("referrals:concern_urgent", args=[student_a.pk])
+    assert response.url == reverse("screening:crisis_plan", args=[student_a.school_id])
     page = client.get(response.url).content.decode()
-    assert "Stay with the student" in page and "911" in page
+    assert "Stay with the student" in page and "988" in page
+    assert "on-call counsellor has been alerted" in page
 
 
 def test_same_concern_twice_keeps_one_reason(client_for, student_a, teacher):

@@ -43,29 +43,27 @@ def raise_concern(request, student_pk: int):
                 form.add_error(None, error.message)
                 status = error.status_code
             else:
-                if outcome.reasons_added:
-                    messages.success(request, _("Thank you. The counsellors have your concern."))
-                else:
+                if not outcome.reasons_added:
                     messages.info(
                         request, _("You had already raised this concern; it is still open.")
                     )
+                elif form.cleaned_data["priority"] == Priority.URGENT:
+                    messages.warning(
+                        request,
+                        _("The on-call counsellor has been alerted about %(name)s.")
+                        % {"name": student.display_name},
+                    )
+                else:
+                    messages.success(request, _("Thank you. The counsellors have your concern."))
                 if form.cleaned_data["priority"] == Priority.URGENT:
-                    return redirect("referrals:concern_urgent", student_pk=student.pk)
+                    # Rule 4: whoever raises an urgent concern sees the school's crisis steps.
+                    return redirect("screening:crisis_plan", school_pk=student.school_id)
                 return redirect("roster:student_detail", pk=student.pk)
         else:
             status = 400
     return render(
         request, "referrals/concern_form.html", {"form": form, "student": student}, status=status
     )
-
-
-def concern_urgent(request, student_pk: int):
-    """After an urgent concern: what to do now, while the on-call counsellor is alerted."""
-    student = get_object_or_404(
-        visible_students(request.user, roles=[Role.TEACHER]).select_related("school"),
-        pk=student_pk,
-    )
-    return render(request, "referrals/concern_urgent.html", {"student": student})
 
 
 def student_timeline(request, pk: int):
