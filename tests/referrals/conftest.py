@@ -55,3 +55,42 @@ def on_call(counsellor, school_a):
 def rules_a(school_a):
     rules_install_defaults(school=school_a)
     return {r.code: r for r in school_a.threshold_rules.all()}
+
+
+def grant_screening_consent(student) -> None:
+    """A guardian grants the school's universal-screening consent (active policy)."""
+    import datetime as dt
+
+    from schoolwell.consent.gating import school_year_on
+    from schoolwell.consent.models import Channel, ConsentDecision, ConsentForm, Decision, Purpose
+    from schoolwell.roster.services import guardian_link_set
+
+    now = timezone.now()
+    form, _ = ConsentForm.objects.get_or_create(
+        school=student.school,
+        purpose=Purpose.UNIVERSAL_SCREENING,
+        version=1,
+        school_year=school_year_on(timezone.localdate()),
+        defaults={"title": {"en": "Screening"}, "published_at": now - dt.timedelta(days=30)},
+    )
+    guardian = User.objects.create_user(username=f"guardian-{student.pk}")
+    guardian_link_set(guardian=guardian, student=student)
+    ConsentDecision.objects.create(
+        student=student,
+        guardian=guardian,
+        form=form,
+        decision=Decision.GRANTED,
+        channel=Channel.PAPER,
+        recorded_by=guardian,
+        at=now - dt.timedelta(days=1),
+    )
+
+
+def record_critical_phqa(student, by):
+    """Save a PHQ-A with a critical answer (item 9) through screening's own service."""
+    from schoolwell.screening.services import instrument_sync
+    from schoolwell.screening.services.results import screening_result_record
+
+    phqa = {i.code: i for i in instrument_sync()}["phq-a"]
+    answers = {f"q{n}": 0 for n in range(1, 10)} | {"q9": 2}
+    return screening_result_record(student=student, instrument=phqa, answers=answers, by=by)

@@ -1,5 +1,6 @@
-"""Rule 4 end to end: an urgent referral is delivered by a real Celery worker through the
-real Redis broker, by email and in-app, within seconds. Prints the measured latency."""
+"""Rule 4 end to end: a critical answer saved on a screener opens an urgent referral whose
+alert a real Celery worker delivers through the real Redis broker, by email and in-app,
+within seconds. Prints the latency from saving the answer to the email being written."""
 
 import os
 import subprocess
@@ -11,9 +12,9 @@ import pytest
 from django.db import connection
 
 from schoolwell.celery import app
-from schoolwell.referrals.models import Notification, Priority
+from schoolwell.referrals.models import Notification, Priority, Referral
 
-from .conftest import open_referral
+from .conftest import grant_screening_consent, record_critical_phqa
 
 pytestmark = [
     pytest.mark.redis,
@@ -104,9 +105,13 @@ def _wait_ready(log_path: Path, process, timeout=60.0) -> None:
     pytest.fail("worker did not start:\n" + log_path.read_text())
 
 
-def test_urgent_referral_is_delivered_by_a_real_worker(worker, student_a, on_call, capsys):
+def test_critical_answer_alert_is_delivered_by_a_real_worker(
+    worker, rules_a, student_a, teacher, on_call, capsys
+):
+    grant_screening_consent(student_a)
     started = time.time()
-    referral = open_referral(student_a, Priority.URGENT)  # commits; on_commit enqueues
+    record_critical_phqa(student_a, teacher)  # commits; the referral's on_commit enqueues
+    referral = Referral.objects.get(student=student_a, priority=Priority.URGENT)
     # The worker marks the notification emailed once the email file is written and closed.
     delivered = Notification.objects.filter(user=on_call, referral=referral, emailed=True)
     deadline = time.monotonic() + 20
