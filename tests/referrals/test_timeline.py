@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from schoolwell.audit.models import AccessLog
 from schoolwell.referrals.models import Priority, Referral, ReferralEvent, Source, Status
+from schoolwell.screening.models import CheckIn, ScreeningResult
+from schoolwell.screening.services import instrument_sync
 
 from .conftest import NOW, open_referral
 
@@ -54,17 +56,64 @@ def test_timeline_lists_referrals_and_events_in_order(client_for, student_a, cou
     )
 
 
+def history(student, teacher, n):
+    """n check-ins and n screening results for the student, on n earlier days."""
+    phqa = {i.code: i for i in instrument_sync()}["phq-a"]
+    start = CheckIn.objects.filter(student=student).count()
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            student=student,
+            teacher=teacher,
+            date=NOW.date() - dt.timedelta(days=start + i + 1),
+            wellbeing=1 + i % 5,
+            tags=["tired"] if i % 7 == 0 else [],
+        )
+        for i in range(n)
+    )
+    ScreeningResult.objects.bulk_create(
+        ScreeningResult(
+            student=student,
+            instrument=phqa,
+            answers={},
+            total=i % 27,
+            band="mild",
+            band_label="Mild",
+            respondent="student",
+            administered_at=NOW - dt.timedelta(days=start + i + 1, hours=3),
+        )
+        for i in range(n)
+    )
+
+
+def test_timeline_merges_checkins_results_and_referrals(client_for, student_a, teacher, counsellor):
+    history(student_a, teacher, 2)
+    open_referral(student_a, Priority.HIGH, now=NOW)
+    entries = client_for(counsellor).get(url(student_a)).context["entries"]
+    assert [e.kind for e in entries] == [
+        "checkin",
+        "result",
+        "checkin",
+        "result",
+        "referral",
+        "event",
+    ]
+    page = client_for(counsellor).get(url(student_a)).content.decode()
+    assert "Very tired or low energy" in page and "Mild" in page
+
+
 def test_timeline_queries_are_constant(
-    client_for, student_a, counsellor, django_assert_max_num_queries
+    client_for, student_a, teacher, counsellor, django_assert_max_num_queries
 ):
     client = client_for(counsellor)
     many_closed_referrals(student_a, 3)
-    with django_assert_max_num_queries(20) as few:
+    history(student_a, teacher, 3)
+    with django_assert_max_num_queries(25) as few:
         assert client.get(url(student_a)).status_code == 200
     many_closed_referrals(student_a, 1000)
+    history(student_a, teacher, 300)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url(student_a))
-    assert len(response.context["entries"]) == 2006
+    assert len(response.context["entries"]) == 2006 + 2 * 303
 
 
 @pytest.mark.parametrize("who", ["teacher", "parent", "outsider"])

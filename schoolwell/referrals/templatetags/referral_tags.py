@@ -60,3 +60,8 @@ def reason_text(reason: ReferralReason) -> str:
             "concern": content.concern_label(reason.concern_code),
         }
     return reason.summary
+
+
+@register.filter
+def concern_labels(codes) -> str:
+    return ", ".join(content.concern_label(code) for code in codes)
