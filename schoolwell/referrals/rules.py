@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count
 
-from schoolwell.referrals import schooldays
+from schoolwell.referrals import content, schooldays
 from schoolwell.referrals.models import RuleKind, ThresholdRule
 from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS
 from schoolwell.referrals.services import Trigger, referral_trigger
@@ -32,6 +32,11 @@ def _number(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _num(value: Decimal) -> str:
+    """2.00 → "2", 2.50 → "2.5" (thresholds in reason summaries)."""
+    return f"{value.normalize():f}"
+
+
 def _band_key(band) -> str | None:
     """A band as stored by screening: a key, or {"key", "label"}."""
     if isinstance(band, dict):
@@ -44,7 +49,9 @@ def _screening_match(rule: ThresholdRule, result) -> str | None:
     code = result.instrument.code
     if rule.kind == RuleKind.CRITICAL:
         if result.critical and rule.instrument_code in ("", code):
-            reasons = ", ".join(str(r) for r in (result.critical_reasons or []))
+            reasons = "; ".join(str(r) for r in (result.critical_reasons or []))
+            if len(reasons) > 180:
+                reasons = reasons[:179] + "…"
             return f"{code}: critical answer" + (f" ({reasons})" if reasons else "")
         return None
     if rule.instrument_code != code:
@@ -52,13 +59,13 @@ def _screening_match(rule: ThresholdRule, result) -> str | None:
     if rule.kind == RuleKind.SCORE_TOTAL:
         total = _number(result.total)
         if result.complete and total is not None and total >= rule.threshold:
-            return f"{code} total {result.total} (≥ {rule.threshold:g})"
+            return f"{code} total {result.total} (≥ {_num(rule.threshold)})"
         return None
     subscale = (result.subscales or {}).get(rule.subscale) if rule.subscale else None
     if rule.kind == RuleKind.SUBSCALE:
         score = _number(subscale.get("score")) if subscale else None
         if score is not None and score >= rule.threshold:
-            return f"{code} {rule.subscale} {subscale['score']} (≥ {rule.threshold:g})"
+            return f"{code} {rule.subscale} {subscale['score']} (≥ {_num(rule.threshold)})"
         return None
     if rule.kind == RuleKind.BAND:
         band = _band_key((subscale or {}).get("band") if rule.subscale else result.band)
@@ -140,7 +147,9 @@ def checkins_evaluate(checkins) -> None:
                     for tag in sorted(set(checkin.tags or []) & set(rule.tags)):
                         by_student[checkin.student_id].append(
                             Trigger.from_rule(
-                                rule, key=f"rule:{rule.pk}:tag:{tag}", summary=f"Concern tag: {tag}"
+                                rule,
+                                key=f"rule:{rule.pk}:tag:{tag}",
+                                summary=f"Concern tag: {content.concern_label(tag, 'en')}",
                             )
                         )
                 continue
@@ -154,7 +163,7 @@ def checkins_evaluate(checkins) -> None:
                     for student_id, n in low.items():
                         if n >= rule.count:
                             summary = (
-                                f"{n} check-ins ≤ {rule.threshold:g} "
+                                f"{n} check-ins ≤ {_num(rule.threshold)} "
                                 f"within {rule.window_school_days} school days"
                             )
                             by_student[student_id].append(

@@ -118,3 +118,9 @@ def test_a_second_result_adds_a_reason_to_the_open_referral(rules_a, student_a):
 def test_every_screening_rule_kind_is_shipped(rules_a):
     kinds = {r.kind for r in rules_a.values()}
     assert kinds >= {RuleKind.SCORE_TOTAL, RuleKind.SUBSCALE, RuleKind.BAND, RuleKind.CRITICAL}
+
+
+def test_reason_says_what_fired(rules_a, student_a):
+    screening_result_evaluate(result(student_a, "phq-a", total=10, band="moderate"))
+    summary = Referral.objects.get(student=student_a).reasons.get().summary
+    assert summary == "phq-a total 10 (≥ 10)"
