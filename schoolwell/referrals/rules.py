@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Avg, Count
 
 from schoolwell.referrals import content, schooldays
@@ -25,7 +26,32 @@ BASELINE_MIN_CHECKINS = 5  # fewer than this is not a baseline yet
 
 
 def _rules(school_id: int, kinds) -> list[ThresholdRule]:
-    return list(ThresholdRule.objects.filter(school_id=school_id, active=True, kind__in=kinds))
+    """The school's active rules of these kinds, read once per transaction: screening calls
+    the hook once per result, and a class grid of 60 results must not cost 60 reads."""
+    connection = transaction.get_connection()
+    # The on-commit list is replaced when a transaction ends (or a savepoint rolls back), and
+    # the savepoint stack tells apart atomic blocks nested in one (as in tests): together
+    # they identify the writing service's block. Outside a transaction nothing is shared.
+    block = (connection.run_on_commit, tuple(connection.savepoint_ids))
+    cached = getattr(connection, "_schoolwell_threshold_rules", None)
+    fresh = (
+        cached is not None
+        and connection.in_atomic_block
+        and cached[0][0] is block[0]
+        and cached[0][1] == block[1]
+    )
+    if not fresh:
+        cached = (block, {})
+        if connection.in_atomic_block:
+            connection._schoolwell_threshold_rules = cached
+    if school_id not in cached[1]:
+        cached[1][school_id] = list(ThresholdRule.objects.filter(school_id=school_id, active=True))
+    return [rule for rule in cached[1][school_id] if rule.kind in kinds]
+
+
+def rules_forget() -> None:
+    """Drop this transaction's copy of the rules (after editing rules inside it)."""
+    transaction.get_connection().__dict__.pop("_schoolwell_threshold_rules", None)
 
 
 def _number(value) -> Decimal | None:
@@ -85,7 +111,8 @@ def screening_result_evaluate(result) -> None:
             # Each result is its own reason: a later administration over the line is news.
             key = f"rule:{rule.pk}:result:{result.pk}"
             triggers.append(Trigger.from_rule(rule, key=key, summary=summary))
-    referral_trigger(student=student, triggers=triggers)
+    if triggers:  # nothing fired: no query, no savepoint (a class grid calls this per row)
+        referral_trigger(student=student, triggers=triggers)
 
 
 def _low_days(rule: ThresholdRule, student_ids, day: dt.date) -> dict[int, int]:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from schoolwell.referrals.models import Priority, Referral, RuleKind, ThresholdRule
-from schoolwell.referrals.rules import screening_result_evaluate
+from schoolwell.referrals.rules import rules_forget, screening_result_evaluate
 
 _ids = itertools.count(1)
 
@@ -124,3 +124,12 @@ def test_reason_says_what_fired(rules_a, student_a):
     screening_result_evaluate(result(student_a, "phq-a", total=10, band="moderate"))
     summary = Referral.objects.get(student=student_a).reasons.get().summary
     assert summary == "phq-a total 10 (≥ 10)"
+
+
+def test_rules_are_read_once_per_transaction(
+    rules_a, student_a, student_a2, django_assert_num_queries
+):
+    rules_forget()
+    with django_assert_num_queries(1):  # the rules; nothing fires, nothing else
+        for student in (student_a, student_a2):
+            screening_result_evaluate(result(student, "phq-a", total=1, band="minimal"))
