@@ -258,9 +258,16 @@ def _refer_external(school: School, counsellor: User, at: dt.datetime, stdout) -
     (from the consent demo); without such a student the demo says so and skips it."""
     from schoolwell.consent.gating import Purpose, effective_consent_map
 
-    candidates = Student.objects.filter(school=school, grade__gte=8).exclude(
-        referrals__status__in=OPEN_STATUSES
-    )[:200]
+    # Students whose families were asked about sharing (the consent demo asks a few);
+    # the gate itself decides who may be referred out.
+    candidates = list(
+        Student.objects.filter(
+            school=school, consent_decisions__form__purpose=Purpose.EXTERNAL_SHARING
+        )
+        .exclude(referrals__status__in=OPEN_STATUSES, referrals__assignee__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
     consents = effective_consent_map(candidates, Purpose.EXTERNAL_SHARING)
     student = next((s for s in candidates if consents[s.pk].allowed), None)
     if student is None:
@@ -274,10 +281,10 @@ def _refer_external(school: School, counsellor: User, at: dt.datetime, stdout) -
         ],
         now=at,
     ).referral
-    services.referral_claim(referral=referral, by=counsellor, now=at + dt.timedelta(hours=1))
+    if referral.assignee_id is None:
+        services.referral_claim(referral=referral, by=counsellor, now=at + dt.timedelta(hours=1))
     services.referral_refer_out(
         referral=referral,
         by=counsellor,
         provider=ExternalProvider.objects.filter(district=school.district).first(),
-        now=at + dt.timedelta(days=2),
-    )
+    )  # today: the consent gate is asked about now, when the family's answer is on record
