@@ -164,6 +164,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (`celery -A schoolwell beat`): the referral overdue check and escalations.
+CELERY_BEAT_SCHEDULE = {
+    "referrals-check-overdue": {
+        "task": "schoolwell.referrals.tasks.referrals_check_overdue",
+        "schedule": 60.0,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
