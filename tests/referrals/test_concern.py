@@ -114,3 +114,8 @@ def test_counsellor_student_page_links_open_referral_and_timeline(
     assert reverse("referrals:detail", args=[referral.pk]) in body
     assert reverse("referrals:timeline", args=[student_a.pk]) in body
     assert str(Status.NEW.label) in body
+
+
+def test_note_help_text_is_what_aria_describedby_points_at(client_for, student_a, teacher):
+    html = client_for(teacher).get(url(student_a)).content.decode()
+    assert 'aria-describedby="id_note_helptext"' in html and 'id="id_note_helptext"' in html

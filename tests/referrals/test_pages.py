@@ -96,3 +96,10 @@ def test_queue_in_spanish(client_for, student_a, counsellor):
     client.cookies["django_language"] = "es"
     page = client.get(reverse("referrals:queue"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Cola de derivaciones" in page and "Urgente" in page
+
+
+def test_rule_form_help_text_is_what_aria_describedby_points_at(client_for, rules_a, school_admin):
+    rule = rules_a["checkins-low"]
+    html = client_for(school_admin).get(reverse("referrals:rule_edit", args=[rule.pk]))
+    html = html.content.decode()
+    assert 'aria-describedby="id_tags_helptext"' in html and 'id="id_tags_helptext"' in html
