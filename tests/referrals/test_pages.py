@@ -103,3 +103,15 @@ def test_rule_form_help_text_is_what_aria_describedby_points_at(client_for, rule
     html = client_for(school_admin).get(reverse("referrals:rule_edit", args=[rule.pk]))
     html = html.content.decode()
     assert 'aria-describedby="id_tags_helptext"' in html and 'id="id_tags_helptext"' in html
+
+
+def test_rule_and_concern_forms_load_the_referrals_stylesheet(
+    client_for, rules_a, school_admin, teacher, student_a
+):
+    # Without it their `narrow-form` class was undefined and the forms ran full width.
+    rule_page = client_for(school_admin).get(
+        reverse("referrals:rule_edit", args=[rules_a["checkins-low"].pk])
+    )
+    concern_page = client_for(teacher).get(reverse("referrals:concern", args=[student_a.pk]))
+    for page in (rule_page, concern_page):
+        assert "referrals/referrals.css" in page.content.decode()
