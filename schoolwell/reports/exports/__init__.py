@@ -1,0 +1,22 @@
+"""The export kinds, one module each; `KINDS` is what pages, tasks and the command offer."""
+
+from __future__ import annotations
+
+from schoolwell.reports.exports.aggregate import AggregateExport
+from schoolwell.reports.exports.base import ExportFilters, ExportKind, ExportScope
+from schoolwell.reports.exports.roster import RosterExport
+
+KINDS: dict[str, ExportKind] = {
+    kind.code: kind
+    for kind in [
+        RosterExport(),
+        AggregateExport(),
+    ]
+}
+
+
+def kinds_for(user) -> list[ExportKind]:
+    return [kind for kind in KINDS.values() if kind.allowed_for(user)]
+
+
+__all__ = ["KINDS", "ExportFilters", "ExportKind", "ExportScope", "kinds_for"]

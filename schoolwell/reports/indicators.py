@@ -1,0 +1,101 @@
+"""Program indicators, computed in one place so the page, the chart and the export agree.
+
+Every function takes an already-scoped queryset (from `visible_students` / `visible_classes`)
+and runs a fixed number of grouped queries, whatever the number of rows. Aggregates that
+leave the school (district views, de-identified exports) pass through `suppression.suppress`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Case, CharField, Count, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.accounts.models import Language
+from schoolwell.reports.suppression import SuppressedTable, suppress
+from schoolwell.roster.models import School, Student
+
+# Grade bands used for every subgroup breakdown (small enough groups get suppressed anyway).
+GRADE_BANDS: list[tuple[int, int, str]] = [
+    (-1, 2, "PreK–2"),
+    (3, 5, "3–5"),
+    (6, 8, "6–8"),
+    (9, 13, "9–12"),
+]
+
+
+def grade_label(grade: int) -> str:
+    return "K" if grade == 0 else ("PreK" if grade < 0 else str(grade))
+
+
+def grade_band_expression(field: str = "grade") -> Case:
+    return Case(
+        *[
+            When(**{f"{field}__gte": low, f"{field}__lte": high}, then=Value(label))
+            for low, high, label in GRADE_BANDS
+        ],
+        output_field=CharField(),
+    )
+
+
+def grouped_counts(
+    queryset: QuerySet,
+    row_field: str,
+    column_field: str,
+    *,
+    distinct_field: str | None = None,
+) -> dict[tuple, int]:
+    """{(row value, column value): count} in one GROUP BY query."""
+    measure = Count(distinct_field, distinct=True) if distinct_field else Count("pk")
+    return {
+        (row, col): n
+        for row, col, n in queryset.values_list(row_field, column_field)
+        .order_by()
+        .annotate(n=measure)
+        .values_list(row_field, column_field, "n")
+    }
+
+
+def count_table(
+    counts: dict[tuple, int],
+    *,
+    rows: Sequence[tuple[object, str]],
+    columns: Sequence[tuple[object, str]],
+) -> SuppressedTable:
+    """A suppressed table from grouped counts, rows/columns given as (value, label)."""
+    grid = [[counts.get((r, c), 0) for c, _label in columns] for r, _label in rows]
+    return suppress(
+        grid,
+        row_labels=[label for _value, label in rows],
+        column_labels=[label for _value, label in columns],
+    )
+
+
+def students_by_school_and_grade(students: QuerySet[Student]) -> SuppressedTable:
+    """Active students per school (rows) and grade (columns)."""
+    active = students.filter(active=True)
+    counts = grouped_counts(active, "school_id", "grade")
+    grades = sorted({grade for _school, grade in counts})
+    schools = School.objects.filter(pk__in={school for school, _grade in counts}).order_by("name")
+    return count_table(
+        counts,
+        rows=[(s.pk, s.name) for s in schools],
+        columns=[(g, grade_label(g)) for g in grades],
+    )
+
+
+def students_by_band_and_language(students: QuerySet[Student]) -> SuppressedTable:
+    """Active students per grade band (rows) and preferred language (columns)."""
+    active = students.filter(active=True).annotate(band=grade_band_expression())
+    counts = grouped_counts(active, "band", "preferred_language")
+    present = {band for band, _lang in counts}
+    return count_table(
+        counts,
+        rows=[(label, label) for _lo, _hi, label in GRADE_BANDS if label in present],
+        columns=[(code, str(name)) for code, name in Language.choices],
+    )
+
+
+ENROLMENT_TITLE = _("Students by school and grade")
+LANGUAGE_TITLE = _("Students by grade band and preferred language")
