@@ -63,7 +63,9 @@ def bar_chart(
     footnote: str = "",
 ) -> Chart:
     figure = go.Figure(
-        data=[go.Bar(name=name, x=list(categories), y=list(values)) for name, values in series.items()],
+        data=[
+            go.Bar(name=name, x=list(categories), y=list(values)) for name, values in series.items()
+        ],
         layout=_layout(title, y_title=y_title, barmode="stack" if stacked else "group"),
     )
     for y, label in horizontal_lines:
@@ -86,7 +88,9 @@ def line_chart(
         layout["yaxis"]["range"] = list(y_range)
     figure = go.Figure(
         data=[
-            go.Scatter(name=name, x=list(x), y=list(values), mode="lines+markers", connectgaps=False)
+            go.Scatter(
+                name=name, x=list(x), y=list(values), mode="lines+markers", connectgaps=False
+            )
             for name, values in series.items()
         ],
         layout=layout,

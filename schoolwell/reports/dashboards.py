@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts.roles import Role
 from schoolwell.reports import charts, indicators
 from schoolwell.roster.models import School
 from schoolwell.roster.selectors import (
@@ -15,7 +16,6 @@ from schoolwell.roster.selectors import (
     taught_classes,
     visible_students,
 )
-from schoolwell.accounts.roles import Role
 
 
 def school_context(user, school: School) -> dict:

@@ -59,8 +59,10 @@ class SuppressedTable:
 
     @property
     def any_suppressed(self) -> bool:
-        return self.total.suppressed or any(c.suppressed for c in self.row_totals) or any(
-            c.suppressed for row in self.cells for c in row
+        return (
+            self.total.suppressed
+            or any(c.suppressed for c in self.row_totals)
+            or any(c.suppressed for row in self.cells for c in row)
         )
 
     def rows(self) -> list[tuple[str, tuple[Cell, ...], Cell]]:
@@ -127,8 +129,7 @@ def suppress(
     )
     row_totals = tuple(Cell(sum(counts[r]), hidden[r][n_cols], n) for r in range(n_rows))
     column_totals = tuple(
-        Cell(sum(counts[r][c] for r in range(n_rows)), hidden[n_rows][c], n)
-        for c in range(n_cols)
+        Cell(sum(counts[r][c] for r in range(n_rows)), hidden[n_rows][c], n) for c in range(n_cols)
     )
     total = Cell(sum(sum(row) for row in counts), hidden[n_rows][n_cols], n)
     return SuppressedTable(

@@ -17,3 +17,18 @@ def workbook_rows(source) -> dict[str, list[tuple]]:
 @pytest.fixture
 def load_rows():
     return workbook_rows
+
+
+@pytest.fixture
+def run_export(django_capture_on_commit_callbacks):
+    """run_export(user, kind="roster", **filters) → the finished Export (tasks run eagerly)."""
+    from schoolwell.reports.exports import ExportFilters
+    from schoolwell.reports.services import export_request
+
+    def _run(user, kind="roster", **filters):
+        with django_capture_on_commit_callbacks(execute=True):
+            export = export_request(user=user, kind=kind, filters=ExportFilters(**filters))
+        export.refresh_from_db()
+        return export
+
+    return _run

@@ -123,7 +123,10 @@ def test_no_hidden_cell_can_be_recovered_by_subtraction(seed):
         n = rng.choice([3, 5, 10])
         # Mix of small, zero and large counts, biased towards the threshold.
         counts = [
-            [rng.choice([0, rng.randint(1, n - 1), rng.randint(n, 4 * n), rng.randint(n, 60)]) for _ in range(n_cols)]
+            [
+                rng.choice([0, rng.randint(1, n - 1), rng.randint(n, 4 * n), rng.randint(n, 60)])
+                for _ in range(n_cols)
+            ]
             for _ in range(n_rows)
         ]
         table = make(counts, n)

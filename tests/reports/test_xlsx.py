@@ -36,7 +36,15 @@ def write(tables, **kwargs):
 def test_cells_are_typed_and_sheet_is_set_up(settings):
     settings.TIME_ZONE = "America/New_York"
     rows = [
-        ("Ana", 3, 2.5, dt.date(2026, 9, 1), dt.datetime(2026, 9, 1, 13, 0, tzinfo=dt.UTC), True, "open"),
+        (
+            "Ana",
+            3,
+            2.5,
+            dt.date(2026, 9, 1),
+            dt.datetime(2026, 9, 1, 13, 0, tzinfo=dt.UTC),
+            True,
+            "open",
+        ),
         ("Ben", None, None, None, None, False, None),
     ]
     result, wb = write([Table("Data", COLUMNS, rows, len(rows))])
@@ -48,7 +56,9 @@ def test_cells_are_typed_and_sheet_is_set_up(settings):
     assert (name.value, name.data_type) == ("Ana", "s")
     assert (count.value, count.data_type) == (3, "n")
     assert (score.value, score.data_type) == (2.5, "n")
-    assert day.is_date and day.value == dt.datetime(2026, 9, 1) and day.number_format == "yyyy-mm-dd"
+    assert (
+        day.is_date and day.value == dt.datetime(2026, 9, 1) and day.number_format == "yyyy-mm-dd"
+    )
     # Excel has no time zones: the school's local time is written (13:00 UTC = 09:00 EDT).
     assert at.is_date and at.value == dt.datetime(2026, 9, 1, 9, 0)
     assert active.value is True
@@ -63,7 +73,15 @@ def test_cells_are_typed_and_sheet_is_set_up(settings):
 
 @pytest.mark.parametrize(
     "text",
-    ["=HYPERLINK(\"http://evil\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"],
+    [
+        '=HYPERLINK("http://evil","x")',
+        "+1+2",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "=cmd|' /C calc'!A0",
+    ],
 )
 def test_formula_like_text_is_stored_as_text(text):
     _result, wb = write([Table("Data", [Column("Note")], [(text,)], 1)])
@@ -79,8 +97,12 @@ def test_headers_and_about_values_are_neutralised_too():
     write_workbook(out, tables=[Table("Data", [Column("=head")], [], 0)], about=about)
     out.seek(0)
     wb = openpyxl.load_workbook(out)
-    values = [c.value for row in wb.worksheets[0].iter_rows() for c in row] + [wb["Data"]["A1"].value]
-    formulas = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    values = [c.value for row in wb.worksheets[0].iter_rows() for c in row] + [
+        wb["Data"]["A1"].value
+    ]
+    formulas = [
+        c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
     assert formulas == []
     assert {"'=title", "'=evil (user)", "'=k", "'+v", "'@n", "'=head"} <= set(values)
 
@@ -105,7 +127,10 @@ def test_about_sheet_names_who_when_filters_counts_and_definitions():
         Table("Second", [Column("Other")], [], 0),
     ]
     _result, wb = write(tables)
-    about = [tuple(v for v in row if v is not None) for row in wb["About this export"].iter_rows(values_only=True)]
+    about = [
+        tuple(v for v in row if v is not None)
+        for row in wb["About this export"].iter_rows(values_only=True)
+    ]
     assert ("Test export",) in about
     assert ("Requested by", "Tess Teacher (teacher)") in about
     assert ("Generated at", dt.datetime(2026, 11, 2, 10, 30)) in about  # New York time

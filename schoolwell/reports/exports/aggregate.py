@@ -26,9 +26,7 @@ def suppressed_sheet(title: str, row_header: str, table: SuppressedTable) -> Tab
     rows = [
         [label, *(shown(c) for c in cells), shown(total)] for label, cells, total in table.rows()
     ]
-    rows.append(
-        [str(_("Total")), *(shown(c) for c in table.column_totals), shown(table.total)]
-    )
+    rows.append([str(_("Total")), *(shown(c) for c in table.column_totals), shown(table.total)])
     return Table(title, columns, rows, len(rows), notes=[table.footnote])
 
 

@@ -36,12 +36,12 @@ def export_list(request):
     form = ExportRequestForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            export_request(user=request.user, kind=form.cleaned_data["kind"], filters=form.filters())
+            export_request(
+                user=request.user, kind=form.cleaned_data["kind"], filters=form.filters()
+            )
             messages.success(request, _("Your export has started. It appears below when ready."))
             return redirect("reports:export_list")
-        return render(
-            request, "reports/export_list.html", _context(request, form), status=400
-        )
+        return render(request, "reports/export_list.html", _context(request, form), status=400)
     return render(request, "reports/export_list.html", _context(request, form))
 
 
@@ -66,7 +66,9 @@ def export_download(request, pk: int):
         raise Http404
     if export.is_expired:
         return HttpResponse(
-            _("This export has expired. Please request it again."), status=410, content_type="text/plain"
+            _("This export has expired. Please request it again."),
+            status=410,
+            content_type="text/plain",
         )
     if export.status != Export.Status.DONE or not export.file:
         raise Http404

@@ -65,7 +65,8 @@ class Command(BaseCommand):
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
+        sheets = ", ".join(f"{name}: {n}" for name, n in result.row_counts.items())
         self.stdout.write(
-            f"Wrote {result.rows} rows ({', '.join(f'{k}: {v}' for k, v in result.row_counts.items())}) "
-            f"to {out}; {len(result.student_ids)} students logged."
+            f"Wrote {result.rows} rows ({sheets}) to {out}; "
+            f"{len(result.student_ids)} students logged."
         )
