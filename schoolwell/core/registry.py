@@ -48,6 +48,7 @@ def panels(providers: list[Callable], *args) -> list[Panel]:
     found = [p for p in (provider(*args) for provider in providers) if p is not None]
     return sorted(found, key=lambda panel: panel.order)
 
+
 # Signals between domains, called explicitly by the writing service inside its transaction
 # (never Django signals): screening → referrals. Each fn gets the saved objects.
 # fn(result: ScreeningResult) -> None

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
@@ -36,6 +37,18 @@ def home(request):
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Parents read the site in their own language from the first page; the language
+        # switch overrides it for the session's browser afterwards.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.get_user().preferred_language,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -312,6 +312,8 @@ class _Checker:
                 # A blank scored item is the missing-answer rule's business, never "optional".
                 if not self.items[item_id]["required"]:
                     self.fail(f"{path}.items", f"scored item {item_id!r} must be required")
+            if path == "scoring.total" and ("grades" in scale or "group" in scale):
+                self.fail(path, "the total cannot depend on grade; use grade-dependent subscales")
             self.check_scale_grades(path, scale)
             if "group" in scale:
                 groups.setdefault(scale["group"], []).append((path, scale))
@@ -342,7 +344,8 @@ class _Checker:
                 if grade in covered:
                     self.fail(
                         f"{path}.grades",
-                        f"grade {grade} is already covered by {covered[grade]!r} in group {group!r}",
+                        f"grade {grade} is already covered by {covered[grade]!r} "
+                        f"in group {group!r}",
                     )
                 covered[grade] = scale["key"]
         gaps = [g for g in range(allowed["min"], allowed["max"] + 1) if g not in covered]
@@ -390,9 +393,10 @@ class _Checker:
                 for value in wanted:
                     if value not in values or isinstance(value, bool):
                         self.fail(path, f"{value!r} is not an option of item {item_id!r}: {values}")
-            elif op in _ORDERING:
-                if not (isinstance(atom["value"], int) and all(isinstance(v, int) for v in values)):
-                    self.fail(path, f"{op!r} needs numbers, and item {item_id!r} has {values}")
+            elif op in _ORDERING and not (
+                isinstance(atom["value"], int) and all(isinstance(v, int) for v in values)
+            ):
+                self.fail(path, f"{op!r} needs numbers, and item {item_id!r} has {values}")
 
     def check_rules(self, kind: str, rules: list[dict[str, Any]]) -> None:
         keys: set[str] = set()
@@ -407,9 +411,8 @@ class _Checker:
         self.check_rules("bands", bands)
         # Rule bands are evaluated only when no required item is blank; every such answer
         # pattern must reach a band, or a result could silently have none.
-        mentioned = list(
-            dict.fromkeys(atom["item"] for band in bands for atom in iter_atoms(band["when"]))
-        )
+        used = {atom["item"] for band in bands for atom in iter_atoms(band["when"])}
+        mentioned = [item_id for item_id in self.items if item_id in used]
         choices = []
         for item_id in mentioned:
             values: list[Any] = [option["value"] for option in self.options[item_id]]

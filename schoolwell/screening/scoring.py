@@ -121,19 +121,22 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
         if item["required"] and values[item["id"]] is None
     )
 
+    active = _active_scales(scoring, grade)
     scored = {
         scale["key"]: _score_scale(scale, values, scoring["missing"], len(missing))
-        for scale in _active_scales(scoring, grade)
+        for scale in active
     }
-    total_key = scoring["total"]["key"] if "total" in scoring else None
-    total, total_prorated = scored.get(total_key, (None, False))
-
     if "total" in scoring:
+        total, total_prorated = scored[scoring["total"]["key"]]
         band = _range_band(scoring["total"], total)
-    elif "bands" in scoring and not missing:
-        band = _rule_band(code, scoring["bands"], values)
     else:
-        band = None
+        total, total_prorated = None, False
+        # Rule bands read the answers themselves, so they need every required answer.
+        band = (
+            _rule_band(code, scoring["bands"], values)
+            if "bands" in scoring and not missing
+            else None
+        )
 
     critical_keys, reasons = _critical(definition, values)
     subscales = {
@@ -143,11 +146,12 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
             label=scale["label"][LANGUAGE],
             prorated=scored[scale["key"]][1],
         )
-        for scale in _active_scales({"subscales": scoring.get("subscales", [])}, grade)
+        for scale in active
+        if scale is not scoring.get("total")
     }
     scaled = {
         scale["multiplier"]["key"]: _times(scored[scale["key"]][0], scale["multiplier"]["factor"])
-        for scale in _active_scales(scoring, grade)
+        for scale in active
         if "multiplier" in scale
     }
     all_scored = all(value is not None for value, _ in scored.values())
@@ -233,7 +237,8 @@ def _check_grade(definition: Mapping[str, Any], grade: Any) -> int | None:
         )
     if allowed and not allowed["min"] <= grade <= allowed["max"]:
         raise AnswerError(
-            f"{code}: grade {grade} is outside the instrument's grades {allowed['min']}–{allowed['max']}"
+            f"{code}: grade {grade} is outside the instrument's grades "
+            f"{allowed['min']}–{allowed['max']}"
         )
     return grade
 
@@ -313,7 +318,7 @@ def _critical(
 
 
 def _describe(item: Mapping[str, Any], options: list[dict[str, Any]], value: Any) -> str:
-    where = f"item {item['number']}" if "number" in item else "question"
+    where = f"item {item['number']} " if "number" in item else ""
     answer = next(option["label"][LANGUAGE] for option in options if option["value"] == value)
     shown = f"“{answer}” ({value})" if isinstance(value, int) else f"“{answer}”"
-    return f"{where} “{item['text'][LANGUAGE]}” answered {shown}"
+    return f"{where}“{item['text'][LANGUAGE]}” answered {shown}"

@@ -9,7 +9,7 @@ from django.db import migrations
 PG_UP = """
 CREATE OR REPLACE FUNCTION schoolwell_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+    RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_accesslog_append_only

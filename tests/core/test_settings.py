@@ -1,0 +1,39 @@
+"""Production settings read the environment and refuse to start insecurely."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environ.update(DJANGO_SETTINGS_MODULE="schoolwell.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_manage("check", ALLOWED_HOSTS="schools.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_check_deploy_is_clean():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-1234567890",
+        ALLOWED_HOSTS="schools.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
