@@ -62,6 +62,7 @@ def count_table(
     *,
     rows: Sequence[tuple[object, str]],
     columns: Sequence[tuple[object, str]],
+    hide_zeros: bool = True,
 ) -> SuppressedTable:
     """A suppressed table from grouped counts, rows/columns given as (value, label)."""
     grid = [[counts.get((r, c), 0) for c, _label in columns] for r, _label in rows]
@@ -69,6 +70,7 @@ def count_table(
         grid,
         row_labels=[label for _value, label in rows],
         column_labels=[label for _value, label in columns],
+        hide_zeros=hide_zeros,
     )
 
 
@@ -82,6 +84,7 @@ def students_by_school_and_grade(students: QuerySet[Student]) -> SuppressedTable
         counts,
         rows=[(s.pk, s.name) for s in schools],
         columns=[(g, grade_label(g)) for g in grades],
+        hide_zeros=False,  # a school without a grade is public knowledge
     )
 
 

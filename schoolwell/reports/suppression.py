@@ -5,7 +5,10 @@ holds the column totals and the grand total. Each such line is an equation (its 
 up to its total), so one hidden entry alone in a line could be recovered by subtraction.
 
 1. Primary: every entry (cell or total) counting fewer than `threshold` students is hidden
-   — zeros too, since "0 of 25" or "25 of 25" says something about every child in a group.
+   — zeros too by default, since "0 of 25" or "25 of 25 flagged" says something about every
+   child of a group. Tables whose zeros are public facts (no grade 9 at an elementary
+   school) pass `hide_zeros=False`; their zeros are then never hidden, nor used as
+   complements (hiding a known zero protects nothing).
 2. Complementary: while some line holds exactly one hidden entry, also hide the smallest
    visible entry of that line (a cell before a total, because hiding a total hides more).
 
@@ -80,14 +83,16 @@ def _lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
     return rows + cols
 
 
-def suppression_mask(counts: Sequence[Sequence[int]], threshold: int) -> list[list[bool]]:
+def suppression_mask(
+    counts: Sequence[Sequence[int]], threshold: int, *, hide_zeros: bool = True
+) -> list[list[bool]]:
     """Which entries of the margin-extended grid to hide; the last row/column are totals."""
     n_rows = len(counts)
     n_cols = len(counts[0]) if n_rows else 0
     grid = [list(row) + [sum(row)] for row in counts]
     grid.append([sum(counts[r][c] for r in range(n_rows)) for c in range(n_cols)])
     grid[-1].append(sum(grid[-1]))
-    hidden = [[value < threshold for value in row] for row in grid]
+    hidden = [[value < threshold and (hide_zeros or value > 0) for value in row] for row in grid]
     lines = _lines(n_rows, n_cols)
 
     def complement_key(pos: tuple[int, int]):
@@ -102,7 +107,9 @@ def suppression_mask(counts: Sequence[Sequence[int]], threshold: int) -> list[li
             hidden_here = [pos for pos in line if hidden[pos[0]][pos[1]]]
             if len(hidden_here) != 1:
                 continue
-            visible = [pos for pos in line if not hidden[pos[0]][pos[1]]]
+            visible = [
+                (r, c) for r, c in line if not hidden[r][c] and (hide_zeros or grid[r][c] > 0)
+            ]
             if not visible:  # a line of one entry (an empty table's grand total)
                 continue
             r, c = min(visible, key=complement_key)
@@ -117,12 +124,13 @@ def suppress(
     row_labels: Sequence[str],
     column_labels: Sequence[str],
     threshold: int | None = None,
+    hide_zeros: bool = True,
 ) -> SuppressedTable:
     """A count table (students per row × column) with small cells and their complements hidden."""
     n = threshold_default() if threshold is None else threshold
     if len(counts) != len(row_labels) or any(len(row) != len(column_labels) for row in counts):
         raise ValueError("counts must have one row per row label and one cell per column label")
-    hidden = suppression_mask(counts, n)
+    hidden = suppression_mask(counts, n, hide_zeros=hide_zeros)
     n_rows, n_cols = len(row_labels), len(column_labels)
     cells = tuple(
         tuple(Cell(counts[r][c], hidden[r][c], n) for c in range(n_cols)) for r in range(n_rows)

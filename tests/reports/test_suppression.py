@@ -26,12 +26,13 @@ def lines(grid):
     return rows + cols
 
 
-def make(counts, n=10):
+def make(counts, n=10, hide_zeros=True):
     return suppress(
         counts,
         row_labels=[f"r{i}" for i in range(len(counts))],
         column_labels=[f"c{j}" for j in range(len(counts[0]) if counts else 0)],
         threshold=n,
+        hide_zeros=hide_zeros,
     )
 
 
@@ -79,6 +80,15 @@ def test_zero_is_hidden_too():
     assert table.cells[0][0].suppressed  # its complement
 
 
+def test_public_zeros_stay_shown_and_are_never_complements():
+    # An elementary school has no grade 9: that zero is no secret, and hiding it would
+    # protect nothing, so the complement of the 4 is the 40, not the zero beside it.
+    table = make([[4, 0, 40], [30, 12, 50]], hide_zeros=False)
+    assert not table.cells[0][1].suppressed
+    assert table.cells[0][0].suppressed and table.cells[0][2].suppressed
+    assert table.cells[1][0].suppressed  # column complement of the 4
+
+
 def test_single_column_table_hides_the_row_total_as_complement():
     table = make([[4], [30], [40]])
     assert table.cells[0][0].suppressed
@@ -110,8 +120,9 @@ def test_rate_is_hidden_when_either_count_is():
     assert suppressed_rate(table.column_totals[0], table.total) == pytest.approx(34 / 144)
 
 
+@pytest.mark.parametrize("hide_zeros", [True, False])
 @pytest.mark.parametrize("seed", range(40))
-def test_no_hidden_cell_can_be_recovered_by_subtraction(seed):
+def test_no_hidden_cell_can_be_recovered_by_subtraction(seed, hide_zeros):
     """Property: over many random tables, every line holds no hidden entry or ≥ 2.
 
     A line is a row or a column of the table extended by its totals, so "its total is
@@ -129,12 +140,16 @@ def test_no_hidden_cell_can_be_recovered_by_subtraction(seed):
             ]
             for _ in range(n_rows)
         ]
-        table = make(counts, n)
+        table = make(counts, n, hide_zeros)
         hidden, values = hidden_grid(table), values_grid(table)
         for line in lines(hidden):
             assert sum(line) != 1, (counts, n)
         for hidden_row, value_row in zip(hidden, values, strict=True):
             for is_hidden, value in zip(hidden_row, value_row, strict=True):
-                assert is_hidden or value >= n, (counts, n)
+                if hide_zeros:
+                    assert is_hidden or value >= n, (counts, n)
+                else:  # zeros are public: never hidden, so never a (useless) complement
+                    assert not (is_hidden and value == 0), (counts, n)
+                    assert is_hidden or value >= n or value == 0, (counts, n)
         # What is shown is the truth: counts and margins are never altered.
         assert [[c.count for c in row] for row in table.cells] == counts

@@ -12,6 +12,7 @@
       }
       var figure = JSON.parse(block.textContent);
       window.Plotly.newPlot(el, figure.data || [], figure.layout || {}, {
+        displayModeBar: false,
         displaylogo: false,
         responsive: true,
         modeBarButtonsToRemove: ["sendDataToCloud", "select2d", "lasso2d"],
