@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from rest_framework.routers import DefaultRouter
 
 from schoolwell.core import views as core_views
+from schoolwell.roster.api import ClassViewSet, StudentViewSet
+
+api = DefaultRouter()
+api.register("students", StudentViewSet, basename="student")
+api.register("classes", ClassViewSet, basename="class")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -37,5 +43,6 @@ urlpatterns = [
     path("consent/", include("schoolwell.consent.urls")),
     path("sel/", include("schoolwell.sel.urls")),
     path("reports/", include("schoolwell.reports.urls")),
+    path("api/v1/", include(api.urls)),
     path("admin/", admin.site.urls),
 ]

@@ -101,6 +101,8 @@ def build_roster(stdout=None) -> District:
     parent = _user("parent", "Maria", "Garcia", password_hash=demo_hash, language="es")
     elem_counsellor = _user("counsellor.elem", "Grace", "Ito", password_hash="!")
     elem_admin = _user("admin.elem", "Helen", "Brooks", password_hash="!")
+    # Administrators edit the roster of their schools in the Django admin too.
+    User.objects.filter(pk__in=[school_admin.pk, district_admin.pk]).update(is_staff=True)
     school_staff_add(school=secondary, user=counsellor, role=Role.COUNSELLOR)
     school_staff_add(school=elementary, user=elem_counsellor, role=Role.COUNSELLOR)
     school_staff_add(school=secondary, user=school_admin, role=Role.SCHOOL_ADMIN)

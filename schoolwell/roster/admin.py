@@ -1,6 +1,14 @@
+"""The roster in the Django admin, for school and district administrators.
+
+Administrators who are not superusers see and edit only the schools they administer
+(`access_scope(...).administered_school_ids`); nothing is deleted here — students and
+classes are deactivated, so their history stays intact.
+"""
+
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.models import (
     AcademicTerm,
     Class,
@@ -10,6 +18,46 @@ from schoolwell.roster.models import (
     School,
     Student,
 )
+
+
+class SchoolScopedAdmin(admin.ModelAdmin):
+    """Limit an admin page to the user's administered schools, through `school_path`."""
+
+    school_path = "school"
+
+    def _school_ids(self, request):
+        return access_scope(request.user).administered_school_ids
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(self._school_ids(request))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.school_path}_id__in": self._school_ids(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Another school's id cannot be chosen (or posted) by an administrator of this one.
+        if not request.user.is_superuser:
+            if db_field.name == "school":
+                kwargs["queryset"] = School.objects.filter(pk__in=self._school_ids(request))
+            elif db_field.name in {"student", "klass"}:
+                model = Student if db_field.name == "student" else Class
+                kwargs["queryset"] = model.objects.filter(school_id__in=self._school_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -31,10 +79,20 @@ class DistrictAdmin(GuardedModelAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(GuardedModelAdmin):
+class SchoolAdmin(SchoolScopedAdmin, GuardedModelAdmin):
+    school_path = "id"
     list_display = ("name", "code", "district")
     list_filter = ("district",)
     search_fields = ("name", "code")
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=self._school_ids(request))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
 
 
 @admin.register(AcademicTerm)
@@ -44,7 +102,7 @@ class AcademicTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Class)
-class ClassAdmin(GuardedModelAdmin):
+class ClassAdmin(SchoolScopedAdmin):
     list_display = ("title", "class_code", "school", "term", "grades", "active")
     list_filter = ("school", "active")
     search_fields = ("title", "class_code")
@@ -52,7 +110,7 @@ class ClassAdmin(GuardedModelAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(SchoolScopedAdmin):
     list_display = ("local_id", "family_name", "given_name", "grade", "school", "active")
     list_filter = ("school", "grade", "active")
     search_fields = ("local_id", "family_name", "given_name")

@@ -78,3 +78,52 @@ def class_roster(klass: Class) -> QuerySet[Student]:
     return Student.objects.filter(
         enrollments__klass=klass, enrollments__active=True, active=True
     ).order_by("family_name", "given_name", "pk")
+
+
+def school_staff(school: School) -> dict[str, list]:
+    """Counsellors and administrators of a school (members of its per-school groups)."""
+    from schoolwell.accounts.models import User
+
+    members = (
+        User.objects.filter(groups__name__startswith=f"school:{school.code}:")
+        .values_list("pk", "groups__name")
+        .order_by("last_name", "first_name")
+    )
+    by_role: dict[str, list[int]] = {Role.COUNSELLOR.value: [], Role.SCHOOL_ADMIN.value: []}
+    for user_id, group_name in members:
+        role = group_name.rsplit(":", 1)[1]
+        if group_name == f"school:{school.code}:{role}" and role in by_role:
+            by_role[role].append(user_id)
+    users = User.objects.in_bulk([pk for ids in by_role.values() for pk in ids])
+    return {role: [users[pk] for pk in ids] for role, ids in by_role.items()}
+
+
+def who_can_access(student: Student) -> dict[str, list]:
+    """Everyone who can open this student's record, by role — so nobody has hidden access.
+
+    Mirrors `visible_students` from the other side: the teachers of the student's active
+    classes, the school's counsellors and administrators, the district's administrators,
+    and the student's guardians.
+    """
+    from schoolwell.accounts.models import User
+
+    class_ids = Enrollment.objects.filter(student=student, active=True).values("klass_id")
+    teachers = User.objects.filter(
+        classuserobjectpermission__content_object_id__in=class_ids,
+        classuserobjectpermission__content_object__active=True,
+        classuserobjectpermission__permission__codename="teach_class",
+    ).distinct()
+    district_admins = User.objects.filter(
+        Q(
+            districtuserobjectpermission__content_object_id=student.school.district_id,
+            districtuserobjectpermission__permission__codename="administer_district",
+        )
+    ).distinct()
+    staff = school_staff(student.school)
+    return {
+        "teachers": list(teachers),
+        "counsellors": staff[Role.COUNSELLOR.value],
+        "school_admins": staff[Role.SCHOOL_ADMIN.value],
+        "district_admins": list(district_admins),
+        "guardians": [link.guardian for link in student.guardian_links.select_related("guardian")],
+    }

@@ -90,3 +90,42 @@ def guardian_link_set(
     )
     forget_scope(guardian)
     return link
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    school: School,
+    email: str,
+    role: Role,
+    first_name: str = "",
+    last_name: str = "",
+    request=None,
+) -> User:
+    """Give `role` at `school` to the account with this email, creating it if needed.
+
+    A new account gets no password: the person chooses one through the emailed reset link,
+    so no administrator ever knows a colleague's password.
+    """
+    from django.contrib.auth.forms import PasswordResetForm
+
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.save()
+        form = PasswordResetForm({"email": email})
+        if form.is_valid():
+            # PasswordResetForm skips unusable passwords; invitations must still reach them.
+            form.get_users = lambda _email: [user]
+            transaction.on_commit(
+                lambda: form.save(
+                    request=request,
+                    use_https=bool(request and request.is_secure()),
+                    subject_template_name="registration/invitation_subject.txt",
+                    email_template_name="registration/invitation_email.html",
+                )
+            )
+    school_staff_add(school=school, user=user, role=role)
+    return user

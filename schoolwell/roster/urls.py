@@ -1,10 +1,12 @@
 from django.urls import path
 
-from schoolwell.roster import views
+from schoolwell.roster import staff_views, views
 
 app_name = "roster"
 urlpatterns = [
     path("students/", views.student_list, name="student_list"),
     path("students/<int:pk>/", views.student_detail, name="student_detail"),
     path("classes/<int:pk>/", views.class_detail, name="class_detail"),
+    path("schools/<int:pk>/staff/", staff_views.staff_list, name="school_staff"),
+    path("schools/<int:pk>/staff/remove/", staff_views.staff_remove, name="school_staff_remove"),
 ]

@@ -4,7 +4,12 @@ from django.shortcuts import get_object_or_404, render
 
 from schoolwell.audit.services import access_log_record
 from schoolwell.core.registry import class_panel_providers, panels, student_panel_providers
-from schoolwell.roster.selectors import class_roster, staff_visible_students, visible_classes
+from schoolwell.roster.selectors import (
+    class_roster,
+    staff_visible_students,
+    visible_classes,
+    who_can_access,
+)
 from schoolwell.roster.services import class_teachers
 
 
@@ -40,6 +45,7 @@ def student_detail(request, pk: int):
         "enrollments": classes,
         "guardian_links": student.guardian_links.select_related("guardian"),
         "panels": panels(student_panel_providers, request, student),
+        "access": who_can_access(student),
     }
     return render(request, "roster/student_detail.html", context)
 

@@ -146,3 +146,27 @@ def test_class_page_matrix(request, client_for, class_a, student_a, persona, sta
         reverse("roster:class_detail", args=[class_a.pk])
     )
     assert response.status_code == status
+
+
+def test_who_can_access_mirrors_visible_students(
+    teacher,
+    other_teacher,
+    counsellor,
+    other_counsellor,
+    school_admin,
+    district_admin,
+    parent,
+    other_parent,
+    outsider,
+    student_a,
+):
+    from schoolwell.roster.selectors import who_can_access
+
+    access = who_can_access(student_a)
+    listed = {user for users in access.values() for user in users}
+    assert listed == {teacher, counsellor, school_admin, district_admin, parent}
+    # And each listed person really can see the student; those not listed cannot.
+    for user in [teacher, counsellor, school_admin, district_admin, parent]:
+        assert visible_students(user).filter(pk=student_a.pk).exists()
+    for user in [other_teacher, other_counsellor, other_parent, outsider]:
+        assert not visible_students(user).filter(pk=student_a.pk).exists()
