@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from schoolwell.reports.exports.aggregate import AggregateExport
 from schoolwell.reports.exports.base import ExportFilters, ExportKind, ExportScope
+from schoolwell.reports.exports.consent import ConsentExport
 from schoolwell.reports.exports.roster import RosterExport
 
 KINDS: dict[str, ExportKind] = {
     kind.code: kind
     for kind in [
         RosterExport(),
+        ConsentExport(),
         AggregateExport(),
     ]
 }
