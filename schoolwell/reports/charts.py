@@ -30,12 +30,13 @@ class Chart:
     footnote: str = ""
 
 
-def _layout(title: str, *, y_title: str = "", x_title: str = "", **extra) -> dict:
+def _layout(y_title: str = "", x_title: str = "", **extra) -> dict:
+    # No title inside the figure: the page's heading names it, and the chart element
+    # carries it as its accessible name (aria-label).
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left"},
         "font": FONT,
         "colorway": PALETTE,
-        "margin": {"l": 56, "r": 16, "t": 48, "b": 48},
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "xaxis": {"title": {"text": x_title}, "gridcolor": "#e5e9ee"},
@@ -66,7 +67,7 @@ def bar_chart(
         data=[
             go.Bar(name=name, x=list(categories), y=list(values)) for name, values in series.items()
         ],
-        layout=_layout(title, y_title=y_title, barmode="stack" if stacked else "group"),
+        layout=_layout(y_title=y_title, barmode="stack" if stacked else "group"),
     )
     for y, label in horizontal_lines:
         figure.add_hline(y=y, line_dash="dash", line_color="#9b2c2c", annotation_text=label)
@@ -83,7 +84,7 @@ def line_chart(
     y_range: tuple[float, float] | None = None,
     footnote: str = "",
 ) -> Chart:
-    layout = _layout(title, y_title=y_title)
+    layout = _layout(y_title=y_title)
     if y_range is not None:
         layout["yaxis"]["range"] = list(y_range)
     figure = go.Figure(

@@ -7,10 +7,10 @@ leave the school (district views, de-identified exports) pass through `suppressi
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
-from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
 from schoolwell.reports.suppression import SuppressedTable, suppress
@@ -63,6 +63,7 @@ def count_table(
     rows: Sequence[tuple[object, str]],
     columns: Sequence[tuple[object, str]],
     hide_zeros: bool = True,
+    threshold: int | None = None,
 ) -> SuppressedTable:
     """A suppressed table from grouped counts, rows/columns given as (value, label)."""
     grid = [[counts.get((r, c), 0) for c, _label in columns] for r, _label in rows]
@@ -71,7 +72,13 @@ def count_table(
         row_labels=[label for _value, label in rows],
         column_labels=[label for _value, label in columns],
         hide_zeros=hide_zeros,
+        threshold=threshold,
     )
+
+
+# Where a dashboard's reader may already see every record (a school's own administrator),
+# tables are not suppressed; de-identified outputs use the configured threshold.
+IDENTIFIED = 0
 
 
 def students_by_school_and_grade(students: QuerySet[Student]) -> SuppressedTable:
@@ -88,7 +95,9 @@ def students_by_school_and_grade(students: QuerySet[Student]) -> SuppressedTable
     )
 
 
-def students_by_band_and_language(students: QuerySet[Student]) -> SuppressedTable:
+def students_by_band_and_language(
+    students: QuerySet[Student], *, threshold: int | None = None
+) -> SuppressedTable:
     """Active students per grade band (rows) and preferred language (columns)."""
     active = students.filter(active=True).annotate(band=grade_band_expression())
     counts = grouped_counts(active, "band", "preferred_language")
@@ -97,8 +106,29 @@ def students_by_band_and_language(students: QuerySet[Student]) -> SuppressedTabl
         counts,
         rows=[(label, label) for _lo, _hi, label in GRADE_BANDS if label in present],
         columns=[(code, str(name)) for code, name in Language.choices],
+        threshold=threshold,
     )
 
 
-ENROLMENT_TITLE = _("Students by school and grade")
-LANGUAGE_TITLE = _("Students by grade band and preferred language")
+def consent_coverage(
+    students: QuerySet[Student], *, threshold: int | None = None
+) -> SuppressedTable:
+    """Active students per consent purpose (rows) and effective state (columns).
+
+    The states come from `consent.gating` (the one place consent is derived), in its
+    constant number of queries.
+    """
+    from schoolwell.consent.gating import ConsentState, Purpose, effective_consents
+
+    counts: Counter = Counter()
+    consents = effective_consents(students.filter(active=True), list(Purpose.values))
+    for by_purpose in consents.values():
+        for purpose, state in by_purpose.items():
+            counts[(purpose, state.state)] += 1
+    present = {state for _purpose, state in counts}
+    return count_table(
+        counts,
+        rows=[(p.value, str(p.label)) for p in Purpose],
+        columns=[(s.value, str(s.label)) for s in ConsentState if s.value in present],
+        threshold=threshold,
+    )

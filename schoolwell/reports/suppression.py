@@ -84,11 +84,10 @@ def _lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
 
 
 def suppression_mask(
-    counts: Sequence[Sequence[int]], threshold: int, *, hide_zeros: bool = True
+    counts: Sequence[Sequence[int]], n_cols: int, threshold: int, *, hide_zeros: bool = True
 ) -> list[list[bool]]:
     """Which entries of the margin-extended grid to hide; the last row/column are totals."""
     n_rows = len(counts)
-    n_cols = len(counts[0]) if n_rows else 0
     grid = [list(row) + [sum(row)] for row in counts]
     grid.append([sum(counts[r][c] for r in range(n_rows)) for c in range(n_cols)])
     grid[-1].append(sum(grid[-1]))
@@ -130,7 +129,7 @@ def suppress(
     n = threshold_default() if threshold is None else threshold
     if len(counts) != len(row_labels) or any(len(row) != len(column_labels) for row in counts):
         raise ValueError("counts must have one row per row label and one cell per column label")
-    hidden = suppression_mask(counts, n, hide_zeros=hide_zeros)
+    hidden = suppression_mask(counts, len(column_labels), n, hide_zeros=hide_zeros)
     n_rows, n_cols = len(row_labels), len(column_labels)
     cells = tuple(
         tuple(Cell(counts[r][c], hidden[r][c], n) for c in range(n_cols)) for r in range(n_rows)

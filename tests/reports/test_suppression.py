@@ -102,6 +102,12 @@ def test_empty_table():
     assert table.total.suppressed and table.total.count == 0
 
 
+def test_table_without_rows():
+    table = suppress([], row_labels=[], column_labels=["x", "y"], threshold=10)
+    assert [c.count for c in table.column_totals] == [0, 0]
+    assert table.rows() == []
+
+
 def test_threshold_comes_from_settings(settings):
     settings.SMALL_CELL_THRESHOLD = 5
     table = suppress([[6, 7], [8, 9]], row_labels=["a", "b"], column_labels=["x", "y"])

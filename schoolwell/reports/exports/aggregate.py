@@ -51,4 +51,9 @@ class AggregateExport(ExportKind):
                 str(_("Grade band")),
                 indicators.students_by_band_and_language(students),
             ),
+            suppressed_sheet(
+                "Consent coverage",
+                str(_("Purpose")),
+                indicators.consent_coverage(students),
+            ),
         ]
