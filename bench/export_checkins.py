@@ -1,0 +1,203 @@
+"""Benchmark: export 1,000,000 check-ins to XLSX through the reports engine.
+
+    .venv/bin/python bench/export_checkins.py [--rows 1000000] [--steps 250000,1000000]
+
+Builds a throwaway SQLite database (DATABASE_URL if set, else a temporary file), bulk-inserts
+check-ins for one school, then for each step exports them through the check-ins export kind
+(queryset iterator → write-only workbook, exactly as a user's export runs) and prints rows per
+second and peak memory (tracemalloc peak of a second, traced run, and the process's
+ru_maxrss). Finally it writes the same rows with raw openpyxl write-only from a pre-built
+list of tuples, for comparison, and prints the ratio (target ≥ 0.7; memory < 200 MB, flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(db_path: str) -> None:
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{db_path}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "schoolwell.settings.dev"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed(total_rows: int, already: int, students: int = 2000) -> dict:
+    """One school, classes of 25, one counsellor; check-ins on school days, bulk inserted."""
+    from django.db import connection, transaction
+
+    from schoolwell.accounts.models import User
+    from schoolwell.accounts.roles import Role
+    from schoolwell.roster.models import Class, District, Enrollment, School, Student
+    from schoolwell.roster.services import class_set_teachers, school_staff_add
+    from schoolwell.screening.models import CheckIn
+
+    school = School.objects.filter(code="bench").first()
+    if school is None:
+        district = District.objects.create(name="Bench", code="bench")
+        school = School.objects.create(district=district, name="Bench School", code="bench")
+        counsellor = User.objects.create_user("bench_counsellor")
+        school_staff_add(school=school, user=counsellor, role=Role.COUNSELLOR)
+        teacher = User.objects.create_user("bench_teacher")
+        Student.objects.bulk_create(
+            Student(
+                school=school,
+                local_id=f"S{i:05d}",
+                given_name=f"Given{i}",
+                family_name=f"Family{i}",
+                grade=3 + i % 10,
+            )
+            for i in range(students)
+        )
+        for c in range(students // 25):
+            klass = Class.objects.create(school=school, title=f"Class {c}")
+            class_set_teachers(klass=klass, teachers=[teacher])
+        classes = list(Class.objects.filter(school=school).order_by("pk"))
+        Enrollment.objects.bulk_create(
+            Enrollment(student_id=s, klass=classes[i // 25])
+            for i, s in enumerate(
+                Student.objects.filter(school=school).order_by("pk").values_list("pk", flat=True)
+            )
+        )
+    counsellor = User.objects.get(username="bench_counsellor")
+    teacher = User.objects.get(username="bench_teacher")
+    student_ids = list(Student.objects.filter(school=school).order_by("pk").values_list("pk", flat=True))
+    class_of = dict(Enrollment.objects.filter(student__school=school).values_list("student_id", "klass_id"))
+    meta = CheckIn._meta
+    columns = [
+        meta.get_field(name).column
+        for name in ["student", "teacher", "klass", "date", "wellbeing", "absent", "tags", "note",
+                     "created_at", "updated_at"]
+    ]
+    sql = (
+        f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) '
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    rng = random.Random(already)
+    start = dt.date(2020, 1, 6)
+    now = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
+    notes = ["", "", "", "Quiet today", "Seemed tired", "=1+1 (not a formula)", "Great energy"]
+    batch = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for n in range(already, total_rows):
+            day = start + dt.timedelta(days=(n // len(student_ids)) * 7 // 5)
+            student = student_ids[n % len(student_ids)]
+            absent = rng.random() < 0.05
+            batch.append(
+                (student, teacher.pk, class_of[student], day,
+                 None if absent else rng.randint(1, 5), absent, "[]", rng.choice(notes), now, now)
+            )
+            if len(batch) == 20000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+    return {"counsellor": counsellor, "school": school}
+
+
+def engine_export(user, out: str) -> int:
+    from schoolwell.reports.exports import KINDS, ExportFilters
+    from schoolwell.reports.exports.base import user_scope
+    from schoolwell.reports.services import _write
+
+    kind = KINDS["checkins"]
+    user.__dict__.pop("_schoolwell_scope", None)
+    scope = user_scope(user, kind, ExportFilters())
+    result = _write(kind, scope, out, requested_by="bench")
+    return result.rows
+
+
+def rows_in_memory(user) -> tuple[list[str], list[tuple]]:
+    """The same rows, typed as the engine writes them, held in memory for raw openpyxl."""
+    from schoolwell.reports.exports import KINDS, ExportFilters
+    from schoolwell.reports.exports.base import user_scope
+
+    kind = KINDS["checkins"]
+    scope = user_scope(user, kind, ExportFilters())
+    (table,) = [t for t in kind.tables(scope) if t.title == "Check-ins"]
+    converters = [c.converter() for c in table.columns]
+    rows = []
+    for raw in table.rows:
+        values = raw[1:] if table.keyed else raw
+        rows.append(
+            tuple(v if (f is None or v is None) else f(v) for v, f in zip(values, converters, strict=True))
+        )
+    return [c.header for c in table.columns], rows
+
+
+def raw_openpyxl(headers: list[str], rows: list[tuple], out: str) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Check-ins")
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(out)
+
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--steps", default="250000,1000000")
+    parser.add_argument("--no-trace", action="store_true", help="skip the traced memory runs")
+    args = parser.parse_args()
+    steps = sorted({int(s) for s in args.steps.split(",")} | {args.rows})
+    tmp = tempfile.mkdtemp(prefix="schoolwell-bench-")
+    setup_django(os.path.join(tmp, "bench.sqlite3"))
+    print(f"database: {os.environ['DATABASE_URL']}")
+    done = 0
+    engine_rate = None
+    for step in steps:
+        t0 = time.perf_counter()
+        ctx = seed(step, done)
+        done = step
+        print(f"\n== {step:,} check-ins (inserted in {time.perf_counter() - t0:.1f} s)")
+        out = os.path.join(tmp, f"engine-{step}.xlsx")
+        t0 = time.perf_counter()
+        written = engine_export(ctx["counsellor"], out)
+        seconds = time.perf_counter() - t0
+        engine_rate = written / seconds
+        print(f"engine:  {written:,} rows in {seconds:.1f} s = {engine_rate:,.0f} rows/s; "
+              f"file {os.path.getsize(out) / 2**20:.1f} MB; ru_maxrss so far {maxrss_mb():.0f} MB")
+        if not args.no_trace:
+            tracemalloc.start()
+            engine_export(ctx["counsellor"], out)
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(f"engine:  tracemalloc peak {peak / 2**20:.1f} MB (separate traced run)")
+    # Raw openpyxl last: its pre-built list of a million tuples would dominate ru_maxrss.
+    headers, rows = rows_in_memory(ctx["counsellor"])
+    out = os.path.join(tmp, "raw.xlsx")
+    t0 = time.perf_counter()
+    raw_openpyxl(headers, rows, out)
+    seconds = time.perf_counter() - t0
+    raw_rate = len(rows) / seconds
+    print(f"\nraw openpyxl write-only from memory: {len(rows):,} rows in {seconds:.1f} s = "
+          f"{raw_rate:,.0f} rows/s (ru_maxrss now {maxrss_mb():.0f} MB, holding the list)")
+    print(f"ratio engine / raw = {engine_rate / raw_rate:.2f} (target ≥ 0.7)")
+    print(f"files in {tmp}")
+
+
+if __name__ == "__main__":
+    main()
