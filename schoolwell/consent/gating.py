@@ -49,6 +49,8 @@ from schoolwell.consent.models import (
 from schoolwell.roster.models import AcademicTerm, GuardianLink, Student
 
 __all__ = [
+    "ALLOWED_STATES",
+    "AWAITING_STATES",
     "ConsentState",
     "EffectiveConsent",
     "Purpose",
@@ -58,7 +60,9 @@ __all__ = [
     "effective_consents",
     "may_share_externally",
     "require_screening_consent",
+    "school_year_now",
     "school_year_on",
+    "student_may_self_consent",
 ]
 
 
@@ -73,6 +77,11 @@ class ConsentState(models.TextChoices):
     NO_FORM = "no_form", _("No consent form")
 
 
+# Still waiting for a family's answer (reminders go to these).
+AWAITING_STATES = frozenset({ConsentState.NO_ANSWER, ConsentState.PASSIVE_NOTICE_PERIOD})
+ALLOWED_STATES = frozenset({ConsentState.GRANTED, ConsentState.PASSIVE_NO_OBJECTION})
+
+
 @dataclass(frozen=True)
 class EffectiveConsent:
     allowed: bool
@@ -81,6 +90,8 @@ class EffectiveConsent:
     form_version: int | None = None
     decided_at: dt.datetime | None = None
     form_id: int | None = None
+    # Passive policy: the last day families may opt out before consent is assumed.
+    notice_ends: dt.date | None = None
 
 
 def school_year_on(day: dt.date) -> int:
@@ -108,6 +119,11 @@ def _school_years(school_ids: set[int], day: dt.date) -> dict[int, int]:
     ).values_list("district__schools", "school_year")
     years = dict(covering)
     return {sid: years.get(sid, school_year_on(day)) for sid in school_ids}
+
+
+def school_year_now(school, *, on: dt.datetime | dt.date | None = None) -> int:
+    """The school year a school is in at `on` (now by default)."""
+    return _school_years({school.pk}, timezone.localdate(_as_moment(on)))[school.pk]
 
 
 def current_forms(
@@ -257,6 +273,16 @@ def _age(student: Student, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def student_may_self_consent(student: Student, *, on=None) -> bool:
+    """Minor self-consent (counselling only): the school allows it and the student is old
+    enough. Off unless the school turned it on."""
+    settings = SchoolConsentSettings.objects.filter(
+        school_id=student.school_id, minor_self_consent=True
+    ).first()
+    today = timezone.localdate(_as_moment(on))
+    return settings is not None and _age(student, today) >= settings.minor_self_consent_age
+
+
 def _self_decided(decision: ConsentDecision, form: ConsentForm) -> EffectiveConsent:
     granted = decision.decision == Decision.GRANTED
     return EffectiveConsent(
@@ -328,6 +354,7 @@ def _derive(
                 _("Notice period: families may opt out until {date}."),
                 date=last_day.isoformat(),
             ),
+            notice_ends=last_day,
             **common,
         )
     return EffectiveConsent(
@@ -335,6 +362,7 @@ def _derive(
         ConsentState.PASSIVE_NO_OBJECTION,
         _("No guardian opted out during the notice period."),
         decided_at=ends,
+        notice_ends=last_day,
         **common,
     )
 

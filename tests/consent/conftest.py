@@ -80,3 +80,16 @@ def second_parent(student_a):
     user = User.objects.create_user(username="second_parent", email="second@example.org")
     guardian_link_set(guardian=user, student=student_a)
     return user
+
+
+def make_live_form(school, purpose=Purpose.UNIVERSAL_SCREENING, **extra) -> ConsentForm:
+    """A form published just now for the school's current year: in force today."""
+    from schoolwell.consent.gating import school_year_now
+
+    extra.setdefault("published_at", timezone.now())
+    return make_form(school, purpose, school_year=school_year_now(school), **extra)
+
+
+@pytest.fixture
+def live_form(school_a):
+    return make_live_form(school_a)

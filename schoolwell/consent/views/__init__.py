@@ -1,0 +1,1 @@
+"""Consent pages: the parent portal, staff entry, coverage, and form management."""
