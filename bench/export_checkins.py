@@ -77,13 +77,27 @@ def seed(total_rows: int, already: int, students: int = 2000) -> dict:
         )
     counsellor = User.objects.get(username="bench_counsellor")
     teacher = User.objects.get(username="bench_teacher")
-    student_ids = list(Student.objects.filter(school=school).order_by("pk").values_list("pk", flat=True))
-    class_of = dict(Enrollment.objects.filter(student__school=school).values_list("student_id", "klass_id"))
+    student_ids = list(
+        Student.objects.filter(school=school).order_by("pk").values_list("pk", flat=True)
+    )
+    class_of = dict(
+        Enrollment.objects.filter(student__school=school).values_list("student_id", "klass_id")
+    )
     meta = CheckIn._meta
     columns = [
         meta.get_field(name).column
-        for name in ["student", "teacher", "klass", "date", "wellbeing", "absent", "tags", "note",
-                     "created_at", "updated_at"]
+        for name in [
+            "student",
+            "teacher",
+            "klass",
+            "date",
+            "wellbeing",
+            "absent",
+            "tags",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
     ]
     sql = (
         f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) '
@@ -100,8 +114,18 @@ def seed(total_rows: int, already: int, students: int = 2000) -> dict:
             student = student_ids[n % len(student_ids)]
             absent = rng.random() < 0.05
             batch.append(
-                (student, teacher.pk, class_of[student], day,
-                 None if absent else rng.randint(1, 5), absent, "[]", rng.choice(notes), now, now)
+                (
+                    student,
+                    teacher.pk,
+                    class_of[student],
+                    day,
+                    None if absent else rng.randint(1, 5),
+                    absent,
+                    "[]",
+                    rng.choice(notes),
+                    now,
+                    now,
+                )
             )
             if len(batch) == 20000:
                 cursor.executemany(sql, batch)
@@ -136,7 +160,10 @@ def rows_in_memory(user) -> tuple[list[str], list[tuple]]:
     for raw in table.rows:
         values = raw[1:] if table.keyed else raw
         rows.append(
-            tuple(v if (f is None or v is None) else f(v) for v, f in zip(values, converters, strict=True))
+            tuple(
+                v if (f is None or v is None) else f(v)
+                for v, f in zip(values, converters, strict=True)
+            )
         )
     return [c.header for c in table.columns], rows
 
@@ -178,8 +205,10 @@ def main() -> None:
         written = engine_export(ctx["counsellor"], out)
         seconds = time.perf_counter() - t0
         engine_rate = written / seconds
-        print(f"engine:  {written:,} rows in {seconds:.1f} s = {engine_rate:,.0f} rows/s; "
-              f"file {os.path.getsize(out) / 2**20:.1f} MB; ru_maxrss so far {maxrss_mb():.0f} MB")
+        print(
+            f"engine:  {written:,} rows in {seconds:.1f} s = {engine_rate:,.0f} rows/s; "
+            f"file {os.path.getsize(out) / 2**20:.1f} MB; ru_maxrss so far {maxrss_mb():.0f} MB"
+        )
         if not args.no_trace:
             tracemalloc.start()
             engine_export(ctx["counsellor"], out)
@@ -193,8 +222,10 @@ def main() -> None:
     raw_openpyxl(headers, rows, out)
     seconds = time.perf_counter() - t0
     raw_rate = len(rows) / seconds
-    print(f"\nraw openpyxl write-only from memory: {len(rows):,} rows in {seconds:.1f} s = "
-          f"{raw_rate:,.0f} rows/s (ru_maxrss now {maxrss_mb():.0f} MB, holding the list)")
+    print(
+        f"\nraw openpyxl write-only from memory: {len(rows):,} rows in {seconds:.1f} s = "
+        f"{raw_rate:,.0f} rows/s (ru_maxrss now {maxrss_mb():.0f} MB, holding the list)"
+    )
     print(f"ratio engine / raw = {engine_rate / raw_rate:.2f} (target ≥ 0.7)")
     print(f"files in {tmp}")
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from schoolwell.accounts.roles import Role
+from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.reports import charts, indicators
 from schoolwell.reports.suppression import SuppressedTable
 from schoolwell.roster.models import School
@@ -55,13 +56,48 @@ def _common_sections(students, *, threshold: int | None) -> list[Section]:
     ]
 
 
+def _competency_name(competency) -> str:
+    return competency.name.get(get_language()[:2]) or competency.name.get("en") or competency.code
+
+
+def sel_section(user, school_ids: set[int]) -> Section:
+    report, rows = indicators.sel_coverage(user, school_ids=school_ids)
+    names = [_competency_name(c) for c in report.competencies]
+    total_due = sum(r.due for r in rows)
+    delivered = sum(r.delivered for r in rows)
+    figures = [
+        (_("Lessons delivered"), f"{delivered} / {total_due}"),
+        (_("Delivery rate"), f"{delivered / total_due:.0%}" if total_due else "–"),
+        (_("Lessons behind plan"), str(sum(r.overdue for r in rows))),
+        (_("Classes behind plan"), str(sum(r.classes_behind for r in rows))),
+    ]
+    chart = charts.bar_chart(
+        "chart-sel",
+        _("SEL minutes delivered per competency"),
+        names,
+        {row.label: row.minutes_per_competency for row in rows},
+        y_title=_("Minutes"),
+    )
+    return Section(
+        "sel",
+        _("SEL coverage by competency"),
+        chart=chart,
+        figures=figures,
+        note=_("%(start)s – %(end)s. A lesson's minutes count toward each of its competencies.")
+        % {"start": report.start, "end": report.end},
+    )
+
+
 def school_context(user, school: School) -> dict:
     students = visible_students(user, roles=[Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]).filter(
         school=school
     )
     return {
         "school": school,
-        "sections": _common_sections(students, threshold=indicators.IDENTIFIED),
+        "sections": [
+            sel_section(user, {school.pk}),
+            *_common_sections(students, threshold=indicators.IDENTIFIED),
+        ],
     }
 
 
@@ -74,6 +110,7 @@ def district_context(user) -> dict:
             indicators.students_by_school_and_grade(students),
             _("School"),
         ),
+        sel_section(user, set(access_scope(user).administered_school_ids)),
         *_common_sections(students, threshold=None),
     ]
     return {"sections": sections}

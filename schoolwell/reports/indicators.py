@@ -7,10 +7,12 @@ leave the school (district views, de-identified exports) pass through `suppressi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
+from django.utils import timezone
 
 from schoolwell.accounts.models import Language
 from schoolwell.reports.suppression import SuppressedTable, suppress
@@ -132,3 +134,14 @@ def consent_coverage(
         columns=[(s.value, str(s.label)) for s in ConsentState if s.value in present],
         threshold=threshold,
     )
+
+
+def sel_coverage(user, *, school_ids: set[int], today: dt.date | None = None):
+    """SEL coverage per school (sel.selectors.coverage_report, the coverage page's figures)
+    for the current period: (report, the schools' Coverage rows)."""
+    from schoolwell.sel.selectors import coverage_period, coverage_report
+
+    today = today or timezone.localdate()
+    start, end = coverage_period(user=user, today=today)
+    report = coverage_report(user=user, start=start, end=end, today=today)
+    return report, [row for row in report.schools if row.obj.pk in school_ids]

@@ -3,6 +3,9 @@ import pytest
 
 from schoolwell.reports.models import Export
 
+# The SEL app's own test data builders, for the SEL export and dashboard tests.
+from tests.sel.conftest import competencies, make_lesson, schedule, today  # noqa: F401
+
 
 def workbook_rows(source) -> dict[str, list[tuple]]:
     """Every sheet of an XLSX file (path, file object or finished Export) as value tuples."""

@@ -6,12 +6,14 @@ from schoolwell.reports.exports.aggregate import AggregateExport
 from schoolwell.reports.exports.base import ExportFilters, ExportKind, ExportScope
 from schoolwell.reports.exports.consent import ConsentExport
 from schoolwell.reports.exports.roster import RosterExport
+from schoolwell.reports.exports.sel import SelExport
 
 KINDS: dict[str, ExportKind] = {
     kind.code: kind
     for kind in [
         RosterExport(),
         ConsentExport(),
+        SelExport(),
         AggregateExport(),
     ]
 }

@@ -37,6 +37,7 @@ class AggregateExport(ExportKind):
     roles = ADMIN_ROLES
     student_level = False
     uses_dates = True
+    operator_ok = True
 
     def tables(self, scope: ExportScope) -> list[Table]:
         students = scope.students

@@ -68,8 +68,11 @@ class ExportScope:
     schools: QuerySet[School]
     filters: ExportFilters
 
-    def date_range(self, queryset: QuerySet, field: str) -> QuerySet:
-        """Apply the requested period to a date or datetime field."""
+    def date_range(self, queryset: QuerySet, field: str, *, moment: bool = False) -> QuerySet:
+        """Apply the requested period to a date field (or, with moment=True, a datetime's
+        local date, so the last day of the period is included whole)."""
+        if moment:
+            field = f"{field}__date"
         if self.filters.date_from:
             queryset = queryset.filter(**{f"{field}__gte": self.filters.date_from})
         if self.filters.date_to:
@@ -86,6 +89,8 @@ class ExportKind:
     # aggregates log one row naming the set (rule 8).
     student_level = True
     uses_dates = False
+    # Only de-identified kinds may run for an operator without a user (manage.py export).
+    operator_ok = False
 
     def tables(self, scope: ExportScope) -> list[Table]:
         raise NotImplementedError

@@ -2,8 +2,8 @@
 
 Runs synchronously. With --user, the export is that user's view of the school (the same
 selectors as the pages; a superuser operator sees the whole school) and is logged as
-disclosed to them. Student-level kinds require --user: a disclosure always has a recipient.
-Without --user only de-identified kinds run, over the whole school.
+disclosed to them. Every kind but the de-identified aggregates requires --user: a
+disclosure always has a recipient. Without --user the aggregates cover the whole school.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ class Command(BaseCommand):
             if not scope.schools.exists():
                 raise CommandError(f"{user} cannot see school {school}.")
             requested_by = f"{operator.get_full_name() or operator.username} ({operator.username})"
-        elif export_kind.student_level:
-            raise CommandError(f"{kind} holds student records: --user is required.")
+        elif not export_kind.operator_ok:
+            raise CommandError(f"{kind} is read through a user's view: --user is required.")
         else:
             scope = operator_scope(school_obj, filters)
             requested_by = "operator (manage.py export)"
