@@ -1,0 +1,92 @@
+"""What screening adds to shared pages (registered in apps.ScreeningConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.audit.services import access_log_record
+from schoolwell.core.registry import NavItem, Panel
+from schoolwell.screening.models import CheckIn, ScreeningWindow
+from schoolwell.screening.selectors import (
+    concern_tags_for,
+    open_windows_for_class,
+    result_bands,
+    sparkline_points,
+    student_history,
+    teacher_today,
+)
+
+CHECKINS_LISTED = 15
+STAFF = {Role.TEACHER, Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}
+
+
+def nav(scope) -> list[NavItem]:
+    return [NavItem(_("Screening"), "screening:index", 30)] if scope.roles & STAFF else []
+
+
+def student_panel(request, student) -> Panel | None:
+    """History and bands over time, limited to what this user may see (see selectors)."""
+    scope = access_scope(request.user)
+    counsels = student.school_id in scope.counsel_school_ids
+    if not counsels and not scope.class_ids:
+        return None  # administrators: aggregates only, no individual results (see selectors)
+    results, checkins = student_history(user=request.user, student=student)
+    scope_note = "" if counsels else _("You see your own check-ins and the ratings you entered.")
+    if results or checkins:
+        access_log_record(
+            user=request.user, student=student, what="screening history", request=request
+        )
+    language = request.LANGUAGE_CODE
+    tag_labels = {t.code: t.label_in(language) for t in concern_tags_for(student.school_id)}
+    return Panel(
+        "screening/panel_student.html",
+        {
+            "results": [(r, result_bands(r, language)) for r in results],
+            "checkins": [
+                (c, [tag_labels.get(code, code) for code in c.tags])
+                for c in checkins[:CHECKINS_LISTED]
+            ],
+            "more_checkins": len(checkins) > CHECKINS_LISTED,
+            "shown_checkins": CHECKINS_LISTED,
+            "points": sparkline_points(list(reversed(checkins)), width=240, height=40),
+            "scope_note": scope_note,
+        },
+        order=20,
+    )
+
+
+def class_panel(request, klass) -> Panel | None:
+    scope = access_scope(request.user)
+    teaches = klass.pk in scope.class_ids
+    checked_in = (
+        teaches
+        and CheckIn.objects.filter(
+            teacher=request.user, klass=klass, date=timezone.localdate()
+        ).exists()
+    )
+    return Panel(
+        "screening/panel_class.html",
+        {
+            "klass": klass,
+            "teaches": teaches,
+            "checked_in": checked_in,
+            "windows": open_windows_for_class(klass),
+        },
+        order=10,
+    )
+
+
+def home_panel(request, scope) -> Panel | None:
+    if not scope.has(Role.TEACHER):
+        return None
+    today = timezone.localdate()
+    windows = ScreeningWindow.objects.filter(
+        school__classes__pk__in=scope.class_ids, opens_on__lte=today, closes_on__gte=today
+    ).distinct()
+    return Panel(
+        "screening/panel_home.html",
+        {"classes": teacher_today(user=request.user), "windows": windows.count()},
+        order=10,
+    )

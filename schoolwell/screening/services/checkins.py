@@ -1,0 +1,123 @@
+"""Whole-class check-ins: one request, a constant number of queries, history on correction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schoolwell.core.registry import checkin_hooks
+from schoolwell.roster.models import Class
+from schoolwell.roster.selectors import class_roster
+from schoolwell.screening.models import CheckIn, CheckInRevision, ConcernTag
+from schoolwell.screening.models.checkins import NOTE_MAX
+from schoolwell.screening.services.errors import ScreeningInputError
+
+FIELDS = ("wellbeing", "absent", "tags", "note")
+
+
+@dataclass
+class CheckInEntry:
+    student_id: int
+    wellbeing: int | None = None
+    absent: bool = False
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def is_blank(self) -> bool:
+        return self.wellbeing is None and not self.absent and not self.tags and not self.note
+
+
+def _tag_codes(school_id: int) -> set[str]:
+    # A school's own tag overrides the district default with the same code.
+    rows = ConcernTag.objects.filter(Q(school=None) | Q(school_id=school_id)).values_list(
+        "code", "active", "school_id"
+    )
+    active: dict[str, bool] = {}
+    for code, is_active, _school in sorted(rows, key=lambda r: r[2] is not None):
+        active[code] = is_active
+    return {code for code, is_active in active.items() if is_active}
+
+
+def _validate(entries: list[CheckInEntry], roster_ids: set[int], tags: set[str], date) -> None:
+    errors: dict = {}
+    if date > timezone.localdate():
+        errors["date"] = _("A check-in cannot be dated in the future.")
+    for entry in entries:
+        problems = []
+        if entry.student_id not in roster_ids:
+            problems.append(_("not a student of this class"))
+        if entry.wellbeing is not None and entry.wellbeing not in range(1, 6):
+            problems.append(_("wellbeing must be 1 to 5"))
+        if entry.absent and entry.wellbeing is not None:
+            problems.append(_("an absent student has no wellbeing rating"))
+        unknown = sorted(set(entry.tags) - tags)
+        if unknown:
+            problems.append(_("unknown concern tags: %s") % ", ".join(unknown))
+        if len(entry.note) > NOTE_MAX:
+            problems.append(_("the note is longer than %d characters") % NOTE_MAX)
+        if problems:
+            errors[entry.student_id] = "; ".join(problems)
+    if errors:
+        raise ScreeningInputError(_("Nothing was saved: please correct the marked rows."), errors)
+
+
+def checkins_record(
+    *, klass: Class, teacher, date: dt.date, entries: list[CheckInEntry]
+) -> list[CheckIn]:
+    """Record a teacher's check-ins for a class on one day; return those created or changed.
+
+    Blank entries are skipped. A second save the same day corrects the teacher's check-in
+    and keeps the earlier values as a CheckInRevision. Any bad entry: nothing is saved.
+    """
+    roster_ids = set(class_roster(klass).values_list("pk", flat=True))
+    _validate(entries, roster_ids, _tag_codes(klass.school_id), date)
+    wanted = {e.student_id: e for e in entries if not e.is_blank}
+    with transaction.atomic():
+        existing = {
+            c.student_id: c
+            for c in CheckIn.objects.select_for_update().filter(
+                teacher=teacher, date=date, student_id__in=wanted
+            )
+        }
+        created, changed, revisions = [], [], []
+        for student_id, entry in wanted.items():
+            values = {
+                "wellbeing": entry.wellbeing,
+                "absent": entry.absent,
+                "tags": sorted(set(entry.tags)),
+                "note": entry.note.strip(),
+            }
+            current = existing.get(student_id)
+            if current is None:
+                created.append(
+                    CheckIn(
+                        student_id=student_id, teacher=teacher, klass=klass, date=date, **values
+                    )
+                )
+            elif any(getattr(current, f) != values[f] for f in FIELDS):
+                revisions.append(
+                    CheckInRevision(
+                        checkin=current,
+                        changed_by=teacher,
+                        **{f: getattr(current, f) for f in FIELDS},
+                    )
+                )
+                for name, value in values.items():
+                    setattr(current, name, value)
+                current.updated_at = timezone.now()
+                changed.append(current)
+        CheckIn.objects.bulk_create(created)
+        if changed:
+            CheckIn.objects.bulk_update(changed, [*FIELDS, "updated_at"])
+            CheckInRevision.objects.bulk_create(revisions)
+        saved = created + changed
+        if saved:
+            for hook in checkin_hooks:
+                hook(saved)
+    return saved

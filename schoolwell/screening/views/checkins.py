@@ -1,0 +1,129 @@
+"""The teacher's whole-class check-in: one page, one request, one check-in per student."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from schoolwell.audit.services import access_log_record_many
+from schoolwell.roster.selectors import taught_classes
+from schoolwell.screening.models.checkins import NOTE_MAX, Wellbeing
+from schoolwell.screening.selectors import checkin_sheet, concern_tags_for
+from schoolwell.screening.services import CheckInEntry, ScreeningInputError, checkins_record
+
+CORRECTION_DAYS = 7
+
+
+def _day(request) -> dt.date:
+    """Today, or an earlier day within a week for a correction; anything else is a 404."""
+    raw = request.POST.get("date") or request.GET.get("date")
+    today = timezone.localdate()
+    if not raw:
+        return today
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise Http404("bad date") from exc
+    if not today - dt.timedelta(days=CORRECTION_DAYS) <= day <= today:
+        raise Http404("date out of range")
+    return day
+
+
+def _entries(post, student_ids) -> tuple[list[CheckInEntry], dict]:
+    entries, errors = [], {}
+    for sid in student_ids:
+        rating = post.get(f"w-{sid}", "")
+        entry = CheckInEntry(
+            student_id=sid,
+            tags=post.getlist(f"tags-{sid}"),
+            note=post.get(f"note-{sid}", ""),
+        )
+        if rating == "absent":
+            entry.absent = True
+        elif rating.isdigit():
+            entry.wellbeing = int(rating)
+        elif rating:
+            errors[sid] = _("wellbeing must be 1 to 5")
+        entries.append(entry)
+    return entries, errors
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_class(request, class_pk: int):
+    """Only the class's own teachers (rule: check-ins are the teacher's observation)."""
+    klass = get_object_or_404(taught_classes(request.user).select_related("school"), pk=class_pk)
+    day = _day(request)
+    sheet = checkin_sheet(teacher=request.user, klass=klass, date=day)
+    errors, status = {}, 200
+    if request.method == "POST":
+        entries, errors = _entries(request.POST, [s.pk for s, _c in sheet])
+        if not errors:
+            try:
+                saved = checkins_record(
+                    klass=klass, teacher=request.user, date=day, entries=entries
+                )
+            except ScreeningInputError as exc:
+                errors = exc.errors or {"": exc.message}
+            except IntegrityError:
+                # The same check-in was saved from another tab at this very moment.
+                errors = {"": _("This check-in was just saved elsewhere: reload and try again.")}
+            else:
+                messages.success(request, _("Check-in saved (%(n)d changed).") % {"n": len(saved)})
+                target = (
+                    f"{request.path}?date={day.isoformat()}"
+                    if day != timezone.localdate()
+                    else request.path
+                )
+                return redirect(target)
+        status = 400
+    else:
+        access_log_record_many(
+            user=request.user,
+            students=[s for s, c in sheet if c is not None],
+            what="class check-in",
+            request=request,
+            action="view",
+        )
+    language = request.LANGUAGE_CODE
+    tags = [(t.code, t.label_in(language)) for t in concern_tags_for(klass.school_id)]
+    rows = []
+    for student, checkin in sheet:
+        if request.method == "POST":
+            rating = request.POST.get(f"w-{student.pk}", "")
+            chosen = set(request.POST.getlist(f"tags-{student.pk}"))
+            note = request.POST.get(f"note-{student.pk}", "")
+        else:
+            rating = (
+                ("absent" if checkin.absent else str(checkin.wellbeing or "")) if checkin else ""
+            )
+            chosen = set(checkin.tags) if checkin else set()
+            note = checkin.note if checkin else ""
+        rows.append(
+            {
+                "student": student,
+                "rating": rating,
+                "tags": chosen,
+                "note": note,
+                "saved": checkin is not None,
+                "error": errors.get(student.pk),
+            }
+        )
+    context = {
+        "klass": klass,
+        "day": day,
+        "is_today": day == timezone.localdate(),
+        "rows": rows,
+        "scale": Wellbeing.choices,
+        "tags": tags,
+        "note_max": NOTE_MAX,
+        "form_error": errors.get("") or errors.get("date"),
+        "has_errors": bool(errors),
+    }
+    return render(request, "screening/checkin_class.html", context, status=status)

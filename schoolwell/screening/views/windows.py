@@ -1,0 +1,145 @@
+"""Screening windows: administrators open them; staff see who is due, done, not consented."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from schoolwell.accounts.roles import access_scope
+from schoolwell.audit.services import access_log_record_many
+from schoolwell.roster.models import Student
+from schoolwell.roster.selectors import administered_schools, visible_classes
+from schoolwell.screening.forms import WindowForm
+from schoolwell.screening.models import Respondent
+from schoolwell.screening.selectors import (
+    Status,
+    band_distribution,
+    class_window_status,
+    live_kiosks,
+    result_bands,
+    results_visible_to,
+    status_counts,
+    window_status,
+    windows_for,
+)
+from schoolwell.screening.services import ScreeningInputError, screening_window_open
+from schoolwell.screening.views.access import (
+    counsels,
+    teaches,
+    window_class_or_404,
+    window_or_404,
+)
+
+
+def index(request):
+    scope = access_scope(request.user)
+    if not scope.staff_school_ids and not scope.class_ids:
+        raise PermissionDenied(_("Screening is for school staff."))
+    today = timezone.localdate()
+    windows = list(windows_for(request.user).order_by("-opens_on", "name")[:100])
+    return render(
+        request,
+        "screening/index.html",
+        {
+            "windows": windows,
+            "today": today,
+            "can_open": bool(scope.administered_school_ids),
+            "classes": visible_classes(request.user).filter(pk__in=scope.class_ids),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def window_new(request):
+    schools = administered_schools(request.user)
+    if not schools.exists():
+        raise PermissionDenied(_("Only school administrators open screening windows."))
+    form = WindowForm(request.POST or None, schools=schools)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                window = screening_window_open(by=request.user, **form.cleaned_data)
+            except ScreeningInputError as exc:
+                for field, message in exc.errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("Screening window opened."))
+                return redirect("screening:window_detail", window.pk)
+    return render(request, "screening/window_new.html", {"form": form}, status=status)
+
+
+def window_detail(request, pk: int):
+    """Counts for the school (staff) and the classes the user can open."""
+    window = window_or_404(request.user, pk)
+    scope = access_scope(request.user)
+    classes = visible_classes(request.user).filter(school=window.school)
+    if window.school_id not in scope.staff_school_ids:
+        classes = classes.filter(pk__in=scope.class_ids)  # a teacher: their own classes only
+    counts = None
+    if window.school_id in scope.staff_school_ids:
+        students = list(
+            Student.objects.filter(school=window.school, active=True, grade__in=window.grades).only(
+                "pk", "grade", "school_id"
+            )
+        )
+        counts = status_counts(window_status(students=students, window=window))
+    return render(
+        request,
+        "screening/window_detail.html",
+        {"window": window, "classes": classes, "counts": counts, "is_open": window.is_open()},
+    )
+
+
+def window_class(request, pk: int, class_pk: int):
+    """Who in this class is due, done, not consented or absent; what the user may do next."""
+    window = window_or_404(request.user, pk)
+    klass = window_class_or_404(request.user, window, class_pk)
+    rows = class_window_status(klass=klass, window=window)
+    visible = set(
+        results_visible_to(request.user)
+        .filter(pk__in=[r.result.pk for r in rows if r.result])
+        .values_list("pk", flat=True)
+    )
+    language = request.LANGUAGE_CODE
+    for row in rows:
+        if row.result and row.result.pk not in visible:
+            row.result = None  # done, but not this user's to read (e.g. a teacher and PHQ-A)
+        row.bands = result_bands(row.result, language) if row.result else []
+    shown = [row.student for row in rows if row.result]
+    if shown:
+        access_log_record_many(
+            user=request.user,
+            students=shown,
+            what=f"screening results: {window.instrument.code}",
+            request=request,
+            action="view",
+        )
+    teacher = teaches(request.user, klass)
+    counsellor = counsels(request.user, klass.school_id)
+    self_report = window.instrument.respondent == Respondent.STUDENT
+    critical = [row for row in rows if row.result and row.result.critical]
+    return render(
+        request,
+        "screening/window_class.html",
+        {
+            "window": window,
+            "klass": klass,
+            "rows": rows,
+            "counts": status_counts(rows),
+            "bands": band_distribution(rows, language),
+            "is_open": window.is_open(),
+            "can_rate": teacher and not self_report and window.is_open(),
+            "can_kiosk": (teacher or counsellor) and self_report and window.is_open(),
+            "can_link": counsellor and self_report and window.is_open(),
+            "kiosks": live_kiosks(user=request.user, klass=klass) if self_report else [],
+            "due": [r for r in rows if r.status in (Status.DUE, Status.ABSENT)],
+            "critical": critical,
+            "Status": Status,
+        },
+    )
