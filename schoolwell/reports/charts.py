@@ -114,3 +114,105 @@ def suppressed_bar_chart(
         stacked=stacked,
         footnote=footnote,
     )
+
+
+def student_timeline(
+    chart_id: str,
+    title: str,
+    *,
+    checkins: Sequence[tuple],
+    scores: dict[str, Sequence[tuple]],
+    band_lines: Sequence[tuple[str, float, str]],
+    events: Sequence[tuple],
+    labels: dict[str, str],
+) -> Chart:
+    """A student's timeline: screening scores with their instruments' band lines (top),
+    check-in wellbeing 1–5 (bottom), and referral events as markers across both.
+
+    checkins: (date, wellbeing or None, absent); scores: instrument → (when, total, band);
+    band_lines: (instrument, lower bound, band label); events: (when, label).
+    """
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        row_heights=[0.55, 0.45],
+        subplot_titles=[labels["scores"], labels["wellbeing"]],
+    )
+    for index, (instrument, points) in enumerate(scores.items()):
+        figure.add_trace(
+            go.Scatter(
+                name=instrument,
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                text=[p[2] for p in points],
+                mode="lines+markers",
+                marker={"size": 9, "color": PALETTE[index % len(PALETTE)]},
+                hovertemplate="%{x|%Y-%m-%d}: %{y} (%{text})<extra>" + instrument + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    for instrument, lower, band in band_lines:
+        figure.add_hline(
+            y=lower,
+            row=1,
+            col=1,
+            line={"dash": "dot", "color": "#9aa5b1", "width": 1},
+            annotation_text=f"{instrument}: {band} ≥ {lower:g}",
+            annotation_position="top left",
+            annotation_font={"size": 10, "color": "#4a5561"},
+        )
+    rated = [c for c in checkins if c[1] is not None]
+    figure.add_trace(
+        go.Scatter(
+            name=labels["wellbeing"],
+            x=[c[0] for c in rated],
+            y=[c[1] for c in rated],
+            mode="lines+markers",
+            line={"color": PALETTE[2]},
+            hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    absent = [c[0] for c in checkins if c[2]]
+    if absent:
+        figure.add_trace(
+            go.Scatter(
+                name=labels["absent"],
+                x=absent,
+                y=[0.6] * len(absent),
+                mode="markers",
+                marker={"symbol": "x", "color": "#6b7785"},
+                hovertemplate="%{x|%Y-%m-%d}<extra>" + labels["absent"] + "</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    if events:
+        figure.add_trace(
+            go.Scatter(
+                name=labels["events"],
+                x=[e[0] for e in events],
+                y=[5.4] * len(events),
+                text=[e[1] for e in events],
+                mode="markers",
+                marker={"symbol": "triangle-down", "size": 11, "color": "#9b2c2c"},
+                hovertemplate="%{x|%Y-%m-%d %H:%M}: %{text}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+        for when, _label in events:
+            figure.add_vline(x=when, line={"color": "#9b2c2c", "width": 1, "dash": "dot"})
+    layout = _layout(hovermode="closest", height=520, margin={"l": 48, "r": 16, "t": 32, "b": 40})
+    layout.pop("xaxis"), layout.pop("yaxis")
+    figure.update_layout(**layout)
+    figure.update_yaxes(range=[0.4, 5.6], dtick=1, row=2, col=1, gridcolor="#e5e9ee")
+    figure.update_yaxes(rangemode="tozero", row=1, col=1, gridcolor="#e5e9ee")
+    figure.update_xaxes(gridcolor="#e5e9ee")
+    return chart(chart_id, title, figure)

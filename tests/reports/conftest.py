@@ -4,6 +4,7 @@ import pytest
 from schoolwell.reports.models import Export
 
 # The SEL app's own test data builders, for the SEL export and dashboard tests.
+from tests.screening.conftest import instruments, phqa_window, srss_window  # noqa: F401
 from tests.sel.conftest import competencies, make_lesson, schedule, today  # noqa: F401
 
 

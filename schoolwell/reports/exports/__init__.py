@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from schoolwell.reports.exports.aggregate import AggregateExport
 from schoolwell.reports.exports.base import ExportFilters, ExportKind, ExportScope
+from schoolwell.reports.exports.checkins import CheckInExport
 from schoolwell.reports.exports.consent import ConsentExport
 from schoolwell.reports.exports.roster import RosterExport
+from schoolwell.reports.exports.screening import ScreeningResultExport
 from schoolwell.reports.exports.sel import SelExport
 
 KINDS: dict[str, ExportKind] = {
     kind.code: kind
     for kind in [
         RosterExport(),
+        CheckInExport(),
+        ScreeningResultExport(),
         ConsentExport(),
         SelExport(),
         AggregateExport(),
