@@ -8,7 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolwell.accounts.roles import Role
-        from schoolwell.core.registry import NavItem, nav_providers
+        from schoolwell.core.registry import NavItem, nav_providers, student_panel_providers
+        from schoolwell.reports.panels import timeline_panel
 
         def nav(scope):
             if scope.roles & {Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
@@ -18,3 +19,4 @@ class ReportsConfig(AppConfig):
             return []
 
         nav_providers.append(nav)
+        student_panel_providers.append(timeline_panel)

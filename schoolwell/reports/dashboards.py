@@ -7,16 +7,20 @@ district views are de-identified and small-cell suppressed (rule 7).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.reports import charts, indicators
-from schoolwell.reports.suppression import SuppressedTable
+from schoolwell.reports.suppression import SuppressedTable, suppress, suppressed_rate
 from schoolwell.roster.models import School
 from schoolwell.roster.selectors import taught_classes, visible_students
+
+TREND_WEEKS = 6
 
 
 @dataclass
@@ -88,6 +92,33 @@ def sel_section(user, school_ids: set[int]) -> Section:
     )
 
 
+def screening_section(school_ids: set[int], *, threshold: int | None, with_school: bool) -> Section:
+    """Completion per screening window of this school year: screened vs not yet (counts)."""
+    since = dt.date(indicators.school_year_start(timezone.localdate()), 8, 1)
+    windows = indicators.screening_completion(school_ids, since=since)
+    table = suppress(
+        [[w.screened, max(w.eligible - w.screened, 0)] for w in windows],
+        row_labels=[f"{w.school} · {w.label}" if with_school else w.label for w in windows],
+        column_labels=[_("Screened"), _("Not yet screened")],
+        threshold=threshold,
+    )
+    screened, eligible = table.column_totals[0], table.total
+    rate = suppressed_rate(screened, eligible)
+    return Section(
+        "screening",
+        _("Screening completion per window"),
+        table=table,
+        row_header=_("Window"),
+        chart=charts.suppressed_bar_chart(
+            "chart-screening", _("Screening completion per window"), table, stacked=True
+        )
+        if windows
+        else None,
+        figures=[(_("Screened this school year"), "–" if rate is None else f"{rate:.0%}")],
+        note="" if windows else _("No screening window this school year."),
+    )
+
+
 def school_context(user, school: School) -> dict:
     students = visible_students(user, roles=[Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]).filter(
         school=school
@@ -95,6 +126,7 @@ def school_context(user, school: School) -> dict:
     return {
         "school": school,
         "sections": [
+            screening_section({school.pk}, threshold=indicators.IDENTIFIED, with_school=False),
             sel_section(user, {school.pk}),
             *_common_sections(students, threshold=indicators.IDENTIFIED),
         ],
@@ -103,6 +135,7 @@ def school_context(user, school: School) -> dict:
 
 def district_context(user) -> dict:
     students = visible_students(user, roles=[Role.DISTRICT_ADMIN])
+    school_ids = set(access_scope(user).administered_school_ids)
     sections = [
         _table_section(
             "school-grade",
@@ -110,12 +143,50 @@ def district_context(user) -> dict:
             indicators.students_by_school_and_grade(students),
             _("School"),
         ),
-        sel_section(user, set(access_scope(user).administered_school_ids)),
+        screening_section(school_ids, threshold=None, with_school=True),
+        sel_section(user, school_ids),
         *_common_sections(students, threshold=None),
     ]
     return {"sections": sections}
 
 
 def teacher_context(user) -> dict:
+    """A teacher's classes: six weeks of check-in means per class (their own check-ins) and
+    who has not been checked in today. Four queries, whatever the size of the classes."""
+    from schoolwell.screening.selectors import checkins_visible_to
+
+    today = timezone.localdate()
     classes = list(taught_classes(user).select_related("school").order_by("title"))
-    return {"classes": classes, "sections": []}
+    since = today - dt.timedelta(weeks=TREND_WEEKS)
+    mine = checkins_visible_to(user).filter(teacher=user, klass__in=classes)
+    means = indicators.checkin_weekly_means(mine, since=since)
+    weeks = sorted({week for _klass, week in means})
+    series = {
+        klass.title: [
+            None if (m := means.get((klass.pk, w))) is None or m[0] is None else round(m[0], 2)
+            for w in weeks
+        ]
+        for klass in classes
+    }
+    trend = charts.line_chart(
+        "chart-checkin-trends",
+        _("Average wellbeing per week (1 = very low, 5 = great)"),
+        [w.isoformat() for w in weeks],
+        series,
+        y_title=_("Average wellbeing"),
+        y_range=(1, 5),
+    )
+    missing = indicators.not_checked_in(user, classes, today)
+    return {
+        "classes": classes,
+        "today": today,
+        "missing": [(klass, missing.get(klass.pk, [])) for klass in classes],
+        "sections": [
+            Section(
+                "trends",
+                _("Check-in trends"),
+                chart=trend if weeks else None,
+                note="" if weeks else _("No check-ins in the last six weeks."),
+            )
+        ],
+    }

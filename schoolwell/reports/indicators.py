@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from schoolwell.accounts.models import Language
 from schoolwell.reports.suppression import SuppressedTable, suppress
@@ -25,6 +27,11 @@ GRADE_BANDS: list[tuple[int, int, str]] = [
     (6, 8, "6–8"),
     (9, 13, "9–12"),
 ]
+
+
+def school_year_start(day: dt.date) -> int:
+    """The calendar year a school year containing `day` starts in (August to July)."""
+    return day.year if day.month >= 8 else day.year - 1
 
 
 def grade_label(grade: int) -> str:
@@ -145,3 +152,144 @@ def sel_coverage(user, *, school_ids: set[int], today: dt.date | None = None):
     start, end = coverage_period(user=user, today=today)
     report = coverage_report(user=user, start=start, end=end, today=today)
     return report, [row for row in report.schools if row.obj.pk in school_ids]
+
+
+# Screening ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowCompletion:
+    window_id: int
+    label: str
+    school: str
+    eligible: int
+    screened: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.screened / self.eligible if self.eligible else None
+
+
+def screening_completion(school_ids: set[int], *, since: dt.date) -> list[WindowCompletion]:
+    """Per screening window opened since `since`: students in its grades, and how many
+    have a result in it (3 queries). Counts only: no result is read."""
+    from schoolwell.screening.models import ScreeningResult, ScreeningWindow
+
+    windows = list(
+        ScreeningWindow.objects.filter(school_id__in=school_ids, opens_on__gte=since)
+        .select_related("school", "instrument")
+        .order_by("opens_on", "school__name", "pk")
+    )
+    per_grade = grouped_counts(
+        Student.objects.filter(school_id__in=school_ids, active=True), "school_id", "grade"
+    )
+    screened = dict(
+        ScreeningResult.objects.filter(window__in=windows)
+        .order_by()
+        .values_list("window_id")
+        .annotate(n=Count("student_id", distinct=True))
+        .values_list("window_id", "n")
+    )
+    return [
+        WindowCompletion(
+            window_id=w.pk,
+            label=f"{w.name} · {w.instrument.code.upper()}",
+            school=w.school.name,
+            eligible=sum(per_grade.get((w.school_id, g), 0) for g in w.grades),
+            screened=screened.get(w.pk, 0),
+        )
+        for w in windows
+    ]
+
+
+# Check-ins ------------------------------------------------------------------------------
+
+
+def checkin_weekly_means(checkins: QuerySet, *, since: dt.date) -> dict[tuple[int, dt.date], tuple]:
+    """(class id, week start) → (mean wellbeing, check-ins, absences), one query."""
+    from django.db.models import Avg
+    from django.db.models.functions import TruncWeek
+
+    rows = (
+        checkins.filter(date__gte=since)
+        .annotate(week=TruncWeek("date"))
+        .order_by()
+        .values_list("klass_id", "week")
+        .annotate(
+            mean=Avg("wellbeing"),
+            n=Count("pk"),
+            absent=Count("pk", filter=Q(absent=True)),
+        )
+        .values_list("klass_id", "week", "mean", "n", "absent")
+    )
+    return {(k, w if isinstance(w, dt.date) else w.date()): (m, n, a) for k, w, m, n, a in rows}
+
+
+def not_checked_in(user, classes: list, day: dt.date) -> dict[int, list[Student]]:
+    """class id → its active students this teacher has not checked in on `day` (2 queries).
+    A check-in is per student and day, so one in any of the teacher's classes counts."""
+    from schoolwell.roster.models import Enrollment
+    from schoolwell.screening.models import CheckIn
+
+    done = set(CheckIn.objects.filter(teacher=user, date=day).values_list("student_id", flat=True))
+    missing: dict[int, list[Student]] = {}
+    enrollments = (
+        Enrollment.objects.filter(klass__in=classes, active=True, student__active=True)
+        .select_related("student")
+        .order_by("student__family_name", "student__given_name", "student__pk")
+    )
+    for enrollment in enrollments:
+        if enrollment.student_id not in done:
+            missing.setdefault(enrollment.klass_id, []).append(enrollment.student)
+    return missing
+
+
+# A student's timeline -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudentTimeline:
+    checkins: list[tuple]  # (date, wellbeing or None, absent)
+    scores: dict[str, list[tuple]]  # instrument label → (when, total, band label)
+    band_lines: list[tuple[str, float, str]]  # (instrument label, lower bound, band label)
+    events: list[tuple]  # (when, label)
+
+
+def student_timeline(user, student: Student, *, since: dt.date) -> StudentTimeline:
+    """What the user may see of one student since `since`, through the domains' own
+    visibility selectors (3 queries)."""
+    from schoolwell.screening.selectors import checkins_visible_to, results_visible_to
+
+    checkins = list(
+        checkins_visible_to(user)
+        .filter(student=student, date__gte=since)
+        .order_by("date", "pk")
+        .values_list("date", "wellbeing", "absent")
+    )
+    scores: dict[str, list[tuple]] = {}
+    band_lines: list[tuple[str, float, str]] = []
+    lines_done: set[str] = set()
+    results = (
+        results_visible_to(user)
+        .filter(student=student, administered_at__date__gte=since, total__isnull=False)
+        .select_related("instrument")
+        .order_by("administered_at", "pk")
+    )
+    for result in results:
+        label = result.instrument.code.upper()
+        scores.setdefault(label, []).append(
+            (timezone.localtime(result.administered_at), result.total, result.band_label)
+        )
+        if label not in lines_done:
+            lines_done.add(label)
+            bands = result.instrument.definition.get("scoring", {}).get("total", {}).get("bands")
+            for band in (bands or [])[1:]:
+                name = band.get("label", {})
+                if isinstance(name, dict):
+                    name = name.get(get_language()[:2]) or name.get("en") or band.get("key")
+                band_lines.append((label, band["min"], name))
+    return StudentTimeline(checkins, scores, band_lines, _referral_events(user, student, since))
+
+
+def _referral_events(user, student: Student, since: dt.date) -> list[tuple]:
+    return []
