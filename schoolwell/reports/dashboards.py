@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.reports import charts, indicators
-from schoolwell.reports.suppression import SuppressedTable, suppress, suppressed_rate
+from schoolwell.reports.suppression import SuppressedTable, suppressed_rate
 from schoolwell.roster.models import School
 from schoolwell.roster.selectors import taught_classes, visible_students
 
@@ -95,13 +95,10 @@ def sel_section(user, school_ids: set[int]) -> Section:
 def screening_section(school_ids: set[int], *, threshold: int | None, with_school: bool) -> Section:
     """Completion per screening window of this school year: screened vs not yet (counts)."""
     since = dt.date(indicators.school_year_start(timezone.localdate()), 8, 1)
-    windows = indicators.screening_completion(school_ids, since=since)
-    table = suppress(
-        [[w.screened, max(w.eligible - w.screened, 0)] for w in windows],
-        row_labels=[f"{w.school} · {w.label}" if with_school else w.label for w in windows],
-        column_labels=[_("Screened"), _("Not yet screened")],
-        threshold=threshold,
+    table = indicators.screening_completion_table(
+        school_ids, since=since, threshold=threshold, with_school=with_school
     )
+    windows = table.row_labels
     screened, eligible = table.column_totals[0], table.total
     rate = suppressed_rate(screened, eligible)
     return Section(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
 from schoolwell.reports.suppression import SuppressedTable, suppress
@@ -293,3 +294,49 @@ def student_timeline(user, student: Student, *, since: dt.date) -> StudentTimeli
 
 def _referral_events(user, student: Student, since: dt.date) -> list[tuple]:
     return []
+
+
+def checkin_reach(
+    students: QuerySet[Student], *, start: dt.date, end: dt.date, threshold: int | None = None
+) -> SuppressedTable:
+    """Active students per grade band: with a low check-in (wellbeing ≤ 2) in the period,
+    checked in but never low, or not checked in. One grouped query."""
+    from schoolwell.screening.models import CheckIn
+
+    in_period = CheckIn.objects.filter(date__range=(start, end))
+    low = in_period.filter(wellbeing__lte=2).values("student_id")
+    seen = in_period.values("student_id")
+    annotated = students.filter(active=True).annotate(
+        band=grade_band_expression(),
+        reach=Case(
+            When(pk__in=low, then=Value("low")),
+            When(pk__in=seen, then=Value("seen")),
+            default=Value("none"),
+            output_field=CharField(),
+        ),
+    )
+    counts = grouped_counts(annotated, "band", "reach")
+    present = {band for band, _reach in counts}
+    return count_table(
+        counts,
+        rows=[(label, label) for _lo, _hi, label in GRADE_BANDS if label in present],
+        columns=[
+            ("low", _("A low check-in (≤ 2)")),
+            ("seen", _("Checked in, never low")),
+            ("none", _("Not checked in")),
+        ],
+        threshold=threshold,
+    )
+
+
+def screening_completion_table(
+    school_ids: set[int], *, since: dt.date, threshold: int | None = None, with_school=True
+) -> SuppressedTable:
+    """Screened vs not yet screened per window, as a (suppressible) count table."""
+    windows = screening_completion(school_ids, since=since)
+    return suppress(
+        [[w.screened, max(w.eligible - w.screened, 0)] for w in windows],
+        row_labels=[f"{w.school} · {w.label}" if with_school else w.label for w in windows],
+        column_labels=[_("Screened"), _("Not yet screened")],
+        threshold=threshold,
+    )

@@ -137,3 +137,40 @@ def test_no_external_hosts_in_pages_or_our_scripts(
         with open(finders.find(name), encoding="utf-8") as fh:
             source = fh.read()
         assert "http://" not in source and "https://" not in source and "cdn" not in source.lower()
+
+
+def test_teacher_sees_trends_and_who_is_not_checked_in(
+    client_for, teacher, other_teacher, class_a, student_a, school_a
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from schoolwell.screening.models import CheckIn
+
+    other = make_student(school_a, "A9", given_name="Noor", family_name="Later")
+    enroll(other, class_a)
+    today = timezone.localdate()
+    CheckIn.objects.create(
+        student=student_a, teacher=teacher, klass=class_a, date=today, wellbeing=4
+    )
+    CheckIn.objects.create(
+        student=student_a,
+        teacher=teacher,
+        klass=class_a,
+        date=today - dt.timedelta(days=7),
+        wellbeing=2,
+    )
+    # A colleague's check-in does not count as the teacher's own.
+    CheckIn.objects.create(
+        student=other, teacher=other_teacher, klass=class_a, date=today, wellbeing=5
+    )
+    response = client_for(teacher).get(TEACHER)
+    missing = dict(
+        (k.pk, [s.local_id for s in students]) for k, students in response.context["missing"]
+    )
+    assert missing == {class_a.pk: ["A9"]}
+    trend = response.context["sections"][0].chart.figure["data"][0]
+    assert trend["name"] == "Advisory 7-A"
+    assert sorted(v for v in trend["y"] if v is not None) == [2.0, 4.0]
+    assert "Noor Later" in response.content.decode()

@@ -6,6 +6,9 @@ logged as one disclosure naming the set rather than one per student.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.reports import indicators
@@ -14,7 +17,9 @@ from schoolwell.reports.suppression import SuppressedTable
 from schoolwell.reports.xlsx import CellKind, Column, Table
 
 
-def suppressed_sheet(title: str, row_header: str, table: SuppressedTable) -> Table:
+def suppressed_sheet(
+    title: str, row_header: str, table: SuppressedTable, *, note: str = ""
+) -> Table:
     """A suppressed table as a sheet: numbers where shown, "<N" (text) where hidden."""
     columns = [Column(row_header, width=24)]
     columns += [Column(label, CellKind.INT, width=10) for label in table.column_labels]
@@ -27,7 +32,7 @@ def suppressed_sheet(title: str, row_header: str, table: SuppressedTable) -> Tab
         [label, *(shown(c) for c in cells), shown(total)] for label, cells, total in table.rows()
     ]
     rows.append([str(_("Total")), *(shown(c) for c in table.column_totals), shown(table.total)])
-    return Table(title, columns, rows, len(rows), notes=[table.footnote])
+    return Table(title, columns, rows, len(rows), notes=[n for n in (table.footnote, note) if n])
 
 
 class AggregateExport(ExportKind):
@@ -41,6 +46,10 @@ class AggregateExport(ExportKind):
 
     def tables(self, scope: ExportScope) -> list[Table]:
         students = scope.students
+        today = timezone.localdate()
+        start = scope.filters.date_from or dt.date(indicators.school_year_start(today), 8, 1)
+        end = scope.filters.date_to or today
+        school_ids = set(scope.schools.values_list("pk", flat=True))
         return [
             suppressed_sheet(
                 "By school and grade",
@@ -56,5 +65,17 @@ class AggregateExport(ExportKind):
                 "Consent coverage",
                 str(_("Purpose")),
                 indicators.consent_coverage(students),
+            ),
+            suppressed_sheet(
+                "Screening completion",
+                str(_("Window")),
+                indicators.screening_completion_table(school_ids, since=start),
+                note=f"Windows opening from {start.isoformat()}",
+            ),
+            suppressed_sheet(
+                "Check-ins by grade band",
+                str(_("Grade band")),
+                indicators.checkin_reach(students, start=start, end=end),
+                note=f"Check-ins from {start.isoformat()} to {end.isoformat()}",
             ),
         ]
