@@ -55,3 +55,5 @@ def panels(providers: list[Callable], *args) -> list[Panel]:
 screening_result_hooks: list[Callable] = []
 # fn(checkins: list[CheckIn]) -> None
 checkin_hooks: list[Callable] = []
+# consent → data owners: fn(*, student, purpose, at) after a denial or withdrawal is recorded.
+consent_withdrawn_hooks: list[Callable] = []

@@ -25,6 +25,7 @@ from schoolwell.consent.models import (
 from schoolwell.consent.services._common import (
     require_school_staff,
 )
+from schoolwell.core import registry
 from schoolwell.roster.models import GuardianLink, Student
 
 
@@ -83,7 +84,7 @@ def _decide(
             raise ValidationError(_("There is no permission to withdraw."))
     if latest is not None and latest.decision == decision:
         return latest  # nothing changes: the same decision again
-    return ConsentDecision.objects.create(
+    row = ConsentDecision.objects.create(
         student=student,
         guardian=guardian,
         form=form,
@@ -93,6 +94,11 @@ def _decide(
         at=timezone.now(),
         note=note[:500],
     )
+    if decision in (Decision.REVOKED, Decision.DENIED):
+        # Rule 2: what was collected before a withdrawal is kept, and marked by its owner app.
+        for hook in registry.consent_withdrawn_hooks:
+            hook(student=student, purpose=form.purpose, at=row.at)
+    return row
 
 
 @transaction.atomic
