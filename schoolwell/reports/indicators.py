@@ -268,27 +268,28 @@ def student_timeline(user, student: Student, *, since: dt.date) -> StudentTimeli
         .values_list("date", "wellbeing", "absent")
     )
     scores: dict[str, list[tuple]] = {}
-    band_lines: list[tuple[str, float, str]] = []
-    lines_done: set[str] = set()
     results = (
         results_visible_to(user)
         .filter(student=student, administered_at__date__gte=since, total__isnull=False)
         .select_related("instrument")
         .order_by("administered_at", "pk")
     )
+    latest = None
     for result in results:
-        label = result.instrument.code.upper()
-        scores.setdefault(label, []).append(
+        latest = result
+        scores.setdefault(result.instrument.code.upper(), []).append(
             (timezone.localtime(result.administered_at), result.total, result.band_label)
         )
-        if label not in lines_done:
-            lines_done.add(label)
-            bands = result.instrument.definition.get("scoring", {}).get("total", {}).get("bands")
-            for band in (bands or [])[1:]:
-                name = band.get("label", {})
-                if isinstance(name, dict):
-                    name = name.get(get_language()[:2]) or name.get("en") or band.get("key")
-                band_lines.append((label, band["min"], name))
+    # Band lines of the latest instrument only: several instruments' lines would overlap.
+    band_lines: list[tuple[str, float, str]] = []
+    if latest is not None:
+        definition = latest.instrument.definition
+        bands = definition.get("scoring", {}).get("total", {}).get("bands") or []
+        for band in bands[1:]:
+            name = band.get("label", band.get("key"))
+            if isinstance(name, dict):
+                name = name.get(get_language()[:2]) or name.get("en") or band.get("key")
+            band_lines.append((latest.instrument.code.upper(), band["min"], name))
     return StudentTimeline(checkins, scores, band_lines, _referral_events(user, student, since))
 
 
