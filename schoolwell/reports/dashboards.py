@@ -34,6 +34,9 @@ class Section:
     chart: charts.Chart | None = None
     figures: list[tuple[str, str]] = field(default_factory=list)
     note: str = ""
+    # A plain table (not counts to suppress): column headers and rows of values.
+    headers: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
 
 
 def _table_section(key, title, table, row_header, *, stacked=True, y_title=None) -> Section:
