@@ -2,15 +2,8 @@
 
 Each instrument is one JSON file in ``fixtures/instruments/`` (the source of truth), checked
 against ``schema.json`` and then by the semantic checks below, which the schema cannot express.
-The small rule language used for critical items, flags and rule-based bands also lives here,
-so a definition is validated by the same code that later evaluates it.
-
-Rule language (a *condition*):
-    {"item": "q9", "op": ">=", "value": 1}        ops: == != < <= > >= (ordering: numeric only)
-    {"item": "q1", "op": "in", "value": ["yes", "refused"]}
-    {"item": "q5", "op": "missing"} / {"item": "q5", "op": "answered"}
-    {"any_of": [cond, ...]}, {"all_of": [cond, ...]}, {"not": cond}
-A comparison on an unanswered item is false, so a skipped item never fires a rule by itself.
+Conditions (critical items, flags, rule-based bands, conditional items) are written in the rule
+language of ``rules.py`` and validated here with the same code that later evaluates them.
 """
 
 from __future__ import annotations
@@ -20,12 +13,14 @@ import functools
 import itertools
 import json
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import best_match
+
+from schoolwell.screening.rules import ORDERING, evaluate, is_asked, iter_atoms
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "fixtures" / "instruments"
 SCHEMA_FILE = "schema.json"
@@ -33,9 +28,6 @@ SCHEMA_FILE = "schema.json"
 # Rule bands are checked for exhaustiveness by trying every answer pattern of the items they
 # mention; beyond this many patterns the check is skipped (scoring still fails loudly).
 _MAX_PATTERNS = 200_000
-
-_ORDERING = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_EQUALITY = {"==": operator.eq, "!=": operator.ne}
 
 
 class InstrumentDefinitionError(ValueError):
@@ -49,60 +41,14 @@ class UnknownInstrumentError(LookupError):
         return str(self.args[0]) if self.args else ""
 
 
-# --------------------------------------------------------------------------- rule language
-
-
-def iter_atoms(condition: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Yield every item comparison inside a condition."""
-    if "item" in condition:
-        yield condition
-    elif "not" in condition:
-        yield from iter_atoms(condition["not"])
-    else:
-        for child in condition.get("any_of") or condition.get("all_of"):
-            yield from iter_atoms(child)
-
-
-def evaluate(condition: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
-    """Evaluate a condition against answers (item id -> value, None or absent = unanswered)."""
-    if "any_of" in condition:
-        return any(evaluate(child, answers) for child in condition["any_of"])
-    if "all_of" in condition:
-        return all(evaluate(child, answers) for child in condition["all_of"])
-    if "not" in condition:
-        return not evaluate(condition["not"], answers)
-    op = condition["op"]
-    answer = answers.get(condition["item"])
-    if op == "missing":
-        return answer is None
-    if op == "answered":
-        return answer is not None
-    if answer is None:
-        return False
-    if op == "in":
-        return answer in condition["value"]
-    if op in _EQUALITY:
-        return _EQUALITY[op](answer, condition["value"])
-    return _ORDERING[op](answer, condition["value"])
-
-
-def evidence(condition: Mapping[str, Any], answers: Mapping[str, Any]) -> list[str]:
-    """Item ids whose answers made a (true) condition true, in rule order, without repeats."""
-    found: list[str] = []
-    if "item" in condition:
-        if condition["op"] not in ("missing",) and evaluate(condition, answers):
-            found.append(condition["item"])
-    elif "any_of" in condition:
-        for child in condition["any_of"]:
-            if evaluate(child, answers):
-                found.extend(evidence(child, answers))
-    elif "all_of" in condition:
-        for child in condition["all_of"]:
-            found.extend(evidence(child, answers))
-    return list(dict.fromkeys(found))
-
-
 # --------------------------------------------------------------------------- derived facts
+
+
+def localized(value: Any, language: str) -> str:
+    """A text given per language ({"en": …, "es": …}) in `language`, else in English."""
+    if isinstance(value, dict):
+        return value.get(language) or value.get("en") or next(iter(value.values()), "")
+    return value or ""
 
 
 def options_by_item(definition: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -286,7 +232,20 @@ class _Checker:
             seen.add(item["id"])
             if item["options"] not in self.d["option_sets"]:
                 self.fail(f"{path}.options", f"unknown option set {item['options']!r}")
+            if "ask_if" in item:
+                self.check_ask_if(f"{path}.ask_if", item["ask_if"], earlier=seen - {item["id"]})
             self.options[item["id"]] = self.d["option_sets"][item["options"]]
+
+    def check_ask_if(self, path: str, condition: dict[str, Any], *, earlier: set[str]) -> None:
+        # Asked one question at a time, an item can only depend on answers already given.
+        for atom in iter_atoms(condition):
+            if atom["item"] in self.items and atom["item"] not in earlier:
+                self.fail(
+                    path,
+                    f"item {atom['item']!r} is not earlier in the form "
+                    "(ask_if may only depend on earlier answers)",
+                )
+        self.check_condition(path, condition)
 
     def check_scales(self) -> None:
         scoring = self.d["scoring"]
@@ -312,6 +271,9 @@ class _Checker:
                 # A blank scored item is the missing-answer rule's business, never "optional".
                 if not self.items[item_id]["required"]:
                     self.fail(f"{path}.items", f"scored item {item_id!r} must be required")
+                # A summed scale needs every one of its items put to the respondent.
+                if "ask_if" in self.items[item_id]:
+                    self.fail(f"{path}.items", f"scored item {item_id!r} cannot have ask_if")
             if path == "scoring.total" and ("grades" in scale or "group" in scale):
                 self.fail(path, "the total cannot depend on grade; use grade-dependent subscales")
             self.check_scale_grades(path, scale)
@@ -393,7 +355,7 @@ class _Checker:
                 for value in wanted:
                     if value not in values or isinstance(value, bool):
                         self.fail(path, f"{value!r} is not an option of item {item_id!r}: {values}")
-            elif op in _ORDERING and not (
+            elif op in ORDERING and not (
                 isinstance(atom["value"], int) and all(isinstance(v, int) for v in values)
             ):
                 self.fail(path, f"{op!r} needs numbers, and item {item_id!r} has {values}")
@@ -409,18 +371,33 @@ class _Checker:
 
     def check_rule_bands(self, bands: list[dict[str, Any]]) -> None:
         self.check_rules("bands", bands)
-        # Rule bands are evaluated only when no required item is blank; every such answer
-        # pattern must reach a band, or a result could silently have none.
+        # Rule bands are evaluated only when no required item that was asked is blank; every
+        # such answer pattern must reach a band, or a result could silently have none.
         used = {atom["item"] for band in bands for atom in iter_atoms(band["when"])}
+        pending = set(used)
+        while pending:  # a conditional item's blank depends on the items its ask_if reads
+            item = self.items[pending.pop()]
+            reads = iter_atoms(item["ask_if"]) if "ask_if" in item else ()
+            for atom in reads:
+                if atom["item"] not in used:
+                    used.add(atom["item"])
+                    pending.add(atom["item"])
         mentioned = [item_id for item_id in self.items if item_id in used]
         choices = []
         for item_id in mentioned:
             values: list[Any] = [option["value"] for option in self.options[item_id]]
-            choices.append(values if self.items[item_id]["required"] else [*values, None])
+            item = self.items[item_id]
+            blank_allowed = not item["required"] or "ask_if" in item
+            choices.append([*values, None] if blank_allowed else values)
         if functools.reduce(operator.mul, map(len, choices), 1) > _MAX_PATTERNS:
             return
         for pattern in itertools.product(*choices):
             answers = dict(zip(mentioned, pattern, strict=True))
+            if any(
+                self.items[k]["required"] and v is None and is_asked(self.items[k], answers)
+                for k, v in answers.items()
+            ):
+                continue  # a required question asked and left blank: no band by design
             if not any(evaluate(band["when"], answers) for band in bands):
                 shown = ", ".join(f"{k}={v!r}" for k, v in answers.items())
                 self.fail("scoring.bands", f"no band applies to the answers {shown}")

@@ -11,6 +11,7 @@ from schoolwell.core.registry import NavItem, Panel
 from schoolwell.screening.models import CheckIn, ScreeningWindow
 from schoolwell.screening.selectors import (
     concern_tags_for,
+    critical_reasons_for,
     open_windows_for_class,
     result_bands,
     sparkline_points,
@@ -43,7 +44,9 @@ def student_panel(request, student) -> Panel | None:
     return Panel(
         "screening/panel_student.html",
         {
-            "results": [(r, result_bands(r, language)) for r in results],
+            "results": [
+                (r, result_bands(r, language), critical_reasons_for(r, language)) for r in results
+            ],
             "checkins": [
                 (c, [tag_labels.get(code, code) for code in c.tags])
                 for c in checkins[:CHECKINS_LISTED]

@@ -8,8 +8,11 @@ Rules kept here (DESIGN rule 1):
 - blank answers follow the instrument's declared missing-answer rule (incomplete, count as a
   value up to a limit, or prorate) and are never silently scored as zero;
 - critical rules are evaluated on whatever was answered, so a self-harm answer is flagged even
-  when another item was skipped.
-Labels in results are English; the definition holds the other languages for display.
+  when another item was skipped;
+- an item whose ``ask_if`` is false was not asked: never "missing", and an answer given to it
+  anyway still counts (a current thought of suicide is never dropped).
+Labels in results are English (the stored record); ``critical_reasons(…, language=…)`` gives
+the reasons in another of the definition's languages for display.
 """
 
 from __future__ import annotations
@@ -20,12 +23,11 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from schoolwell.screening.instruments import (
-    evaluate,
-    evidence,
-    needs_grade,
-    options_by_item,
-)
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from schoolwell.screening.instruments import localized, needs_grade, options_by_item
+from schoolwell.screening.rules import evaluate, evidence, is_asked
 
 LANGUAGE = "en"
 GRADES = range(0, 13)  # 0 = kindergarten
@@ -118,7 +120,7 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
     missing = tuple(
         item["id"]
         for item in definition["items"]
-        if item["required"] and values[item["id"]] is None
+        if item["required"] and values[item["id"]] is None and is_asked(item, values)
     )
 
     active = _active_scales(scoring, grade)
@@ -138,7 +140,7 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
             else None
         )
 
-    critical_keys, reasons = _critical(definition, values)
+    critical_keys = [rule["key"] for rule in scoring["critical"] if evaluate(rule["when"], values)]
     subscales = {
         scale["key"]: SubscaleScore(
             score=scored[scale["key"]][0],
@@ -154,7 +156,7 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
         for scale in active
         if "multiplier" in scale
     }
-    all_scored = all(value is not None for value, _ in scored.values())
+    all_scored = all(value is not None for value, _prorated in scored.values())
     tolerated = scoring["missing"]["rule"] != "incomplete" or not missing
     complete = all_scored and tolerated and ("bands" not in scoring or band is not None)
 
@@ -165,7 +167,7 @@ def score(definition: Any, answers: Any, *, grade: int | None = None) -> ScoreRe
         band=band,
         subscales=subscales,
         critical=bool(critical_keys),
-        critical_reasons=tuple(reasons),
+        critical_reasons=tuple(critical_reasons(definition, values, critical_keys)),
         complete=complete,
         critical_keys=tuple(critical_keys),
         scaled=scaled,
@@ -194,7 +196,10 @@ def _normalise(definition: Mapping[str, Any], answers: Any) -> dict[str, Any]:
             raise AnswerError(f"{code}: unknown item id {unknown[0]!r} (items: {', '.join(ids)})")
         given = {item_id: answers.get(item_id) for item_id in ids}
     elif isinstance(answers, Sequence) and not isinstance(answers, (str, bytes)):
-        required_positions = [i for i, item in enumerate(items) if item["required"]]
+        # Conditional items may be left off the end like optional ones: they may not be asked.
+        required_positions = [
+            i for i, item in enumerate(items) if item["required"] and "ask_if" not in item
+        ]
         fewest = required_positions[-1] + 1 if required_positions else 0
         if not fewest <= len(answers) <= len(ids):
             expected = str(fewest) if fewest == len(ids) else f"{fewest} to {len(ids)}"
@@ -294,31 +299,46 @@ def _rule_band(code: str, bands: list[dict[str, Any]], values: Mapping[str, Any]
     raise AssertionError(f"{code}: validated rule bands do not cover these answers")
 
 
-def _critical(
-    definition: Mapping[str, Any], values: Mapping[str, Any]
-) -> tuple[list[str], list[str]]:
-    """Keys of the critical rules that fired and one reason per item answer behind each."""
+def critical_reasons(
+    definition: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    keys: Sequence[str],
+    language: str = LANGUAGE,
+) -> list[str]:
+    """One reason per item answer behind each critical rule in ``keys`` (the rules that fired),
+    in ``language``: rule label, item text and answer label from the definition, the few
+    joining words from the screening catalogue. ``answers`` maps item id to value."""
     items = {item["id"]: item for item in definition["items"]}
     options = options_by_item(definition)
-    keys: list[str] = []
     reasons: list[str] = []
-    for rule in definition["scoring"]["critical"]:
-        if not evaluate(rule["when"], values):
-            continue
-        keys.append(rule["key"])
-        label = rule["label"][LANGUAGE]
-        cited = evidence(rule["when"], values)
-        reasons.extend(
-            f"{label}: {_describe(items[item_id], options[item_id], values[item_id])}"
-            for item_id in cited
-        )
-        if not cited:
-            reasons.append(label)
-    return keys, reasons
+    with translation.override(language):
+        for rule in definition["scoring"]["critical"]:
+            if rule["key"] not in keys:
+                continue
+            label = localized(rule["label"], language)
+            cited = evidence(rule["when"], answers)
+            for item_id in cited:
+                answer = _describe(items[item_id], options[item_id], answers[item_id], language)
+                reasons.append(_("%(rule)s: %(answer)s") % {"rule": label, "answer": answer})
+            if not cited:
+                reasons.append(label)
+    return reasons
 
 
-def _describe(item: Mapping[str, Any], options: list[dict[str, Any]], value: Any) -> str:
-    where = f"item {item['number']} " if "number" in item else ""
-    answer = next(option["label"][LANGUAGE] for option in options if option["value"] == value)
-    shown = f"“{answer}” ({value})" if isinstance(value, int) else f"“{answer}”"
-    return f"{where}“{item['text'][LANGUAGE]}” answered {shown}"
+def _describe(
+    item: Mapping[str, Any], options: list[dict[str, Any]], value: Any, language: str
+) -> str:
+    option = next(option for option in options if option["value"] == value)
+    parts = {
+        "number": item.get("number", ""),
+        "text": localized(item["text"], language),
+        "answer": localized(option["label"], language),
+        "value": value,
+    }
+    if "number" in item and isinstance(value, int):
+        return _("item %(number)s “%(text)s” answered “%(answer)s” (%(value)s)") % parts
+    if "number" in item:
+        return _("item %(number)s “%(text)s” answered “%(answer)s”") % parts
+    if isinstance(value, int):
+        return _("“%(text)s” answered “%(answer)s” (%(value)s)") % parts
+    return _("“%(text)s” answered “%(answer)s”") % parts

@@ -21,6 +21,7 @@ from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.roster.models import Class, School, Student
 from schoolwell.roster.selectors import class_roster, visible_students
 from schoolwell.screening.consent import ConsentStatus, screening_consent
+from schoolwell.screening.instruments import localized
 from schoolwell.screening.instruments import scales as instrument_scales
 from schoolwell.screening.models import (
     CheckIn,
@@ -33,8 +34,8 @@ from schoolwell.screening.models import (
     ScreeningWindow,
     SelfReportAssignment,
 )
-from schoolwell.screening.models.instruments import localized
 from schoolwell.screening.models.results import token_hash
+from schoolwell.screening.scoring import critical_reasons
 
 
 def results_visible_to(user) -> QuerySet[ScreeningResult]:
@@ -194,6 +195,17 @@ def result_bands(result: ScreeningResult, language: str) -> list[BandShown]:
                 BandShown(name, localized(label, language) or sub["band"]["label"], sub["score"])
             )
     return shown
+
+
+def critical_reasons_for(result: ScreeningResult, language: str) -> list[str]:
+    """A result's critical reasons in `language`, from the version it was scored with and the
+    rules that fired then (the stored `critical_reasons` stay the English record)."""
+    if not result.critical:
+        return []
+    keys = result.scores.get("critical_keys")
+    if keys is None:  # a record without the engine's full result: only the English text
+        return list(result.critical_reasons)
+    return critical_reasons(result.instrument.definition, result.answers, keys, language)
 
 
 def band_distribution(rows: list[StudentStatus], language: str) -> list[tuple[str, str, int]]:

@@ -2,21 +2,49 @@
 
 import copy
 import json
+import re
 
 import jsonschema
 import pytest
 
-from schoolwell.screening import instruments
+from schoolwell.screening import instruments, rules
 from schoolwell.screening.instruments import InstrumentDefinitionError, UnknownInstrumentError
 
 SHIPPED = {"phq-9", "phq-a", "gad-7", "who-5", "srss-ie", "psc-17", "asq"}
+# 1.1: on-screen instructions (phq-a, who-5) and question 5's ask_if (asq); scoring unchanged.
+VERSIONS = {"asq": "1.1", "phq-a": "1.1", "who-5": "1.1"}
 
 
 def test_every_shipped_file_loads(shipped):
     assert set(shipped) == SHIPPED
     for code, definition in shipped.items():
         assert definition["code"] == code
-        assert definition["version"] == "1.0"
+        assert definition["version"] == VERSIONS.get(code, "1.0")
+
+
+SELF_REPORT = sorted(c for c in SHIPPED if c not in {"srss-ie", "psc-17"})
+PAPER_WORDS = re.compile(r"\b(box|boxes|row|rows|paper|casillas?|filas?|papel|X)\b")
+
+
+@pytest.mark.parametrize("code", SELF_REPORT)
+def test_self_report_instructions_read_right_on_a_screen(shipped, code):
+    # Questions are shown one at a time on a screen: no boxes, rows or paper to mark.
+    assert shipped[code]["respondent"] == "student"
+    for text in shipped[code]["instructions"].values():
+        assert not PAPER_WORDS.search(text), text
+
+
+def test_phqa_instructions_keep_the_published_stem_and_note_the_adaptation(shipped):
+    definition = shipped["phq-a"]
+    assert definition["instructions"]["en"] == (
+        "How often have you been bothered by each of the following symptoms during the past "
+        "two weeks? For each symptom, choose the answer that best describes how you have been "
+        "feeling."
+    )
+    assert definition["instructions"]["es"].endswith(
+        "Para cada síntoma, elige la respuesta que mejor describa cómo te has sentido."
+    )
+    assert any(note.startswith("Screen adaptation") for note in definition["notes"])
 
 
 def test_no_unlicensed_instrument_is_shipped():
@@ -299,6 +327,32 @@ SEMANTIC_CASES = [
         ),
         "scoring: ",
     ),
+    # ask_if: only earlier items, real options, never on a summed scale's item
+    (
+        "asq",
+        _set(["items", 4, "ask_if"], {"item": "q9", "op": "==", "value": "yes"}),
+        "items[4].ask_if: unknown item id 'q9'",
+    ),
+    (
+        "asq",
+        _set(["items", 1, "ask_if"], {"item": "q3", "op": "==", "value": "yes"}),
+        "items[1].ask_if: item 'q3' is not earlier in the form",
+    ),
+    (
+        "asq",
+        _set(["items", 4, "ask_if"], {"not": {"item": "q5", "op": "==", "value": "no"}}),
+        "items[4].ask_if: item 'q5' is not earlier in the form",
+    ),
+    (
+        "asq",
+        _set(["items", 4, "ask_if", "any_of", 0, "value"], ["yes", "maybe"]),
+        "items[4].ask_if: 'maybe' is not an option of item 'q1'",
+    ),
+    (
+        "phq-9",
+        _set(["items", 1, "ask_if"], {"item": "q1", "op": ">=", "value": 1}),
+        "scoring.total.items: scored item 'q2' cannot have ask_if",
+    ),
 ]
 
 
@@ -310,6 +364,29 @@ def test_semantic_checks_reject_broken_definitions(code, change, message):
         instruments.load_definition(data, source=f"{code}.json")
     assert str(excinfo.value).startswith(f"{code}.json: ")
     assert message in str(excinfo.value)
+
+
+def test_schema_rejects_a_malformed_ask_if(tmp_path):
+    data = instruments.get("asq")
+    data["items"][4]["ask_if"] = {"item": "q1", "op": "~", "value": "yes"}
+    with pytest.raises(InstrumentDefinitionError, match=r"^asq.json: items\[4\].ask_if: "):
+        instruments.load_file(write(tmp_path, "asq.json", data))
+
+
+def test_asq_question_5_is_asked_only_after_a_yes_or_a_refusal(shipped):
+    q5 = shipped["asq"]["items"][4]
+    assert not rules.is_asked(q5, {"q1": "no", "q2": "no", "q3": "no", "q4": "no"})
+    assert rules.is_asked(q5, {"q1": "no", "q2": "no", "q3": "yes", "q4": "no"})
+    assert rules.is_asked(q5, {"q1": "refused", "q2": "no", "q3": "no", "q4": "no"})
+    assert all(rules.is_asked(item, {}) for item in shipped["asq"]["items"][:4])
+
+
+def test_a_required_conditional_item_loads_when_bands_cover_every_asked_pattern():
+    # Rule-band coverage skips patterns where a required question that was asked is blank,
+    # and counts "not asked" as a pattern of its own.
+    data = instruments.get("asq")
+    data["items"][4]["required"] = True
+    assert instruments.load_definition(data)["items"][4]["required"] is True
 
 
 def test_load_definition_returns_a_private_copy():
@@ -356,12 +433,12 @@ def test_load_definition_returns_a_private_copy():
     ],
 )
 def test_evaluate(condition, answers, expected):
-    assert instruments.evaluate(condition, answers) is expected
+    assert rules.evaluate(condition, answers) is expected
 
 
 def test_evidence_cites_only_the_items_that_made_any_of_true():
     condition = {"any_of": [{"item": f"q{n}", "op": "==", "value": "yes"} for n in range(1, 5)]}
-    assert instruments.evidence(condition, {"q1": "no", "q2": "yes", "q3": None, "q4": "yes"}) == [
+    assert rules.evidence(condition, {"q1": "no", "q2": "yes", "q3": None, "q4": "yes"}) == [
         "q2",
         "q4",
     ]

@@ -1,12 +1,14 @@
 """Scoring engine: published examples, every band edge, critical items, missing answers."""
 
 import dataclasses
+import itertools
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from schoolwell.screening import instruments
-from schoolwell.screening.scoring import AnswerError, score
+from schoolwell.screening.scoring import AnswerError, critical_reasons, score
 
 PHQ_ITEMS = [f"q{n}" for n in range(1, 10)]
 SRSS_E7 = [
@@ -273,6 +275,43 @@ def test_asq_blank_question_with_all_other_answers_no_is_incomplete_not_negative
     assert (result.band, result.complete, result.critical) == (None, False, False)
 
 
+def test_asq_ask_if_changes_no_score(shipped):
+    # Question 5's ask_if (version 1.1) only says when it is asked: every answer pattern
+    # scores exactly as it did without it (1.0), apart from the version.
+    without = instruments.get("asq")
+    del without["items"][4]["ask_if"]
+    without = instruments.load_definition(without)
+    choices = [["yes", "no", "refused", None]] * 5
+    for pattern in itertools.product(*choices):
+        with_ask_if = score(shipped["asq"], list(pattern)).to_dict(full=True)
+        assert with_ask_if == score(without, list(pattern)).to_dict(full=True)
+
+
+@pytest.fixture
+def asq_q5_required(shipped):
+    """The ASQ with question 5 required when asked: shows "not asked" is never "missing"."""
+    data = instruments.get("asq")
+    data["items"][4]["required"] = True
+    return instruments.load_definition(data)
+
+
+def test_required_item_not_asked_is_not_missing(asq_q5_required):
+    result = score(asq_q5_required, ["no"] * 4)
+    assert (result.band.key, result.complete, result.missing) == ("negative", True, ())
+
+
+def test_required_item_asked_and_left_blank_is_missing(asq_q5_required):
+    result = score(asq_q5_required, ["no", "yes", "no", "no"])
+    assert (result.band, result.complete, result.missing) == (None, False, ("q5",))
+    assert result.critical_keys == ("asq-positive",)  # still flagged (rule 4)
+
+
+def test_an_answer_to_a_question_not_asked_still_counts(asq_q5_required):
+    # Never drop "yes, right now": the project's ASQ safety choice holds for required items too.
+    result = score(asq_q5_required, ["no"] * 4 + ["yes"])
+    assert (result.band.key, result.critical_keys) == ("acute-positive", ("asq-acute",))
+
+
 # --------------------------------------------------------------- PHQ critical items
 
 
@@ -353,6 +392,31 @@ def test_self_harm_answer_alone_in_a_mapping_is_critical(shipped):
     assert result.complete is False
     assert result.missing == tuple(PHQ_ITEMS[:8])
     assert result.critical_reasons[0].endswith("answered “More than half the days” (2)")
+
+
+def test_critical_reasons_in_spanish_come_from_the_fixture(shipped):
+    result = score(shipped["phq-a"], [0] * 8 + [1])
+    (reason,) = critical_reasons(shipped["phq-a"], result.answers, result.critical_keys, "es")
+    assert reason == (
+        "Pensamientos de muerte o de hacerse daño: ítem 9 “¿Pensamientos de que estarías mejor "
+        "muerto(a), o de hacerte daño de alguna manera?”, respuesta “Varios días” (1)"
+    )
+    english = critical_reasons(shipped["phq-a"], result.answers, result.critical_keys, "en")
+    assert english == list(result.critical_reasons)
+
+
+def test_asq_reasons_in_spanish_without_a_numeric_value(shipped):
+    result = score(shipped["asq"], ["no", "refused", "no", "no"])
+    (reason,) = critical_reasons(shipped["asq"], result.answers, result.critical_keys, "es")
+    assert reason.startswith("Resultado positivo en el cribado de riesgo suicida: ítem 2 “En las")
+    assert reason.endswith("”, respuesta “Prefiero no responder”")
+
+
+def test_stored_reasons_stay_english_whatever_language_is_active(shipped):
+    with translation.override("es"):
+        result = score(shipped["phq-a"], [0] * 8 + [1])
+    assert result.critical_reasons[0].startswith("Thoughts of death or self-harm: item 9 “")
+    assert result.critical_reasons[0].endswith("answered “Several days” (1)")
 
 
 def test_who5_low_item_flag(shipped):
@@ -526,6 +590,10 @@ def test_answer_error_is_a_value_error():
 def test_accepts_an_object_holding_the_definition(shipped):
     stored = SimpleNamespace(code="gad-7", version="1.0", definition=shipped["gad-7"])
     assert score(stored, [0, 0, 1, 1, 0, 1, 0]).total == 3
+
+
+def test_conditional_items_may_be_left_off_the_end_of_a_sequence(asq_q5_required):
+    assert score(asq_q5_required, ["no"] * 4).complete is True
 
 
 def test_result_is_frozen_and_keeps_the_version(shipped):

@@ -12,8 +12,13 @@ from django.utils import timezone
 
 from schoolwell.consent.models import Decision
 from schoolwell.screening.models import KioskSession, ScreeningResult, SelfReportAssignment
+from schoolwell.screening.services import (
+    ScreeningInputError,
+    selfreport_answer,
+    selfreport_link_create,
+)
 from schoolwell.screening.services import results as results_module
-from schoolwell.screening.services import selfreport_link_create
+from schoolwell.screening.services.selfreport import items_to_ask
 from tests.conftest import enroll, make_student
 from tests.screening.conftest import decide_screening
 
@@ -268,6 +273,7 @@ def test_asq_asks_the_acuity_question_only_after_a_positive_answer(
     cases = [
         (["no"] * 4, False, "negative"),
         (["no", "yes", "no", "no"], True, "non-acute-positive"),
+        (["no", "no", "refused", "no"], True, "non-acute-positive"),  # refusal is positive
     ]
     for answers, acuity_asked, band in cases:
         _assignment, token = selfreport_link_create(
@@ -286,4 +292,27 @@ def test_asq_asks_the_acuity_question_only_after_a_positive_answer(
         if acuity_asked:
             student.post(url, {"item": "q5", "value": "no"})
         assert "Thank you" in student.post(url, {"action": "finish"}).content.decode()
-        assert ScreeningResult.objects.latest("pk").band == band
+        result = ScreeningResult.objects.latest("pk")
+        assert (result.band, result.complete) == (band, True)
+        assert ("q5" in result.answers and result.answers["q5"] is not None) == acuity_asked
+
+
+def test_which_questions_are_asked_comes_from_the_stored_definition(asq_window):
+    # No table in code: the version's own ask_if decides (without one, question 5 is asked).
+    instrument = asq_window.instrument
+    all_no = dict.fromkeys(["q1", "q2", "q3", "q4"], "no")
+    assert [i["id"] for i in items_to_ask(instrument, all_no)] == ["q1", "q2", "q3", "q4"]
+    del instrument.definition["items"][4]["ask_if"]
+    assert [i["id"] for i in items_to_ask(instrument, all_no)][-1] == "q5"
+
+
+def test_an_answer_to_a_question_no_longer_asked_is_refused(counsellor, student_a, asq_window):
+    decide_screening([student_a])
+    assignment, _token = selfreport_link_create(
+        student=student_a, instrument=asq_window.instrument, by=counsellor, window=asq_window
+    )
+    for item in ("q1", "q2", "q3", "q4"):
+        selfreport_answer(assignment=assignment, item_id=item, value="no")
+    with pytest.raises(ScreeningInputError):
+        selfreport_answer(assignment=assignment, item_id="q5", value="yes")
+    assert "q5" not in assignment.answers

@@ -4,6 +4,7 @@ see which results: counsellors everything, teachers only their own ratings."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,6 +157,34 @@ def test_student_panel_shows_teachers_only_their_own_checkins(
     page = client_for(counsellor).get(url).content.decode()
     assert "mine" in page and "theirs" in page
     assert AccessLog.objects.filter(user=counsellor, what="screening history").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        ("en", "Thoughts of death or self-harm: item 9", "Pensamientos de muerte"),
+        (
+            "es",
+            "Pensamientos de muerte o de hacerse daño: ítem 9 “¿Pensamientos de que estarías "
+            "mejor muerto(a), o de hacerte daño de alguna manera?”, respuesta “Varios días” (1)",
+            "Thoughts of death",
+        ),
+    ],
+)
+def test_counsellor_reads_critical_reasons_in_their_language(
+    client_for, counsellor, student_a, phqa_window, language, shown, not_shown
+):
+    decide_screening([student_a])
+    result = screening_result_record(
+        student=student_a, instrument=phqa_window.instrument, by=counsellor, window=phqa_window,
+        answers={**{f"q{n}": 0 for n in range(1, 9)}, "q9": 1}, respondent="student",
+    )  # fmt: skip
+    client = client_for(counsellor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("roster:student_detail", args=[student_a.pk])).content.decode()
+    assert shown in page and not_shown not in page
+    # The stored record stays English whoever reads it.
+    assert result.critical_reasons[0].startswith("Thoughts of death or self-harm: item 9")
 
 
 def test_class_trends_mark_a_declining_student(client_for, teacher, class_a, student_a):

@@ -2,13 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def localized(value, language: str) -> str:
-    """A text given per language ({"en": …, "es": …}) in `language`, else in English."""
-    if isinstance(value, dict):
-        return value.get(language) or value.get("en") or next(iter(value.values()), "")
-    return value or ""
-
-
 class Respondent(models.TextChoices):
     TEACHER = "teacher", _("Teacher about the student")
     STUDENT = "student", _("The student (self-report)")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from schoolwell.roster.models import Class, Student
 from schoolwell.roster.selectors import class_roster
 from schoolwell.screening.consent import ConsentStatus, screening_consent
-from schoolwell.screening.instruments import evaluate, options_by_item
+from schoolwell.screening.instruments import options_by_item
 from schoolwell.screening.models import (
     Instrument,
     KioskSession,
@@ -29,31 +29,18 @@ from schoolwell.screening.models import (
     SelfReportAssignment,
 )
 from schoolwell.screening.models.results import token_hash
+from schoolwell.screening.rules import is_asked
 from schoolwell.screening.services.errors import ScreeningInputError
 from schoolwell.screening.services.results import coerce_answers, screening_result_record
 
 KIOSK_MINUTES = 90
 LINK_HOURS = 72
 
-# Follow-up questions asked only when earlier answers call for them, in the rule language
-# of instruments.py. ASQ (NIMH): question 5 (acuity) only after a Yes or a refusal to 1–4;
-# never put to a student who answered No to all four. Belongs in the fixture as an item
-# `ask_if` once the schema has one; kept here, as data, until then.
-ASK_IF: dict[tuple[str, str], dict] = {
-    ("asq", "q5"): {
-        "any_of": [{"item": f"q{n}", "op": "in", "value": ["yes", "refused"]} for n in range(1, 5)]
-    },
-}
-
 
 def items_to_ask(instrument: Instrument, answers: dict) -> list[dict]:
-    """The instrument's items this student is asked, given the answers so far."""
-    asked = []
-    for item in instrument.items:
-        condition = ASK_IF.get((instrument.code, item["id"]))
-        if condition is None or evaluate(condition, answers):
-            asked.append(item)
-    return asked
+    """The instrument's items this student is asked, given the answers so far (an item's
+    `ask_if` in the fixture, e.g. the ASQ acuity question only after a positive screen)."""
+    return [item for item in instrument.items if is_asked(item, answers)]
 
 
 def _self_report(instrument: Instrument) -> None:

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolwell.screening.instruments import localized
 from schoolwell.screening.models import GridDraft, Respondent
-from schoolwell.screening.models.instruments import localized
 from schoolwell.screening.selectors import Status, class_window_status
 from schoolwell.screening.services import (
     ScreeningInputError,

@@ -12,7 +12,7 @@ from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.roster.models import School
 from schoolwell.roster.selectors import administered_schools, visible_classes
-from schoolwell.screening.models.instruments import localized
+from schoolwell.screening.instruments import localized
 from schoolwell.screening.selectors import (
     class_checkin_trends,
     concern_tags_for,

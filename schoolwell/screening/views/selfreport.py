@@ -21,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolwell.roster.selectors import staff_visible_students
+from schoolwell.screening.instruments import localized
 from schoolwell.screening.models import KioskSession, Respondent, SelfReportAssignment
-from schoolwell.screening.models.instruments import localized
 from schoolwell.screening.selectors import crisis_plan_for, selfreport_link_find
 from schoolwell.screening.services import (
     ScreeningInputError,
