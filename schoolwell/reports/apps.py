@@ -12,11 +12,14 @@ class ReportsConfig(AppConfig):
         from schoolwell.reports.panels import timeline_panel
 
         def nav(scope):
+            items = []
             if scope.roles & {Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
-                return [NavItem(_("Reports"), "reports:home", 80)]
+                items.append(NavItem(_("Reports"), "reports:home", 80))
+            elif scope.has(Role.COUNSELLOR):
+                items.append(NavItem(_("Exports"), "reports:export_list", 80))
             if scope.has(Role.TEACHER):
-                return [NavItem(_("My classes' trends"), "reports:teacher", 80)]
-            return []
+                items.append(NavItem(_("My classes' trends"), "reports:teacher", 81))
+            return items
 
         nav_providers.append(nav)
         student_panel_providers.append(timeline_panel)

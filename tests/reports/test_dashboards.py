@@ -174,3 +174,16 @@ def test_teacher_sees_trends_and_who_is_not_checked_in(
     assert trend["name"] == "Advisory 7-A"
     assert sorted(v for v in trend["y"] if v is not None) == [2.0, 4.0]
     assert "Noor Later" in response.content.decode()
+
+
+def test_navigation_per_role(client_for, teacher, counsellor, school_admin, parent):
+    from django.urls import reverse as url
+
+    def links(user):
+        return client_for(user).get(url("home")).content.decode()
+
+    assert url("reports:home") in links(school_admin)
+    assert url("reports:export_list") in links(counsellor)
+    assert url("reports:teacher") in links(teacher)
+    parent_page = links(parent)
+    assert "/reports/" not in parent_page
