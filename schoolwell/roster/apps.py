@@ -19,6 +19,8 @@ class RosterConfig(AppConfig):
                 Role.DISTRICT_ADMIN,
             }:
                 items.append(NavItem(_("Students"), "roster:student_list", 10))
+            if scope.administered_school_ids or scope.district_ids:
+                items.append(NavItem(_("Roster import"), "roster:import", 90))
             return items
 
         nav_providers.append(nav)

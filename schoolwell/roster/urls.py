@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolwell.roster import staff_views, views
+from schoolwell.roster import import_views, staff_views, views
 
 app_name = "roster"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("schools/<int:pk>/staff/", staff_views.staff_list, name="school_staff"),
     path("schools/<int:pk>/staff/remove/", staff_views.staff_remove, name="school_staff_remove"),
+    path("import/", import_views.roster_import, name="import"),
+    path(
+        "import/template/",
+        import_views.roster_import_template_download,
+        name="import_template",
+    ),
 ]

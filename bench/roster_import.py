@@ -1,0 +1,244 @@
+"""Benchmark: import a generated 50,000-student OneRoster zip and report time and memory.
+
+    DJANGO_SETTINGS_MODULE=schoolwell.settings.dev .venv/bin/python bench/roster_import.py
+
+Generates, deterministically, a district of 50 schools: 50,000 students, 2,000 teachers,
+75,000 guardians, 12,000 classes and ~312,000 enrollments, as a OneRoster 1.1 zip in a
+temporary directory. Then migrates a throwaway database and imports the zip into it
+(twice: the second run must change nothing). Uses DATABASE_URL when it is set, else a
+temporary SQLite file — never the project's db.sqlite3.
+
+Options: --students N (default 50000), --no-reimport, --keep (keep the temp directory),
+--no-tracemalloc (time without tracemalloc's overhead; peak RSS is still reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHOOLS = 50
+TEACHERS_PER_SCHOOL = 40
+CLASSES_PER_TEACHER = 6
+CLASSES_PER_STUDENT = 6
+GIVEN = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "Jon",
+    "Kai",
+    "Lena",
+]
+FAMILY = ["Garcia", "Nguyen", "Smith", "Okafor", "Kowalski", "Haddad", "Ito", "Silva", "Brown"]
+
+
+COMMON = ["sourcedId", "status", "dateLastModified"]
+HEADERS = {
+    "orgs.csv": [*COMMON, "name", "type", "identifier", "parentSourcedId"],
+    "academicSessions.csv": [
+        *COMMON, "title", "type", "startDate", "endDate", "parentSourcedId", "schoolYear"
+    ],
+    "classes.csv": [
+        *COMMON, "title", "grades", "courseSourcedId", "classCode", "classType", "location",
+        "schoolSourcedId", "termSourcedIds",
+    ],
+    "users.csv": [
+        *COMMON, "enabledUser", "orgSourcedIds", "role", "username", "userIds", "givenName",
+        "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds",
+        "grades", "password",
+    ],
+    "enrollments.csv": [
+        *COMMON, "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary",
+        "beginDate", "endDate",
+    ],
+    "demographics.csv": [*COMMON, "birthDate", "sex"],
+}  # fmt: skip
+
+
+def _writer(folder: Path, name: str, header: list[str]):
+    """A DictWriter streaming to a CSV file (zipped once all are written)."""
+    stream = open(folder / name, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    writer = csv.DictWriter(stream, fieldnames=header, restval="", lineterminator="\r\n")
+    writer.writeheader()
+    return stream, writer.writerow
+
+
+def generate(path: Path, students: int) -> dict[str, int]:
+    """Write the CSVs row by row (nothing held in memory), then zip them; returns counts."""
+    rng = random.Random(2026)
+    per_school = students // SCHOOLS
+    sections = TEACHERS_PER_SCHOOL * CLASSES_PER_TEACHER
+    counts = dict.fromkeys(("classes", "users", "enrollments"), 0)
+    folder = path.parent / "csv"
+    folder.mkdir()
+    stream, row = _writer(folder, "manifest.csv", ["propertyName", "value"])
+    row({"propertyName": "manifest.version", "value": "1.0"})
+    row({"propertyName": "oneroster.version", "value": "1.1"})
+    for name in HEADERS:
+        row({"propertyName": f"file.{name.removesuffix('.csv')}", "value": "bulk"})
+    row({"propertyName": "file.courses", "value": "absent"})
+    stream.close()
+
+    stream, row = _writer(folder, "orgs.csv", HEADERS["orgs.csv"])
+    row({"sourcedId": "bench-d", "name": "Bench Unified", "type": "district"})
+    for s in range(SCHOOLS):
+        row({"sourcedId": f"sch-{s}", "name": f"Bench School {s}", "type": "school",
+             "identifier": f"bench-{s}", "parentSourcedId": "bench-d"})  # fmt: skip
+    stream.close()
+
+    stream, row = _writer(folder, "academicSessions.csv", HEADERS["academicSessions.csv"])
+    row({"sourcedId": "year", "title": "2026-2027", "type": "schoolYear",
+         "startDate": "2026-08-20", "endDate": "2027-06-15", "schoolYear": "2027"})  # fmt: skip
+    stream.close()
+
+    stream, row = _writer(folder, "classes.csv", HEADERS["classes.csv"])
+    for s in range(SCHOOLS):
+        for c in range(sections):
+            row({"sourcedId": f"cls-{s}-{c}", "title": f"Section {c}",
+                 "grades": f"{3 + c % 10:02d}", "classCode": f"C{c}",
+                 "classType": "scheduled", "schoolSourcedId": f"sch-{s}",
+                 "termSourcedIds": "year"})  # fmt: skip
+            counts["classes"] += 1
+    stream.close()
+
+    streams = []
+    for name in ("users.csv", "enrollments.csv", "demographics.csv"):
+        streams.append(_writer(folder, name, HEADERS[name]))
+    (_, user), (_, enrol), (_, demo) = streams
+    guardian = 0
+    for s in range(SCHOOLS):
+        for t in range(TEACHERS_PER_SCHOOL):
+            sid = f"tch-{s}-{t}"
+            user({"sourcedId": sid, "enabledUser": "true", "orgSourcedIds": f"sch-{s}",
+                  "role": "teacher", "username": f"teacher.{s}.{t}",
+                  "givenName": rng.choice(GIVEN), "familyName": rng.choice(FAMILY),
+                  "email": f"teacher.{s}.{t}@bench.example"})  # fmt: skip
+            counts["users"] += 1
+            for c in range(CLASSES_PER_TEACHER):
+                klass = t * CLASSES_PER_TEACHER + c
+                enrol({"sourcedId": f"enr-t-{s}-{klass}", "classSourcedId": f"cls-{s}-{klass}",
+                       "schoolSourcedId": f"sch-{s}", "userSourcedId": sid,
+                       "role": "teacher", "primary": "true"})  # fmt: skip
+                counts["enrollments"] += 1
+        for n in range(per_school):
+            sid = f"stu-{s}-{n}"
+            grade = 3 + n % 10
+            family = rng.choice(FAMILY)
+            agents = []
+            # 1.5 guardians per student: every other student has two.
+            for _ in range(1 + n % 2):
+                guardian += 1
+                agents.append(f"grd-{guardian}")
+                user({"sourcedId": agents[-1], "enabledUser": "true",
+                      "orgSourcedIds": f"sch-{s}", "role": "parent",
+                      "username": f"parent.{guardian}", "givenName": rng.choice(GIVEN),
+                      "familyName": family, "email": f"parent.{guardian}@family.example",
+                      "agentSourcedIds": sid})  # fmt: skip
+                counts["users"] += 1
+            user({"sourcedId": sid, "enabledUser": "true", "orgSourcedIds": f"sch-{s}",
+                  "role": "student", "username": f"s{s}n{n}", "givenName": rng.choice(GIVEN),
+                  "familyName": family, "identifier": f"{s:02d}{n:05d}",
+                  "agentSourcedIds": ",".join(agents), "grades": f"{grade:02d}"})  # fmt: skip
+            counts["users"] += 1
+            born = f"{2020 - grade}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            demo({"sourcedId": sid, "birthDate": born})
+            # Six of the sections of the student's grade (c % 10 == grade - 3).
+            same_grade = [c for c in range(sections) if c % 10 == grade - 3]
+            for k, klass in enumerate(rng.sample(same_grade, CLASSES_PER_STUDENT)):
+                enrol({"sourcedId": f"enr-{s}-{n}-{k}", "classSourcedId": f"cls-{s}-{klass}",
+                       "schoolSourcedId": f"sch-{s}", "userSourcedId": sid,
+                       "role": "student", "beginDate": "2026-08-20"})  # fmt: skip
+                counts["enrollments"] += 1
+    for stream, _row in streams:
+        stream.close()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for member in sorted(folder.iterdir()):
+            zipped.write(member, member.name)
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=50_000)
+    parser.add_argument("--no-reimport", action="store_true")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--no-tracemalloc", action="store_true")
+    options = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="schoolwell-bench-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schoolwell.settings.dev")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    # DEBUG keeps every SQL statement in memory: it would measure Django, not the import.
+    settings.DEBUG = False
+    from schoolwell.roster.importing import roster_import_oneroster
+    from schoolwell.roster.models import District, Enrollment, GuardianLink, Student
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    call_command("migrate", verbosity=0)
+    zip_path = workdir / "oneroster.zip"
+    started = time.perf_counter()
+    counts = generate(zip_path, options.students)
+    size = zip_path.stat().st_size / 1e6
+    print(
+        f"generated a {size:.1f} MB zip in {time.perf_counter() - started:.1f} s: "
+        f"{options.students} students, {counts['users']} users.csv rows, "
+        f"{counts['classes']} classes, {counts['enrollments']} enrollments"
+    )
+    district, _ = District.objects.get_or_create(code="bench-district", defaults={"name": "Bench"})
+
+    runs = ["first import", "re-import"][: 1 if options.no_reimport else 2]
+    for label in runs:
+        if not options.no_tracemalloc:
+            tracemalloc.start()
+        started, cpu = time.perf_counter(), time.process_time()
+        result = roster_import_oneroster(path=zip_path, district=district, by=None)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        _, peak = tracemalloc.get_traced_memory()  # (0, 0) when not tracing
+        tracemalloc.stop()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+        print(
+            f"\n{label}: {elapsed:.1f} s ({cpu:.1f} s of CPU); "
+            f"Python heap peak {peak / 1e6:.1f} MB (tracemalloc); "
+            f"process max RSS so far {rss:.0f} MB"
+        )
+        for _name, kind, c in result.rows():
+            print(
+                f"  {kind!s:<22} +{c.created:<7} ~{c.updated:<5} -{c.deactivated:<5} ={c.unchanged}"
+            )
+    print(
+        f"\nin the database: {Student.objects.count()} students, "
+        f"{Enrollment.objects.count()} enrollments, {GuardianLink.objects.count()} guardian links"
+    )
+    if options.keep:
+        print(f"kept {workdir}")
+    else:
+        shutil.rmtree(workdir)
+
+
+if __name__ == "__main__":
+    main()

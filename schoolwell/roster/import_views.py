@@ -1,0 +1,85 @@
+"""Roster import pages, for school administrators (their schools) and district
+administrators (their district)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
+
+from schoolwell.accounts.roles import access_scope
+from schoolwell.roster.forms import RosterImportForm
+from schoolwell.roster.importing import (
+    ImportRejected,
+    roster_import_oneroster,
+    roster_import_template,
+)
+from schoolwell.roster.importing.template_columns import (
+    COLUMNS,
+    RULES,
+    blank_template,
+    blank_template_csv,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_administrator(request) -> None:
+    # District administrators too, even before their district has a school: their first
+    # OneRoster import is what creates the schools.
+    scope = access_scope(request.user)
+    if not (scope.administered_school_ids or scope.district_ids or scope.is_superuser):
+        raise PermissionDenied
+
+
+@csrf_exempt
+def roster_import(request):
+    # Uploads go to a temporary file, never into request memory: the handlers must be
+    # swapped before CSRF checking reads the body, hence exempt here and protected below.
+    request.upload_handlers = [TemporaryFileUploadHandler(request)]
+    return _roster_import(request)
+
+
+@csrf_protect
+def _roster_import(request):
+    _require_administrator(request)
+    form = RosterImportForm(request.POST or None, request.FILES or None, user=request.user)
+    context = {"form": form, "columns": COLUMNS, "rules": RULES}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            path = data["file"].temporary_file_path()
+            try:
+                if data["format"] == form.ONEROSTER:
+                    context["result"] = roster_import_oneroster(
+                        path=path,
+                        district=data["district"],
+                        by=request.user,
+                        dry_run=data["dry_run"],
+                    )
+                else:
+                    context["result"] = roster_import_template(
+                        path=path, school=data["school"], by=request.user, dry_run=data["dry_run"]
+                    )
+            except ImportRejected as rejected:
+                context["rejected"] = rejected
+                status = 400
+        else:
+            status = 400
+    return render(request, "roster/import.html", context, status=status)
+
+
+@require_GET
+def roster_import_template_download(request):
+    """The blank template (XLSX with an instructions sheet, or a CSV header)."""
+    _require_administrator(request)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(blank_template_csv(), content_type="text/csv; charset=utf-8")
+        name = "schoolwell-roster-template.csv"
+    else:
+        response = HttpResponse(blank_template(), content_type=XLSX)
+        name = "schoolwell-roster-template.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,369 @@
+"""OneRoster pass 1: validate every file, keeping only ids, before anything is written.
+
+Strict about references: each one must point to a row of the file or, for delta files, to
+a record SchoolWell already holds in a school the importer administers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from schoolwell.roster.importing.errors import ErrorLog
+from schoolwell.roster.importing.oneroster_files import OneRosterZip
+from schoolwell.roster.importing.oneroster_lookups import DB_ACCOUNT, KnownRecords
+from schoolwell.roster.importing.oneroster_rows import (
+    GUARDIAN_ROLES,
+    STUDENT,
+    class_record,
+    demographic_record,
+    enrollment_record,
+    org_record,
+    term_record,
+    user_record,
+)
+from schoolwell.roster.importing.parsing import chunks
+from schoolwell.roster.importing.scope import ImportScope
+from schoolwell.roster.models import AcademicTerm, Class, District, School
+
+TEACHING_ROLES = {"teacher", "administrator", DB_ACCOUNT}
+
+
+@dataclass
+class Catalogue:
+    """What pass 1 learnt: ids and the little the write pass needs about them."""
+
+    district_sid: str = ""
+    orgs: dict[str, str] = field(default_factory=dict)  # sid → org type
+    file_school_sids: set[str] = field(default_factory=set)
+    denied_school_sids: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)
+    courses: set[str] | None = None  # None: no courses.csv, course references unchecked
+    classes: dict[str, str] = field(default_factory=dict)  # sid → school sid
+    deleted_classes: set[str] = field(default_factory=set)
+    users: dict[str, str] = field(default_factory=dict)  # sid → role
+    deleted_users: set[str] = field(default_factory=set)
+    birth_dates: dict[str, dt.date] = field(default_factory=dict)
+
+
+def _duplicate(r, seen: set | dict, key, column: str = "sourcedId") -> bool:
+    if key in seen:
+        r.error(column, _("“%(value)s” appears more than once in the file.") % {"value": key})
+        return True
+    return False
+
+
+class OneRosterCheck(KnownRecords):
+    def __init__(self, source: OneRosterZip, scope: ImportScope, errors: ErrorLog) -> None:
+        self.source = source
+        self.scope = scope
+        self.district = scope.district
+        self.errors = errors
+        self.cat = Catalogue()
+
+    def run(self) -> Catalogue:
+        self._orgs()
+        self._terms()
+        self._courses()
+        self._classes()
+        self._users()
+        self._agents()
+        self._demographics()
+        self._enrollments()
+        return self.cat
+
+    def _orgs(self) -> None:
+        parents = []
+        for r in self.source.rows("orgs", self.errors):
+            rec = org_record(r)
+            sid = rec["sid"]
+            if not sid or _duplicate(r, self.cat.orgs, sid):
+                continue
+            self.cat.orgs[sid] = rec["type"] or ""
+            if rec["parent"]:
+                parents.append((r, rec["parent"]))
+            if rec["type"] == "district":
+                self._district_row(r, sid)
+            elif rec["type"] == "school":
+                self.cat.file_school_sids.add(sid)
+                self._school_row(r, sid)
+        for r, parent in parents:
+            if parent not in self.cat.orgs and parent != self.district.sourced_id:
+                r.error("parentSourcedId", _("Unknown org “%(value)s”.") % {"value": parent})
+
+    def _district_row(self, r, sid: str) -> None:
+        if self.cat.district_sid:
+            r.error("type", _("The file holds more than one district."))
+        self.cat.district_sid = sid
+        other = District.objects.filter(sourced_id=sid).exclude(pk=self.district.pk).first()
+        if other or (self.district.sourced_id and self.district.sourced_id != sid):
+            r.error(
+                "sourcedId",
+                _("This file is for another district, not %(district)s.")
+                % {"district": self.district.name},
+            )
+
+    def _school_row(self, r, sid: str) -> None:
+        school = School.objects.filter(sourced_id=sid).first()
+        if school is None:
+            if not self.scope.district_wide:
+                r.error("sourcedId", _("Only a district administrator can add a school."))
+        elif school.district_id != self.district.pk:
+            r.error("sourcedId", _("This school belongs to another district."))
+        elif school.pk not in self.scope.school_ids:
+            r.error(
+                "sourcedId",
+                _("You do not administer %(school)s.") % {"school": school.name},
+            )
+
+    def _terms(self) -> None:
+        parents = []
+        for batch in chunks(self.source.rows("academicSessions", self.errors)):
+            records = [(r, term_record(r)) for r in batch]
+            sids = {rec["sid"] for _r, rec in records}
+            elsewhere = set(
+                AcademicTerm.objects.filter(sourced_id__in=sids)
+                .exclude(district=self.district)
+                .values_list("sourced_id", flat=True)
+            )
+            for r, rec in records:
+                sid = rec["sid"]
+                if not sid or _duplicate(r, self.cat.terms, sid):
+                    continue
+                self.cat.terms.add(sid)
+                if sid in elsewhere:
+                    r.error("sourcedId", _("This sourcedId belongs to another district's term."))
+                if rec["parent"]:
+                    parents.append((r, rec["parent"]))
+        self._known_terms({parent for _r, parent in parents})
+        for r, parent in parents:
+            if parent not in self.cat.terms:
+                r.error(
+                    "parentSourcedId",
+                    _("Unknown academic session “%(value)s”.") % {"value": parent},
+                )
+
+    def _courses(self) -> None:
+        if not self.source.has("courses"):
+            return
+        self.cat.courses = set()
+        for r in self.source.rows("courses", self.errors):
+            sid = r.text("sourcedId", required=True)
+            if sid and not _duplicate(r, self.cat.courses, sid):
+                self.cat.courses.add(sid)
+
+    def _school_ref(self, r, column: str, sid: str) -> None:
+        kind = self.cat.orgs.get(sid)
+        if kind is None:
+            r.error(column, _("Unknown org “%(value)s”.") % {"value": sid})
+        elif kind != "school":
+            r.error(column, _("“%(value)s” is not a school.") % {"value": sid})
+        elif sid in self.cat.denied_school_sids:
+            r.error(column, _("You do not administer the school “%(value)s”.") % {"value": sid})
+
+    def _classes(self) -> None:
+        for batch in chunks(self.source.rows("classes", self.errors)):
+            records = [(r, class_record(r)) for r in batch]
+            self._known_orgs({rec["school"] for _r, rec in records})
+            self._known_terms({t for _r, rec in records for t in rec["terms"]})
+            taken = set(
+                Class.objects.filter(sourced_id__in={rec["sid"] for _r, rec in records})
+                .exclude(school_id__in=self.scope.school_ids)
+                .values_list("sourced_id", flat=True)
+            )
+            for r, rec in records:
+                sid = rec["sid"]
+                if not sid or _duplicate(r, self.cat.classes, sid):
+                    continue
+                self.cat.classes[sid] = rec["school"]
+                if rec["deleted"]:
+                    self.cat.deleted_classes.add(sid)
+                if sid in taken:
+                    r.error("sourcedId", _("This sourcedId belongs to a class of another school."))
+                if rec["school"]:
+                    self._school_ref(r, "schoolSourcedId", rec["school"])
+                for term in rec["terms"]:
+                    if term not in self.cat.terms:
+                        r.error(
+                            "termSourcedIds",
+                            _("Unknown academic session “%(value)s”.") % {"value": term},
+                        )
+                course = rec["course"]
+                if course and self.cat.courses is not None and course not in self.cat.courses:
+                    r.error("courseSourcedId", _("Unknown course “%(value)s”.") % {"value": course})
+
+    def _users(self) -> None:
+        usernames: set[str] = set()
+        local_ids: set[tuple[str, str]] = set()
+        for batch in chunks(self.source.rows("users", self.errors)):
+            records = [(r, user_record(r)) for r in batch]
+            self._known_orgs({org for _r, rec in records for org in rec["orgs"]})
+            for rec in (rec for _r, rec in records if rec["role"] == STUDENT):
+                rec["school"] = next(
+                    (o for o in rec["orgs"] if self.cat.orgs.get(o) == "school"), ""
+                )
+            taken = self._taken_user_keys(records)
+            for r, rec in records:
+                sid = rec["sid"]
+                if not sid or _duplicate(r, self.cat.users, sid):
+                    continue
+                self.cat.users[sid] = rec["role"] or ""
+                if rec["deleted"]:
+                    self.cat.deleted_users.add(sid)
+                for org in rec["orgs"]:
+                    if org not in self.cat.orgs:
+                        r.error("orgSourcedIds", _("Unknown org “%(value)s”.") % {"value": org})
+                if rec["role"] == STUDENT:
+                    self._student_row(r, rec, taken, local_ids)
+                elif rec["username"]:
+                    self._account_row(r, rec, taken, usernames)
+
+    def _student_row(self, r, rec, taken, local_ids) -> None:
+        if not rec["school"]:
+            r.error("orgSourcedIds", _("A student must belong to a school."))
+            return
+        self._school_ref(r, "orgSourcedIds", rec["school"])
+        if rec["sid"] in taken["student_sid"]:
+            r.error("sourcedId", _("This sourcedId belongs to a student of another school."))
+        key = (rec["school"], rec["local_id"])
+        if key in local_ids:
+            r.error("identifier", _("Two students of this school have this student ID."))
+        local_ids.add(key)
+        if key in taken["local_id"] and taken["local_id"][key] != rec["sid"]:
+            r.error(
+                "identifier",
+                _("Student ID “%(value)s” already belongs to another student of this school.")
+                % {"value": rec["local_id"]},
+            )
+
+    def _account_row(self, r, rec, taken, usernames) -> None:
+        if rec["sid"] in taken["protected"]:
+            r.error(
+                "sourcedId",
+                _(
+                    "This account has rights beyond the schools you administer; ask a district "
+                    "administrator to import it."
+                ),
+            )
+        username = rec["username"]
+        _duplicate(r, usernames, username, "username")
+        usernames.add(username)
+        if username in taken["username"] and taken["username"][username] != rec["sid"]:
+            r.error(
+                "username",
+                _("Username “%(value)s” already belongs to another SchoolWell account.")
+                % {"value": rec["username"]},
+            )
+        if rec["role"] == "administrator":
+            for org in rec["orgs"]:
+                if self.cat.orgs.get(org) == "district" and not self.scope.district_wide:
+                    r.error(
+                        "orgSourcedIds",
+                        _("Only a district administrator can name district administrators."),
+                    )
+                elif org in self.cat.denied_school_sids:
+                    r.error(
+                        "orgSourcedIds",
+                        _("You do not administer the school “%(value)s”.") % {"value": org},
+                    )
+
+    def _agents(self) -> None:
+        """agentSourcedIds link guardians and students, written on either side."""
+        for batch in chunks(self.source.rows("users", self.errors)):
+            pairs = []
+            for r in batch:
+                agents = [a.strip() for a in r.text("agentSourcedIds").split(",") if a.strip()]
+                if agents:
+                    pairs.append((r, self.cat.users.get(r.text("sourcedId"), ""), agents))
+            self._known_users({a for _r, _role, agents in pairs for a in agents})
+            for r, role, agents in pairs:
+                for agent in agents:
+                    other = self.cat.users.get(agent)
+                    if other is None:
+                        r.error(
+                            "agentSourcedIds", _("Unknown user “%(value)s”.") % {"value": agent}
+                        )
+                    elif role == STUDENT and other not in GUARDIAN_ROLES | {DB_ACCOUNT}:
+                        r.error(
+                            "agentSourcedIds",
+                            _("“%(value)s” is not a parent, guardian or relative.")
+                            % {"value": agent},
+                        )
+                    elif role in GUARDIAN_ROLES and other != STUDENT:
+                        r.error(
+                            "agentSourcedIds",
+                            _("“%(value)s” is not a student.") % {"value": agent},
+                        )
+
+    def _demographics(self) -> None:
+        seen: set[str] = set()
+        for batch in chunks(self.source.rows("demographics", self.errors)):
+            records = [(r, demographic_record(r)) for r in batch]
+            self._known_users({rec["sid"] for _r, rec in records})
+            for r, rec in records:
+                sid = rec["sid"]
+                if not sid or _duplicate(r, seen, sid):
+                    continue
+                seen.add(sid)
+                if sid not in self.cat.users:
+                    r.error("sourcedId", _("Unknown user “%(value)s”.") % {"value": sid})
+                elif rec["birth_date"] and self.cat.users[sid] == STUDENT:
+                    self.cat.birth_dates[sid] = rec["birth_date"]
+
+    def _enrollments(self) -> None:
+        # The largest file (300,000+ rows): duplicates are found by 64-bit hashes rather
+        # than by keeping every id and pair, which halves the peak memory of the check.
+        # A collision (odds ~1e-9 at this size) could only ever reject a good file, never
+        # let a bad one through.
+        sids: set[int] = set()
+        pairs: set[int] = set()
+        for batch in chunks(self.source.rows("enrollments", self.errors)):
+            records = [(r, enrollment_record(r)) for r in batch]
+            self._known_classes({rec["klass"] for _r, rec in records})
+            self._known_users({rec["user"] for _r, rec in records})
+            self._known_orgs({rec["school"] for _r, rec in records})
+            taken = self._taken_enrollments([rec for _r, rec in records])
+            for r, rec in records:
+                if not rec["sid"]:
+                    continue
+                if hash(rec["sid"]) in sids:
+                    r.error(
+                        "sourcedId",
+                        _("“%(value)s” appears more than once in the file.")
+                        % {"value": rec["sid"]},
+                    )
+                    continue
+                sids.add(hash(rec["sid"]))
+                self._enrollment_row(r, rec, taken, pairs)
+
+    def _enrollment_row(self, r, rec, taken, pairs) -> None:
+        klass, user = rec["klass"], rec["user"]
+        if klass not in self.cat.classes:
+            r.error("classSourcedId", _("Unknown class “%(value)s”.") % {"value": klass})
+        elif rec["school"] and self.cat.classes[klass] not in ("", rec["school"]):
+            r.error("schoolSourcedId", _("This is not the class's school."))
+        if rec["school"]:
+            self._school_ref(r, "schoolSourcedId", rec["school"])
+        role = self.cat.users.get(user)
+        if role is None:
+            r.error("userSourcedId", _("Unknown user “%(value)s”.") % {"value": user})
+        elif (rec["role"] == STUDENT) != (role == STUDENT) or (
+            rec["role"] == "teacher" and role not in TEACHING_ROLES
+        ):
+            r.error(
+                "role",
+                _("The enrollment role “%(role)s” does not match the user's role “%(user_role)s”.")
+                % {"role": rec["role"], "user_role": role},
+            )
+        if hash((klass, user)) in pairs:
+            r.error("userSourcedId", _("This user is enrolled in this class twice."))
+        pairs.add(hash((klass, user)))
+        if rec["sid"] in taken["sid"]:
+            r.error("sourcedId", _("This sourcedId belongs to an enrollment of another school."))
+        if (klass, user) in taken["pair"] and taken["pair"][(klass, user)] != rec["sid"]:
+            r.error(
+                "sourcedId",
+                _("This student is already enrolled in this class under another sourcedId."),
+            )

@@ -1,0 +1,227 @@
+"""OneRoster 1.1 CSV files: their columns, and each row parsed into a plain record.
+
+The same parser serves both passes: the validation pass keeps only the errors and the ids,
+the write pass turns the records into model rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from schoolwell.accounts.models import User
+from schoolwell.roster.importing.parsing import parse_grade, split_ids
+from schoolwell.roster.importing.rowreader import RowReader
+from schoolwell.roster.models import AcademicTerm, Class, School, Student
+
+COMMON = ("sourcedId", "status", "dateLastModified")
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+
+# Required columns are the ones SchoolWell needs; other 1.1 columns are read when present,
+# and columns we do not know are ignored (real exports add their own).
+FILES = {
+    spec.name: spec
+    for spec in (
+        FileSpec(
+            "orgs",
+            (*COMMON, "name", "type", "identifier", "parentSourcedId"),
+            ("sourcedId", "name", "type"),
+        ),
+        FileSpec(
+            "academicSessions",
+            (*COMMON, "title", "type", "startDate", "endDate", "parentSourcedId", "schoolYear"),
+            ("sourcedId", "title", "type", "startDate", "endDate", "schoolYear"),
+        ),
+        FileSpec("courses", (*COMMON, "title", "courseCode", "orgSourcedId"), ("sourcedId",)),
+        FileSpec(
+            "classes",
+            (
+                *COMMON,
+                "title",
+                "grades",
+                "courseSourcedId",
+                "classCode",
+                "classType",
+                "schoolSourcedId",
+                "termSourcedIds",
+            ),
+            ("sourcedId", "title", "schoolSourcedId", "termSourcedIds"),
+        ),
+        FileSpec(
+            "users",
+            (
+                *COMMON,
+                "enabledUser",
+                "orgSourcedIds",
+                "role",
+                "username",
+                "givenName",
+                "familyName",
+                "identifier",
+                "email",
+                "sms",
+                "phone",
+                "agentSourcedIds",
+                "grades",
+                "preferredFirstName",
+            ),
+            ("sourcedId", "orgSourcedIds", "role", "givenName", "familyName"),
+        ),
+        FileSpec(
+            "enrollments",
+            (
+                *COMMON,
+                "classSourcedId",
+                "schoolSourcedId",
+                "userSourcedId",
+                "role",
+                "beginDate",
+                "endDate",
+            ),
+            ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+        ),
+        FileSpec("demographics", (*COMMON, "birthDate"), ("sourcedId",)),
+    )
+}
+REQUIRED_FILES = ("orgs", "academicSessions", "classes", "users", "enrollments")
+
+STATUS = {"active": False, "tobedeleted": True}
+ORG_TYPES = {
+    t.lower(): t for t in ("district", "school", "department", "local", "state", "national")
+}
+TERM_KINDS = {k.value.lower(): k.value for k in AcademicTerm.Kind}
+STUDENT = "student"
+GUARDIAN_ROLES = {"guardian", "parent", "relative"}
+STAFF_ROLES = {"teacher", "administrator"}
+# Aides and proctors are known (references to them are valid) but get no account: they
+# have no role in SchoolWell.
+IGNORED_ROLES = {"aide", "proctor"}
+USER_ROLES = {r: r for r in {STUDENT, *GUARDIAN_ROLES, *STAFF_ROLES, *IGNORED_ROLES}}
+ENROLLMENT_ROLES = {r: r for r in ("student", "teacher", "administrator", "aide", "proctor")}
+
+
+def _max(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def _common(r: RowReader) -> dict:
+    r.datetime("dateLastModified")
+    return {
+        "sid": r.text("sourcedId", required=True, max_length=255),
+        "deleted": bool(r.choice("status", STATUS, required=False)),
+    }
+
+
+def org_record(r: RowReader) -> dict:
+    return {
+        **_common(r),
+        "name": r.text("name", required=True, max_length=_max(School, "name")),
+        "type": r.choice("type", ORG_TYPES),
+        "identifier": r.text("identifier"),
+        "parent": r.text("parentSourcedId"),
+    }
+
+
+def term_record(r: RowReader) -> dict:
+    record = {
+        **_common(r),
+        "title": r.text("title", required=True, max_length=_max(AcademicTerm, "title")),
+        "kind": r.choice("type", TERM_KINDS),
+        "start_date": r.date("startDate", required=True),
+        "end_date": r.date("endDate", required=True),
+        "parent": r.text("parentSourcedId"),
+        "school_year": None,
+    }
+    year = r.text("schoolYear", required=True)
+    if year and not (year.isdigit() and len(year) == 4):
+        r.error("schoolYear", _("“%(value)s” is not a year (YYYY).") % {"value": year})
+    elif year:
+        record["school_year"] = int(year)
+    if record["start_date"] and record["end_date"] and record["end_date"] < record["start_date"]:
+        r.error("endDate", _("The end date is before the start date."))
+    return record
+
+
+def class_record(r: RowReader) -> dict:
+    grades = split_ids(r.text("grades"))
+    for grade in grades:
+        r.parsed("grades", parse_grade, value=grade)
+    return {
+        **_common(r),
+        "title": r.text("title", required=True, max_length=_max(Class, "title")),
+        "class_code": r.text("classCode", max_length=_max(Class, "class_code")),
+        "grades": ",".join(grades)[: _max(Class, "grades")],
+        "school": r.text("schoolSourcedId", required=True),
+        "terms": split_ids(r.text("termSourcedIds", required=True)),
+        "course": r.text("courseSourcedId"),
+    }
+
+
+def user_record(r: RowReader) -> dict:
+    role = r.choice("role", USER_ROLES)
+    record = {
+        **_common(r),
+        "role": role,
+        "given_name": r.text("givenName", required=True, max_length=_max(Student, "given_name")),
+        "family_name": r.text("familyName", required=True, max_length=_max(Student, "family_name")),
+        "preferred_name": r.text("preferredFirstName", max_length=_max(Student, "preferred_name")),
+        "orgs": split_ids(r.text("orgSourcedIds", required=True)),
+        "agents": split_ids(r.text("agentSourcedIds")),
+        "enabled": r.boolean("enabledUser", default=True),
+        "email": r.text("email", max_length=_max(User, "email")),
+        "phone": r.text("phone") or r.text("sms"),
+        "username": "",
+        "local_id": "",
+        "grade": None,
+    }
+    if role == STUDENT:
+        grades = split_ids(r.text("grades"))
+        if not grades:
+            r.error("grades", _("A student needs a grade."))
+        else:
+            record["grade"] = r.parsed("grades", parse_grade, value=grades[0])
+        local_id = r.text("identifier") or r.text("username") or record["sid"]
+        if len(local_id) > _max(Student, "local_id"):
+            r.error("identifier", _("Too long for a student ID (at most 64 characters)."))
+        record["local_id"] = local_id[: _max(Student, "local_id")]
+    elif role in GUARDIAN_ROLES | STAFF_ROLES:
+        username = r.text("username") or record["email"].lower()
+        if not username:
+            r.error("username", _("A username or an email address is required."))
+        elif len(username) > _max(User, "username"):
+            r.error("username", _("Too long (at most 150 characters)."))
+        record["username"] = username
+        if len(record["phone"]) > _max(User, "phone"):
+            r.error("phone", _("Too long (at most 32 characters)."))
+    return record
+
+
+def enrollment_record(r: RowReader) -> dict:
+    record = {
+        **_common(r),
+        "klass": r.text("classSourcedId", required=True),
+        "school": r.text("schoolSourcedId", required=True),
+        "user": r.text("userSourcedId", required=True),
+        "role": r.choice("role", ENROLLMENT_ROLES),
+        "begin_date": r.date("beginDate"),
+        "end_date": r.date("endDate"),
+    }
+    if record["begin_date"] and record["end_date"] and record["end_date"] < record["begin_date"]:
+        r.error("endDate", _("The end date is before the begin date."))
+    return record
+
+
+def demographic_record(r: RowReader) -> dict:
+    return {**_common(r), "birth_date": r.date("birthDate")}
