@@ -170,7 +170,12 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (`celery -A schoolwell beat`): the referral overdue check and escalations.
 CELERY_BEAT_SCHEDULE = {
+    "referrals-check-overdue": {
+        "task": "schoolwell.referrals.tasks.referrals_check_overdue",
+        "schedule": 60.0,
+    },
     # Export files hold children's records: delete them once their download link expires.
     "reports-expire-exports": {
         "task": "schoolwell.reports.tasks.export_expire_task",

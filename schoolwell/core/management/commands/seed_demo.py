@@ -1,6 +1,8 @@
+import logging
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from schoolwell.core import demo
@@ -11,6 +13,10 @@ class Command(BaseCommand):
     help = "Build the demo district (idempotent) and print a login for each role."
 
     def handle(self, *args, **options):
+        # Demo families and staff are fictional: their alerts and notices go nowhere, and the
+        # eager tasks that would send them stay quiet.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        logging.getLogger("celery").setLevel(logging.WARNING)
         started = time.monotonic()
         district = demo.build_roster()
         for _, step in sorted(demo_steps, key=lambda item: item[0]):

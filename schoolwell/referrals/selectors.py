@@ -1,0 +1,214 @@
+"""Reads of referrals, always scoped to the user asking.
+
+Counsellors and administrators reach the referrals of their schools; teachers reach only
+the coarse status (open / closed) of referrals on concerns they raised; parents none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.http import Http404
+
+from schoolwell.accounts.models import User
+from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.referrals.alerts import school_staff
+from schoolwell.referrals.models import (
+    OPEN_STATUSES,
+    Notification,
+    Referral,
+    ReferralEvent,
+    ReferralNote,
+    ReferralReason,
+    Status,
+)
+from schoolwell.roster.models import Student
+from schoolwell.roster.selectors import visible_students
+
+
+def works_referrals(user: User) -> bool:
+    """Counsellors and administrators (school or district) see the referral queue."""
+    roles = access_scope(user).roles
+    return bool(roles & {Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+
+
+def staff_referrals(user: User) -> QuerySet[Referral]:
+    """Referrals of the schools the user counsels or administers."""
+    return Referral.objects.filter(school_id__in=access_scope(user).staff_school_ids)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    priority: int | None = None
+    grade: int | None = None
+    assignee: int | None = None  # a user id; 0 = unassigned
+    mine: bool = False
+    overdue: bool = False
+
+
+def referral_queue(*, user: User, filters: QueueFilters, now: dt.datetime) -> QuerySet[Referral]:
+    """The open referrals of the user's schools in queue order (rule 6): priority, then due
+    time, then age; `is_overdue` marks those past due."""
+    referrals = (
+        staff_referrals(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("student", "assignee", "school")
+        .annotate(is_overdue=ExpressionWrapper(Q(due_at__lt=now), output_field=BooleanField()))
+    )
+    if filters.status in OPEN_STATUSES:
+        referrals = referrals.filter(status=filters.status)
+    if filters.priority:
+        referrals = referrals.filter(priority=filters.priority)
+    if filters.grade is not None:
+        referrals = referrals.filter(student__grade=filters.grade)
+    if filters.mine:
+        referrals = referrals.filter(assignee=user)
+    elif filters.assignee == 0:
+        referrals = referrals.filter(assignee__isnull=True)
+    elif filters.assignee:
+        referrals = referrals.filter(assignee_id=filters.assignee)
+    if filters.overdue:
+        referrals = referrals.filter(due_at__lt=now)
+    return referrals.order_by("priority", "due_at", "opened_at", "pk")
+
+
+def reason_counts(referrals: list[Referral]) -> dict[int, int]:
+    """How many reasons each referral of a queue page has (one query for the page, so
+    the queue query itself stays an index scan in queue order)."""
+    rows = (
+        ReferralReason.objects.filter(referral__in=referrals)
+        .values_list("referral_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def queue_counts(*, user: User) -> dict[str, int]:
+    """Open referrals per status across the user's schools (one query)."""
+    rows = (
+        staff_referrals(user)
+        .filter(status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(OPEN_STATUSES, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def school_counsellors(user: User) -> QuerySet[User]:
+    """Counsellors of the user's schools (for the assignee filter and reassignment)."""
+    school_ids = access_scope(user).staff_school_ids
+    return school_staff(school_ids, "counsel_school").order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def referral_for_staff(*, user: User, pk: int) -> Referral:
+    """One referral of the user's schools, with what its page shows; 404 otherwise."""
+    referral = (
+        staff_referrals(user)
+        .select_related("student__school", "assignee", "referred_to_provider")
+        .prefetch_related(
+            Prefetch("reasons", queryset=ReferralReason.objects.select_related("raised_by")),
+            Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+@dataclass(frozen=True)
+class VisibleNotes:
+    notes: list[ReferralNote]
+    hidden_private: int  # others' memory-aid notes: counted, never shown
+
+
+def referral_notes(*, user: User, referral: Referral) -> VisibleNotes:
+    """Counsellor notes for the school's counsellors and administrators; a private note
+    only for its author (FERPA sole-possession); nothing for anyone else."""
+    if referral.school_id not in access_scope(user).staff_school_ids:
+        return VisibleNotes([], 0)
+    notes = referral.notes.select_related("author").annotate(
+        hidden=ExpressionWrapper(Q(private=True) & ~Q(author=user), output_field=BooleanField())
+    )
+    rows = list(notes)
+    return VisibleNotes([n for n in rows if not n.hidden], sum(1 for n in rows if n.hidden))
+
+
+def staff_student(*, user: User, pk: int) -> Student:
+    """A student of the user's schools (counsellors/administrators); 404 otherwise."""
+    student = (
+        visible_students(user, roles=[Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN])
+        .select_related("school")
+        .filter(pk=pk)
+        .first()
+    )
+    if student is None:
+        raise Http404
+    return student
+
+
+def student_referrals(*, user: User, student: Student) -> QuerySet[Referral]:
+    return (
+        staff_referrals(user)
+        .filter(student=student)
+        .select_related("assignee", "referred_to_provider")
+        .prefetch_related(
+            Prefetch("reasons", queryset=ReferralReason.objects.select_related("raised_by")),
+            Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")),
+        )
+        .order_by("-opened_at")
+    )
+
+
+@dataclass(frozen=True)
+class RaisedConcern:
+    """What a teacher may know about a concern they raised: that a referral exists, and
+    whether it is open or closed. Nothing more."""
+
+    student: Student
+    is_open: bool
+    raised_at: dt.datetime
+
+
+def concerns_raised_by(*, user: User, student: Student | None = None) -> list[RaisedConcern]:
+    students = visible_students(user, roles=[Role.TEACHER])
+    referrals = (
+        Referral.objects.filter(reasons__raised_by=user, student__in=students)
+        .values("pk", "student_id", "status")
+        .annotate(raised_at=Max("reasons__created_at", filter=Q(reasons__raised_by=user)))
+        .order_by("-raised_at")
+    )
+    if student is not None:
+        referrals = referrals.filter(student=student)
+    rows = list(referrals[:50])
+    by_id = Student.objects.in_bulk({r["student_id"] for r in rows})
+    return [
+        RaisedConcern(by_id[r["student_id"]], r["status"] != Status.CLOSED, r["raised_at"])
+        for r in rows
+    ]
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("referral")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

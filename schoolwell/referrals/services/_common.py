@@ -1,0 +1,40 @@
+"""What the referral services share: their errors, events and the alert hand-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from schoolwell.referrals.models import Referral, ReferralEvent
+
+NOTE_MAX_LENGTH = 5000
+
+
+class ReferralError(Exception):
+    """Bad input or a step not allowed now: shown to the user, nothing changed."""
+
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ReferralConflict(ReferralError):
+    status_code = 409
+
+
+class ReferralForbidden(ReferralError):
+    status_code = 403
+
+
+def _event(referral: Referral, kind: str, *, at: dt.datetime, actor=None, **data) -> ReferralEvent:
+    return ReferralEvent.objects.create(referral=referral, kind=kind, at=at, actor=actor, data=data)
+
+
+def _alert_after_commit(event: ReferralEvent) -> None:
+    """Queue the notification task once the event is committed (the worker must see it)."""
+    from schoolwell.referrals.tasks import referral_event_notify
+
+    transaction.on_commit(lambda: referral_event_notify.delay(event.pk))
