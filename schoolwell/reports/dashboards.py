@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.reports import charts, indicators
-from schoolwell.reports.suppression import SuppressedTable, suppressed_rate
+from schoolwell.reports.suppression import SuppressedTable, suppress, suppressed_rate
 from schoolwell.roster.models import School
 from schoolwell.roster.selectors import taught_classes, visible_students
 
@@ -127,6 +127,7 @@ def school_context(user, school: School) -> dict:
         "school": school,
         "sections": [
             screening_section({school.pk}, threshold=indicators.IDENTIFIED, with_school=False),
+            *referral_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
             sel_section(user, {school.pk}),
             *_common_sections(students, threshold=indicators.IDENTIFIED),
         ],
@@ -144,6 +145,7 @@ def district_context(user) -> dict:
             _("School"),
         ),
         screening_section(school_ids, threshold=None, with_school=True),
+        *referral_sections(user, school_ids, threshold=None),
         sel_section(user, school_ids),
         *_common_sections(students, threshold=None),
     ]
@@ -190,3 +192,103 @@ def teacher_context(user) -> dict:
             )
         ],
     }
+
+
+def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> list[Section]:
+    """Referral flow, response times against due, overdue; equity; counsellor capacity."""
+    from schoolwell.referrals.selectors import staff_referrals
+
+    today = timezone.localdate()
+    since = dt.date(indicators.school_year_start(today), 8, 1)
+    referrals = staff_referrals(user).filter(school_id__in=school_ids)
+    flow = indicators.referral_flow(referrals, since=since)
+    monthly = suppress(
+        [[o, c] for o, c in zip(flow.opened, flow.closed, strict=True)],
+        row_labels=flow.months,
+        column_labels=[_("Opened"), _("Closed")],
+        threshold=threshold,
+        hide_zeros=False,  # a month without referrals says nothing about a child
+    )
+    answered = flow.first_action_on_time + flow.first_action_late
+    small = threshold is not None and answered < (threshold or 0)
+
+    def hours(value):
+        return "–" if value is None or small else _("%(h)s h") % {"h": value}
+
+    figures = [
+        (_("Open now"), str(flow.open_now)),
+        (_("Overdue now"), str(flow.overdue_now)),
+        (_("Median time to first action"), hours(flow.median_hours_to_first_action)),
+        (_("Median time allowed (due)"), hours(flow.median_hours_allowed)),
+        (
+            _("First action by the due time"),
+            "–" if not answered or small else f"{flow.first_action_on_time / answered:.0%}",
+        ),
+    ]
+    flow_section = Section(
+        "referrals",
+        _("Referrals opened and closed per month"),
+        table=monthly,
+        row_header=_("Month"),
+        chart=charts.suppressed_bar_chart(
+            "chart-referrals",
+            _("Referrals opened and closed per month"),
+            monthly,
+            y_title=_("Referrals"),
+        ),
+        figures=figures,
+        note=_("Since %(since)s. Overdue: open past its due time, as the queue counts it.")
+        % {"since": since},
+    )
+    students = visible_students(user, roles=[Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]).filter(
+        school_id__in=school_ids
+    )
+    equity = [
+        _table_section(
+            f"equity-{by}",
+            title,
+            indicators.referral_rates(students, referrals, by=by, since=since, threshold=None),
+            header,
+        )
+        for by, title, header in (
+            ("band", _("Flags and referrals by grade band"), _("Grade band")),
+            ("language", _("Flags and referrals by preferred language"), _("Preferred language")),
+        )
+    ]
+    capacity = indicators.counsellor_capacity(
+        school_ids, referrals, since=today - dt.timedelta(days=30)
+    )
+    capacity_section = Section(
+        "capacity",
+        _("Referral volume against counsellor capacity"),
+        chart=charts.bar_chart(
+            "chart-capacity",
+            _("Open referrals per counsellor"),
+            [c.school for c in capacity],
+            {_("Open referrals per counsellor"): [c.open_per_counsellor for c in capacity]},
+            y_title=_("Open referrals per counsellor"),
+        ),
+        headers=[
+            _("School"),
+            _("Counsellors"),
+            _("Students"),
+            _("Students per counsellor"),
+            _("Open referrals"),
+            _("Opened recently"),
+            _("Open per counsellor"),
+        ],
+        rows=[
+            (
+                c.school,
+                c.counsellors,
+                c.students,
+                c.students_per_counsellor,
+                c.open_referrals,
+                c.opened_recently,
+                c.open_per_counsellor,
+            )
+            for c in capacity
+        ],
+        note=_("Opened recently: in the last 30 days."),
+    )
+    return [flow_section, *equity, capacity_section]

@@ -6,6 +6,7 @@ from schoolwell.reports.exports.aggregate import AggregateExport
 from schoolwell.reports.exports.base import ExportFilters, ExportKind, ExportScope
 from schoolwell.reports.exports.checkins import CheckInExport
 from schoolwell.reports.exports.consent import ConsentExport
+from schoolwell.reports.exports.referrals import ReferralExport
 from schoolwell.reports.exports.roster import RosterExport
 from schoolwell.reports.exports.screening import ScreeningResultExport
 from schoolwell.reports.exports.sel import SelExport
@@ -16,6 +17,7 @@ KINDS: dict[str, ExportKind] = {
         RosterExport(),
         CheckInExport(),
         ScreeningResultExport(),
+        ReferralExport(),
         ConsentExport(),
         SelExport(),
         AggregateExport(),

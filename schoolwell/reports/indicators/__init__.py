@@ -18,6 +18,13 @@ from schoolwell.reports.indicators.counts import (
     students_by_band_and_language,
     students_by_school_and_grade,
 )
+from schoolwell.reports.indicators.referrals import (
+    ReferralFlow,
+    SchoolCapacity,
+    counsellor_capacity,
+    referral_flow,
+    referral_rates,
+)
 from schoolwell.reports.indicators.screening import (
     WindowCompletion,
     checkin_reach,
@@ -31,16 +38,21 @@ from schoolwell.reports.indicators.timeline import StudentTimeline, student_time
 __all__ = [
     "GRADE_BANDS",
     "IDENTIFIED",
+    "ReferralFlow",
+    "SchoolCapacity",
     "StudentTimeline",
     "WindowCompletion",
     "checkin_reach",
     "checkin_weekly_means",
     "consent_coverage",
     "count_table",
+    "counsellor_capacity",
     "grade_band_expression",
     "grade_label",
     "grouped_counts",
     "not_checked_in",
+    "referral_flow",
+    "referral_rates",
     "school_year_start",
     "screening_completion",
     "screening_completion_table",

@@ -59,5 +59,11 @@ def student_timeline(user, student: Student, *, since: dt.date) -> StudentTimeli
 
 
 def _referral_events(user, student: Student, since: dt.date) -> list[tuple]:
-    # Filled from referrals.selectors when the referrals app lands (see the report).
-    return []
+    """(when, what) of the student's referral events the user may see (1 query)."""
+    from schoolwell.referrals.models import ReferralEvent
+    from schoolwell.referrals.selectors import staff_referrals
+
+    events = ReferralEvent.objects.filter(
+        referral__in=staff_referrals(user).filter(student=student), at__date__gte=since
+    ).order_by("at", "pk")
+    return [(timezone.localtime(e.at), str(e.get_kind_display())) for e in events]
