@@ -225,6 +225,7 @@ def main() -> None:
         default=250_000,
         help="rows raw openpyxl writes, compared with the engine's step of that size",
     )
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs for the ratio")
     parser.add_argument("--child", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -259,17 +260,22 @@ def main() -> None:
             print(f"engine:  tracemalloc peak {peak / 2**20:.1f} MB (a second, traced run)")
         if step == args.raw_rows:
             # The very rows the engine just wrote, pre-built in memory, written by raw openpyxl.
+            # Engine and raw runs alternate and the best of each counts: on a shared machine
+            # the load changes from minute to minute, and the best time is the least disturbed.
             headers, rows = rows_in_memory(ctx["counsellor"], step)
-            t0 = time.perf_counter()
-            raw_openpyxl(headers, rows, os.path.join(tmp, "raw.xlsx"))
-            raw_seconds = time.perf_counter() - t0
-            raw_rate = len(rows) / raw_seconds
+            engine_best, raw_best = seconds, float("inf")
+            for attempt in range(args.repeat):
+                if attempt:
+                    engine_best = min(engine_best, timed_in_child(db_path, out)[1])
+                t0 = time.perf_counter()
+                raw_openpyxl(headers, rows, os.path.join(tmp, "raw.xlsx"))
+                raw_best = min(raw_best, time.perf_counter() - t0)
             del rows
             print(
-                f"raw openpyxl write-only from memory: {step:,} rows in {raw_seconds:.1f} s = "
-                f"{raw_rate:,.0f} rows/s",
+                f"best of {args.repeat}, {step:,} rows: engine {step / engine_best:,.0f} rows/s, "
+                f"raw openpyxl write-only from memory {step / raw_best:,.0f} rows/s"
             )
-            print(f"ratio engine / raw = {engine_rate / raw_rate:.2f} (target ≥ 0.7)", flush=True)
+            print(f"ratio engine / raw = {raw_best / engine_best:.2f} (target ≥ 0.7)", flush=True)
     print(f"files in {tmp}")
 
 
