@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.reports import charts, indicators
-from schoolwell.reports.suppression import SuppressedTable, suppress, suppressed_rate
+from schoolwell.reports.suppression import (
+    SuppressedTable,
+    suppress,
+    suppressed_rate,
+)
+from schoolwell.reports.suppression import (
+    threshold_default as suppression_threshold,
+)
 from schoolwell.roster.models import School
 from schoolwell.roster.selectors import taught_classes, visible_students
 
@@ -210,14 +217,20 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
         hide_zeros=False,  # a month without referrals says nothing about a child
     )
     answered = flow.first_action_on_time + flow.first_action_late
+    limit = threshold if threshold is not None else suppression_threshold()
+
+    def shown(count: int) -> str:
+        # De-identified views: a count of fewer than N referrals is not shown (rule 7).
+        return f"<{limit}" if 0 < count < limit else str(count)
+
     small = threshold is not None and answered < (threshold or 0)
 
     def hours(value):
         return "–" if value is None or small else _("%(h)s h") % {"h": value}
 
     figures = [
-        (_("Open now"), str(flow.open_now)),
-        (_("Overdue now"), str(flow.overdue_now)),
+        (_("Open now"), shown(flow.open_now)),
+        (_("Overdue now"), shown(flow.overdue_now)),
         (_("Median time to first action"), hours(flow.median_hours_to_first_action)),
         (_("Median time allowed (due)"), hours(flow.median_hours_allowed)),
         (
@@ -258,6 +271,18 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
     capacity = indicators.counsellor_capacity(
         school_ids, referrals, since=today - dt.timedelta(days=30)
     )
+    # Per-school referral counts, with complementary suppression in de-identified views.
+    volume = suppress(
+        [[c.open_referrals, c.opened_recently] for c in capacity],
+        row_labels=[c.school for c in capacity],
+        column_labels=[_("Open referrals"), _("Opened recently")],
+        threshold=threshold,
+        hide_zeros=False,
+    )
+    per_counsellor = [
+        None if cells[0].suppressed else c.open_per_counsellor
+        for c, (_label, cells, _total) in zip(capacity, volume.rows(), strict=True)
+    ]
     capacity_section = Section(
         "capacity",
         _("Referral volume against counsellor capacity"),
@@ -265,7 +290,7 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
             "chart-capacity",
             _("Open referrals per counsellor"),
             [c.school for c in capacity],
-            {_("Open referrals per counsellor"): [c.open_per_counsellor for c in capacity]},
+            {_("Open referrals per counsellor"): per_counsellor},
             y_title=_("Open referrals per counsellor"),
         ),
         headers=[
@@ -283,11 +308,13 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
                 c.counsellors,
                 c.students,
                 c.students_per_counsellor,
-                c.open_referrals,
-                c.opened_recently,
-                c.open_per_counsellor,
+                str(cells[0]),
+                str(cells[1]),
+                ratio,
             )
-            for c in capacity
+            for c, (_label, cells, _total), ratio in zip(
+                capacity, volume.rows(), per_counsellor, strict=True
+            )
         ],
         note=_("Opened recently: in the last 30 days."),
     )

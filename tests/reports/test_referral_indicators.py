@@ -103,3 +103,15 @@ def test_dashboards_show_referral_sections(client_for, school_admin, district_ad
         for s in client_for(district_admin).get(reverse("reports:district")).context["sections"]
     }
     assert {"referrals", "equity-band", "capacity"} <= keys
+
+
+def test_district_capacity_hides_small_referral_counts(
+    client_for, district_admin, school_a, school_b, student_a
+):
+    referral(school_a, student_a, opened=timezone.now() - H, due_h=24)
+    response = client_for(district_admin).get(reverse("reports:district"))
+    capacity = next(s for s in response.context["sections"] if s.key == "capacity")
+    row = next(r for r in capacity.rows if r[0] == "School A")
+    assert row[4] == "<10" and row[6] is None
+    figures = dict(next(s for s in response.context["sections"] if s.key == "referrals").figures)
+    assert figures["Open now"] == "<10"
