@@ -124,6 +124,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "schoolwell" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the installed plotly package: dashboards never load it from a CDN.
+    "schoolwell.reports.finders.PlotlyFinder",
+]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploads (roster files) are streamed to disk past this size instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -169,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-check-overdue": {
         "task": "schoolwell.referrals.tasks.referrals_check_overdue",
         "schedule": 60.0,
+    },
+    # Export files hold children's records: delete them once their download link expires.
+    "reports-expire-exports": {
+        "task": "schoolwell.reports.tasks.export_expire_task",
+        "schedule": 15 * 60,
     },
 }
 

@@ -1,0 +1,218 @@
+"""The one chart helper: Plotly figures built in Python, drawn by a static script.
+
+Pages include a chart with `{% include "reports/_chart.html" with chart=... %}`: the figure
+travels as a `<script type="application/json">` data block (never executed, so the
+Content-Security-Policy's script-src 'self' holds) and `reports/charts.js` draws it with the
+plotly.js that `finders.PlotlyFinder` serves from the installed package (no CDN).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from schoolwell.reports.suppression import SuppressedTable
+
+PALETTE = ["#1f5f8b", "#c05621", "#2f855a", "#6b46c1", "#b7791f", "#9b2c2c", "#2c7a7b"]
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a page needs: an element id, an accessible title, the figure and a footnote."""
+
+    id: str
+    title: str
+    figure: dict
+    footnote: str = ""
+
+
+def _layout(y_title: str = "", x_title: str = "", **extra) -> dict:
+    # No title inside the figure: the page's heading names it, and the chart element
+    # carries it as its accessible name (aria-label).
+    return {
+        "font": FONT,
+        "colorway": PALETTE,
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "xaxis": {"title": {"text": x_title}, "gridcolor": "#e5e9ee"},
+        "yaxis": {"title": {"text": y_title}, "gridcolor": "#e5e9ee", "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "x unified",
+        **extra,
+    }
+
+
+def chart(chart_id: str, title: str, figure: go.Figure, footnote: str = "") -> Chart:
+    # plotly's own encoder turns dates and numpy values into JSON the browser side accepts.
+    return Chart(chart_id, title, json.loads(figure.to_json()), footnote)
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    categories: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    y_title: str = "",
+    stacked: bool = False,
+    horizontal_lines: Sequence[tuple[float, str]] = (),
+    footnote: str = "",
+) -> Chart:
+    figure = go.Figure(
+        data=[
+            go.Bar(name=name, x=list(categories), y=list(values)) for name, values in series.items()
+        ],
+        layout=_layout(y_title=y_title, barmode="stack" if stacked else "group"),
+    )
+    for y, label in horizontal_lines:
+        figure.add_hline(y=y, line_dash="dash", line_color="#9b2c2c", annotation_text=label)
+    return chart(chart_id, title, figure, footnote)
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    x: Sequence,
+    series: dict[str, Sequence[float | None]],
+    *,
+    y_title: str = "",
+    y_range: tuple[float, float] | None = None,
+    footnote: str = "",
+) -> Chart:
+    layout = _layout(y_title=y_title)
+    if y_range is not None:
+        layout["yaxis"]["range"] = list(y_range)
+    figure = go.Figure(
+        data=[
+            go.Scatter(
+                name=name, x=list(x), y=list(values), mode="lines+markers", connectgaps=False
+            )
+            for name, values in series.items()
+        ],
+        layout=layout,
+    )
+    return chart(chart_id, title, figure, footnote)
+
+
+def suppressed_bar_chart(
+    chart_id: str, title: str, table: SuppressedTable, *, y_title: str = "", stacked=False
+) -> Chart:
+    """A bar per row and column of a suppressed table; hidden cells are simply not drawn."""
+    series = {label: table.column(i) for i, label in enumerate(table.column_labels)}
+    footnote = table.footnote if table.any_suppressed else ""
+    return bar_chart(
+        chart_id,
+        title,
+        table.row_labels,
+        series,
+        y_title=y_title,
+        stacked=stacked,
+        footnote=footnote,
+    )
+
+
+def student_timeline(
+    chart_id: str,
+    title: str,
+    *,
+    checkins: Sequence[tuple],
+    scores: dict[str, Sequence[tuple]],
+    band_lines: Sequence[tuple[str, float, str]],
+    events: Sequence[tuple],
+    labels: dict[str, str],
+) -> Chart:
+    """A student's timeline: screening scores with their instruments' band lines (top),
+    check-in wellbeing 1–5 (bottom), and referral events as markers across both.
+
+    checkins: (date, wellbeing or None, absent); scores: instrument → (when, total, band);
+    band_lines: (instrument, lower bound, band label); events: (when, label).
+    """
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        row_heights=[0.55, 0.45],
+        subplot_titles=[labels["scores"], labels["wellbeing"]],
+    )
+    for index, (instrument, points) in enumerate(scores.items()):
+        figure.add_trace(
+            go.Scatter(
+                name=instrument,
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                text=[p[2] for p in points],
+                mode="lines+markers",
+                marker={"size": 9, "color": PALETTE[index % len(PALETTE)]},
+                hovertemplate="%{x|%Y-%m-%d}: %{y} (%{text})<extra>" + instrument + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    for instrument, lower, band in band_lines:
+        figure.add_hline(
+            y=lower,
+            row=1,
+            col=1,
+            line={"dash": "dot", "color": "#9aa5b1", "width": 1},
+            annotation_text=f"{instrument}: {band} ≥ {lower:g}",
+            annotation_position="top left",
+            annotation_font={"size": 10, "color": "#4a5561"},
+        )
+    rated = [c for c in checkins if c[1] is not None]
+    figure.add_trace(
+        go.Scatter(
+            name=labels["wellbeing"],
+            x=[c[0] for c in rated],
+            y=[c[1] for c in rated],
+            mode="lines+markers",
+            line={"color": PALETTE[2]},
+            hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    absent = [c[0] for c in checkins if c[2]]
+    if absent:
+        figure.add_trace(
+            go.Scatter(
+                name=labels["absent"],
+                x=absent,
+                y=[0.6] * len(absent),
+                mode="markers",
+                marker={"symbol": "x", "color": "#6b7785"},
+                hovertemplate="%{x|%Y-%m-%d}<extra>" + labels["absent"] + "</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    if events:
+        figure.add_trace(
+            go.Scatter(
+                name=labels["events"],
+                x=[e[0] for e in events],
+                y=[5.4] * len(events),
+                text=[e[1] for e in events],
+                mode="markers",
+                marker={"symbol": "triangle-down", "size": 11, "color": "#9b2c2c"},
+                hovertemplate="%{x|%Y-%m-%d %H:%M}: %{text}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+        for when, _label in events:
+            figure.add_vline(x=when, line={"color": "#9b2c2c", "width": 1, "dash": "dot"})
+    layout = _layout(hovermode="closest", height=520, margin={"l": 48, "r": 16, "t": 32, "b": 40})
+    layout.pop("xaxis"), layout.pop("yaxis")
+    figure.update_layout(**layout)
+    figure.update_yaxes(range=[0.4, 5.6], dtick=1, row=2, col=1, gridcolor="#e5e9ee")
+    figure.update_yaxes(rangemode="tozero", row=1, col=1, gridcolor="#e5e9ee")
+    figure.update_xaxes(gridcolor="#e5e9ee")
+    return chart(chart_id, title, figure)

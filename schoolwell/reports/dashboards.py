@@ -1,0 +1,321 @@
+"""What each dashboard shows: indicators turned into sections of tables and charts.
+
+Each context runs a fixed number of grouped queries (indicators), whatever the data size.
+A school's own administrators see unsuppressed counts (they may open every record anyway);
+district views are de-identified and small-cell suppressed (rule 7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.reports import charts, indicators
+from schoolwell.reports.suppression import (
+    SuppressedTable,
+    suppress,
+    suppressed_rate,
+)
+from schoolwell.reports.suppression import (
+    threshold_default as suppression_threshold,
+)
+from schoolwell.roster.models import School
+from schoolwell.roster.selectors import taught_classes, visible_students
+
+TREND_WEEKS = 6
+
+
+@dataclass
+class Section:
+    """A titled block of a dashboard: headline figures, a chart and/or a count table."""
+
+    key: str
+    title: str
+    table: SuppressedTable | None = None
+    row_header: str = ""
+    chart: charts.Chart | None = None
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    note: str = ""
+    # A plain table (not counts to suppress): column headers and rows of values.
+    headers: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+
+
+def _table_section(key, title, table, row_header, *, stacked=True, y_title=None) -> Section:
+    chart = charts.suppressed_bar_chart(
+        f"chart-{key}", title, table, y_title=y_title or _("Students"), stacked=stacked
+    )
+    return Section(key, title, table=table, row_header=row_header, chart=chart)
+
+
+def _common_sections(students, *, threshold: int | None) -> list[Section]:
+    return [
+        _table_section(
+            "consent",
+            _("Consent coverage"),
+            indicators.consent_coverage(students, threshold=threshold),
+            _("Purpose"),
+        ),
+        _table_section(
+            "band-language",
+            _("Students by grade band and preferred language"),
+            indicators.students_by_band_and_language(students, threshold=threshold),
+            _("Grade band"),
+        ),
+    ]
+
+
+def _competency_name(competency) -> str:
+    return competency.name.get(get_language()[:2]) or competency.name.get("en") or competency.code
+
+
+def sel_section(user, school_ids: set[int]) -> Section:
+    report, rows = indicators.sel_coverage(user, school_ids=school_ids)
+    names = [_competency_name(c) for c in report.competencies]
+    total_due = sum(r.due for r in rows)
+    delivered = sum(r.delivered for r in rows)
+    figures = [
+        (_("Lessons delivered"), f"{delivered} / {total_due}"),
+        (_("Delivery rate"), f"{delivered / total_due:.0%}" if total_due else "–"),
+        (_("Lessons behind plan"), str(sum(r.overdue for r in rows))),
+        (_("Classes behind plan"), str(sum(r.classes_behind for r in rows))),
+    ]
+    chart = charts.bar_chart(
+        "chart-sel",
+        _("SEL minutes delivered per competency"),
+        names,
+        {row.label: row.minutes_per_competency for row in rows},
+        y_title=_("Minutes"),
+    )
+    return Section(
+        "sel",
+        _("SEL coverage by competency"),
+        chart=chart,
+        figures=figures,
+        note=_("%(start)s – %(end)s. A lesson's minutes count toward each of its competencies.")
+        % {"start": report.start, "end": report.end},
+    )
+
+
+def screening_section(school_ids: set[int], *, threshold: int | None, with_school: bool) -> Section:
+    """Completion per screening window of this school year: screened vs not yet (counts)."""
+    since = dt.date(indicators.school_year_start(timezone.localdate()), 8, 1)
+    table = indicators.screening_completion_table(
+        school_ids, since=since, threshold=threshold, with_school=with_school
+    )
+    windows = table.row_labels
+    screened, eligible = table.column_totals[0], table.total
+    rate = suppressed_rate(screened, eligible)
+    return Section(
+        "screening",
+        _("Screening completion per window"),
+        table=table,
+        row_header=_("Window"),
+        chart=charts.suppressed_bar_chart(
+            "chart-screening", _("Screening completion per window"), table, stacked=True
+        )
+        if windows
+        else None,
+        figures=[(_("Screened this school year"), "–" if rate is None else f"{rate:.0%}")],
+        note="" if windows else _("No screening window this school year."),
+    )
+
+
+def school_context(user, school: School) -> dict:
+    students = visible_students(user, roles=[Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]).filter(
+        school=school
+    )
+    return {
+        "school": school,
+        "sections": [
+            screening_section({school.pk}, threshold=indicators.IDENTIFIED, with_school=False),
+            *referral_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
+            sel_section(user, {school.pk}),
+            *_common_sections(students, threshold=indicators.IDENTIFIED),
+        ],
+    }
+
+
+def district_context(user) -> dict:
+    students = visible_students(user, roles=[Role.DISTRICT_ADMIN])
+    school_ids = set(access_scope(user).administered_school_ids)
+    sections = [
+        _table_section(
+            "school-grade",
+            _("Students by school and grade"),
+            indicators.students_by_school_and_grade(students),
+            _("School"),
+        ),
+        screening_section(school_ids, threshold=None, with_school=True),
+        *referral_sections(user, school_ids, threshold=None),
+        sel_section(user, school_ids),
+        *_common_sections(students, threshold=None),
+    ]
+    return {"sections": sections}
+
+
+def teacher_context(user) -> dict:
+    """A teacher's classes: six weeks of check-in means per class (their own check-ins) and
+    who has not been checked in today. Four queries, whatever the size of the classes."""
+    from schoolwell.screening.selectors import checkins_visible_to
+
+    today = timezone.localdate()
+    classes = list(taught_classes(user).select_related("school").order_by("title"))
+    since = today - dt.timedelta(weeks=TREND_WEEKS)
+    mine = checkins_visible_to(user).filter(teacher=user, klass__in=classes)
+    means = indicators.checkin_weekly_means(mine, since=since)
+    weeks = sorted({week for _klass, week in means})
+    series = {
+        klass.title: [
+            None if (m := means.get((klass.pk, w))) is None or m[0] is None else round(m[0], 2)
+            for w in weeks
+        ]
+        for klass in classes
+    }
+    trend = charts.line_chart(
+        "chart-checkin-trends",
+        _("Average wellbeing per week (1 = very low, 5 = great)"),
+        [w.isoformat() for w in weeks],
+        series,
+        y_title=_("Average wellbeing"),
+        y_range=(1, 5),
+    )
+    missing = indicators.not_checked_in(user, classes, today)
+    return {
+        "classes": classes,
+        "today": today,
+        "missing": [(klass, missing.get(klass.pk, [])) for klass in classes],
+        "sections": [
+            Section(
+                "trends",
+                _("Check-in trends"),
+                chart=trend if weeks else None,
+                note="" if weeks else _("No check-ins in the last six weeks."),
+            )
+        ],
+    }
+
+
+def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> list[Section]:
+    """Referral flow, response times against due, overdue; equity; counsellor capacity."""
+    from schoolwell.referrals.selectors import staff_referrals
+
+    today = timezone.localdate()
+    since = dt.date(indicators.school_year_start(today), 8, 1)
+    referrals = staff_referrals(user).filter(school_id__in=school_ids)
+    flow = indicators.referral_flow(referrals, since=since)
+    monthly = suppress(
+        [[o, c] for o, c in zip(flow.opened, flow.closed, strict=True)],
+        row_labels=flow.months,
+        column_labels=[_("Opened"), _("Closed")],
+        threshold=threshold,
+        hide_zeros=False,  # a month without referrals says nothing about a child
+    )
+    answered = flow.first_action_on_time + flow.first_action_late
+    limit = threshold if threshold is not None else suppression_threshold()
+
+    def shown(count: int) -> str:
+        # De-identified views: a count of fewer than N referrals is not shown (rule 7).
+        return f"<{limit}" if 0 < count < limit else str(count)
+
+    small = threshold is not None and answered < (threshold or 0)
+
+    def hours(value):
+        return "–" if value is None or small else _("%(h)s h") % {"h": value}
+
+    figures = [
+        (_("Open now"), shown(flow.open_now)),
+        (_("Overdue now"), shown(flow.overdue_now)),
+        (_("Median time to first action"), hours(flow.median_hours_to_first_action)),
+        (_("Median time allowed (due)"), hours(flow.median_hours_allowed)),
+        (
+            _("First action by the due time"),
+            "–" if not answered or small else f"{flow.first_action_on_time / answered:.0%}",
+        ),
+    ]
+    flow_section = Section(
+        "referrals",
+        _("Referrals opened and closed per month"),
+        table=monthly,
+        row_header=_("Month"),
+        chart=charts.suppressed_bar_chart(
+            "chart-referrals",
+            _("Referrals opened and closed per month"),
+            monthly,
+            y_title=_("Referrals"),
+        ),
+        figures=figures,
+        note=_("Since %(since)s. Overdue: open past its due time, as the queue counts it.")
+        % {"since": since},
+    )
+    students = visible_students(user, roles=[Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]).filter(
+        school_id__in=school_ids
+    )
+    equity = [
+        _table_section(
+            f"equity-{by}",
+            title,
+            indicators.referral_rates(students, referrals, by=by, since=since, threshold=None),
+            header,
+        )
+        for by, title, header in (
+            ("band", _("Flags and referrals by grade band"), _("Grade band")),
+            ("language", _("Flags and referrals by preferred language"), _("Preferred language")),
+        )
+    ]
+    capacity = indicators.counsellor_capacity(
+        school_ids, referrals, since=today - dt.timedelta(days=30)
+    )
+    # Per-school referral counts, with complementary suppression in de-identified views.
+    volume = suppress(
+        [[c.open_referrals, c.opened_recently] for c in capacity],
+        row_labels=[c.school for c in capacity],
+        column_labels=[_("Open referrals"), _("Opened recently")],
+        threshold=threshold,
+        hide_zeros=False,
+    )
+    per_counsellor = [
+        None if cells[0].suppressed else c.open_per_counsellor
+        for c, (_label, cells, _total) in zip(capacity, volume.rows(), strict=True)
+    ]
+    capacity_section = Section(
+        "capacity",
+        _("Referral volume against counsellor capacity"),
+        chart=charts.bar_chart(
+            "chart-capacity",
+            _("Open referrals per counsellor"),
+            [c.school for c in capacity],
+            {_("Open referrals per counsellor"): per_counsellor},
+            y_title=_("Open referrals per counsellor"),
+        ),
+        headers=[
+            _("School"),
+            _("Counsellors"),
+            _("Students"),
+            _("Students per counsellor"),
+            _("Open referrals"),
+            _("Opened recently"),
+            _("Open per counsellor"),
+        ],
+        rows=[
+            (
+                c.school,
+                c.counsellors,
+                c.students,
+                c.students_per_counsellor,
+                str(cells[0]),
+                str(cells[1]),
+                ratio,
+            )
+            for c, (_label, cells, _total), ratio in zip(
+                capacity, volume.rows(), per_counsellor, strict=True
+            )
+        ],
+        note=_("Opened recently: in the last 30 days."),
+    )
+    return [flow_section, *equity, capacity_section]

@@ -1,0 +1,133 @@
+"""The referral log with response times: to first action (claim), to close, against due.
+
+Counsellors and administrators, through `referrals.selectors.staff_referrals` (the same
+scope as the queue). Events carry kinds and actors only, never a note's content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.referrals.models import Priority, ReferralEvent, Source, Status
+from schoolwell.referrals.selectors import staff_referrals
+from schoolwell.reports.exports.base import STUDENT_SUPPORT_ROLES, ExportKind, ExportScope
+from schoolwell.reports.xlsx import CellKind, Column, Table
+
+PRIORITIES = {value: str(label) for value, label in Priority.choices}
+STATUSES = {value: str(label) for value, label in Status.choices}
+SOURCES = {value: str(label) for value, label in Source.choices}
+EVENT_KINDS = {value: str(label) for value, label in ReferralEvent.Kind.choices}
+
+REFERRAL_COLUMNS = [
+    Column("Referral", CellKind.INT, width=9),
+    Column("Student ID", width=12),
+    Column("Family name", width=18),
+    Column("Given name", width=16),
+    Column("Grade", CellKind.INT, width=8),
+    Column("School", width=22),
+    Column("Source", width=16, display=SOURCES.get),
+    Column("Priority", width=10, display=PRIORITIES.get),
+    Column("Status", width=14, display=STATUSES.get),
+    Column("Assignee", width=16),
+    Column("Opened", CellKind.DATETIME, width=18),
+    Column("Due", CellKind.DATETIME, width=18),
+    Column("First action (claimed)", CellKind.DATETIME, width=18),
+    Column("Closed", CellKind.DATETIME, width=18),
+    Column("Outcome", width=18),
+    Column("Reasons", CellKind.INT, width=9, definition="Triggers (rules or concerns) merged"),
+    Column("Hours to first action", CellKind.FLOAT, width=10, definition="Claimed − opened"),
+    Column("Hours allowed", CellKind.FLOAT, width=10, definition="Due − opened"),
+    Column(
+        "First action on time",
+        CellKind.BOOL,
+        width=10,
+        definition="Claimed by the due time; blank while unclaimed and not yet due",
+    ),
+    Column("Hours to close", CellKind.FLOAT, width=10, definition="Closed − opened"),
+    Column(
+        "Overdue now", CellKind.BOOL, width=10, definition="Open past its due time (as the queue)"
+    ),
+]
+
+EVENT_COLUMNS = [
+    Column("Referral", CellKind.INT, width=9),
+    Column("At", CellKind.DATETIME, width=18),
+    Column("Event", width=22, display=EVENT_KINDS.get),
+    Column("By", width=16, definition="Blank when the system acted"),
+]
+
+
+def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds() / 3600, 2)
+
+
+def on_time(claimed: dt.datetime | None, due: dt.datetime, now: dt.datetime) -> bool | None:
+    if claimed is not None:
+        return claimed <= due
+    return False if now > due else None
+
+
+class ReferralExport(ExportKind):
+    code = "referrals"
+    label = _("Referral log")
+    description = _("Referrals with response times, and their events (no note content)")
+    roles = STUDENT_SUPPORT_ROLES
+    uses_dates = True
+
+    def tables(self, scope: ExportScope) -> list[Table]:
+        from django.db.models import Count
+
+        referrals = scope.date_range(
+            staff_referrals(scope.user).filter(student__in=scope.students),
+            "opened_at",
+            moment=True,
+        )
+        ordered = referrals.annotate(n_reasons=Count("reasons")).order_by("opened_at", "pk")
+        rows = ordered.values_list(
+            "student_id",
+            "pk",
+            "student__local_id",
+            "student__family_name",
+            "student__given_name",
+            "student__grade",
+            "school__name",
+            "source",
+            "priority",
+            "status",
+            "assignee__username",
+            "opened_at",
+            "due_at",
+            "claimed_at",
+            "closed_at",
+            "outcome",
+            "n_reasons",
+        ).iterator(chunk_size=2000)
+        events = ReferralEvent.objects.filter(referral__in=referrals).order_by(
+            "referral_id", "at", "pk"
+        )
+        event_rows = events.values_list(
+            "referral__student_id", "referral_id", "at", "kind", "actor__username"
+        ).iterator(chunk_size=2000)
+        return [
+            Table("Referrals", REFERRAL_COLUMNS, self._rows(rows), referrals.count(), keyed=True),
+            Table("Events", EVENT_COLUMNS, event_rows, events.count(), keyed=True),
+        ]
+
+    def _rows(self, rows) -> Iterator[tuple]:
+        now = timezone.now()
+        for row in rows:
+            opened, due, claimed, closed = row[11:15]
+            yield (
+                *row,
+                hours(opened, claimed),
+                hours(opened, due),
+                on_time(claimed, due, now),
+                hours(opened, closed),
+                row[9] != Status.CLOSED and due < now,
+            )

@@ -1,0 +1,87 @@
+"""Screening results, as `screening.selectors.results_visible_to` allows.
+
+Counsellors export every result of their schools; teachers only the teacher-rated results
+they entered. Administrators see per-status counts, never individual results (screening's
+rule), so they use the aggregate workbook instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.accounts.roles import Role
+from schoolwell.reports.exports.base import ExportKind, ExportScope
+from schoolwell.reports.xlsx import CellKind, Column, Table
+from schoolwell.screening.models import Respondent
+from schoolwell.screening.selectors import results_visible_to
+
+RESPONDENTS = {value: str(label) for value, label in Respondent.choices}
+
+COLUMNS = [
+    Column("Administered", CellKind.DATETIME, width=18),
+    Column("Student ID", width=12),
+    Column("Family name", width=18),
+    Column("Given name", width=16),
+    Column("Grade", CellKind.INT, width=8),
+    Column("Instrument", width=12),
+    Column("Version", width=9),
+    Column("Window", width=18),
+    Column("Respondent", width=12, display=RESPONDENTS.get),
+    Column(
+        "Total", CellKind.INT, width=8, definition="Blank when the instrument has subscales only"
+    ),
+    Column("Band", width=22, definition="Severity band, as the instrument publishes it"),
+    Column("Subscales", width=30, definition="name score (band) for each subscale"),
+    Column("Critical", CellKind.BOOL, width=9, definition="A critical item was endorsed"),
+    Column("Complete", CellKind.BOOL, width=9),
+    Column("Consent withdrawn", CellKind.DATETIME, width=18, definition="Kept and marked (rule 2)"),
+]
+
+
+def _subscales(subscales: dict) -> str:
+    parts = []
+    for name, value in (subscales or {}).items():
+        score = value.get("score")
+        band = (value.get("band") or {}).get("label")
+        parts.append(f"{name} {'' if score is None else score}{f' ({band})' if band else ''}")
+    return "; ".join(parts)
+
+
+class ScreeningResultExport(ExportKind):
+    code = "screening"
+    label = _("Screening results")
+    description = _("Scores and bands of each screening, with critical flags")
+    roles = frozenset({Role.TEACHER, Role.COUNSELLOR})
+    uses_dates = True
+
+    def tables(self, scope: ExportScope) -> list[Table]:
+        results = scope.date_range(
+            results_visible_to(scope.user).filter(student__in=scope.students),
+            "administered_at",
+            moment=True,
+        ).order_by("administered_at", "pk")
+        rows = results.values_list(
+            "student_id",
+            "administered_at",
+            "student__local_id",
+            "student__family_name",
+            "student__given_name",
+            "student__grade",
+            "instrument__code",
+            "instrument__version",
+            "window__name",
+            "respondent",
+            "total",
+            "band_label",
+            "subscales",
+            "critical",
+            "complete",
+            "consent_revoked_at",
+        ).iterator(chunk_size=2000)
+        return [Table("Screening results", COLUMNS, self._rows(rows), results.count(), keyed=True)]
+
+    def _rows(self, rows) -> Iterator[tuple]:
+        for row in rows:
+            yield (*row[:12], _subscales(row[12]), *row[13:])

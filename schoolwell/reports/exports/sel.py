@@ -1,0 +1,141 @@
+"""SEL delivery and coverage, from `sel.selectors.coverage_report` (the coverage page's own
+figures). Class-level data with no student named, so it is logged as one disclosure row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.reports.exports.base import CLASSROOM_ROLES, ExportKind, ExportScope
+from schoolwell.reports.xlsx import CellKind, Column, Table
+from schoolwell.sel.models import DeliveryStatus, LessonSchedule
+from schoolwell.sel.selectors import coverage_period, coverage_report
+
+STATUSES = {value: str(label) for value, label in DeliveryStatus.choices}
+
+
+def _english(value: dict | None) -> str | None:
+    return (value or {}).get("en") if isinstance(value, dict) else value
+
+
+def _coverage_columns(first: str, competencies) -> list[Column]:
+    return [
+        Column(first, width=24),
+        Column("School", width=22),
+        Column("Scheduled", CellKind.INT, width=10),
+        Column("Due", CellKind.INT, width=8, definition="Planned on or before today, or logged"),
+        Column("Delivered", CellKind.INT, width=10),
+        Column("Skipped", CellKind.INT, width=9),
+        Column(
+            "Behind plan", CellKind.INT, width=10, definition="Planned before today, not logged"
+        ),
+        Column("Delivery rate", CellKind.FLOAT, width=10, definition="Delivered ÷ due"),
+        Column("Minutes delivered", CellKind.INT, width=10),
+        *[
+            Column(
+                f"Minutes: {competency}",
+                CellKind.INT,
+                width=12,
+                definition="A lesson's minutes count toward each of its competencies",
+            )
+            for competency in competencies
+        ],
+    ]
+
+
+def _coverage_row(row, school_name: str) -> list:
+    rate = row.delivery_rate
+    return [
+        row.label,
+        school_name,
+        row.scheduled,
+        row.due,
+        row.delivered,
+        row.skipped,
+        row.overdue,
+        None if rate is None else round(rate, 3),
+        row.minutes,
+        *row.minutes_per_competency,
+    ]
+
+
+DELIVERY_COLUMNS = [
+    Column("Planned on", CellKind.DATE, width=12),
+    Column("Class", width=22),
+    Column("School", width=22),
+    Column("Lesson", width=34, display=_english),
+    Column("Grade band", width=10),
+    Column("Status", width=11, display=STATUSES.get, definition="Blank: not logged yet"),
+    Column("Delivered on", CellKind.DATE, width=12),
+    Column("Minutes", CellKind.INT, width=9),
+    Column("Roster size", CellKind.INT, width=9),
+    Column("Students present", CellKind.INT, width=9),
+    Column("Skip reason", width=30),
+]
+
+
+class SelExport(ExportKind):
+    code = "sel"
+    label = _("SEL delivery and coverage")
+    description = _("Lessons planned and delivered per class, and minutes per CASEL competency")
+    roles = CLASSROOM_ROLES
+    student_level = False
+    uses_dates = True
+
+    def period(self, scope: ExportScope, today: dt.date) -> tuple[dt.date, dt.date]:
+        start, end = coverage_period(user=scope.user, today=today)
+        return scope.filters.date_from or start, scope.filters.date_to or end
+
+    def tables(self, scope: ExportScope) -> list[Table]:
+        today = timezone.localdate()
+        start, end = self.period(scope, today)
+        report = coverage_report(user=scope.user, start=start, end=end, today=today)
+        school_ids = set(scope.schools.values_list("pk", flat=True))
+        names = [str(c) for c in report.competencies]
+        classes = [
+            _coverage_row(row, row.obj.school.name)
+            for row in report.classes
+            if row.obj.school_id in school_ids
+        ]
+        schools = [
+            _coverage_row(row, row.obj.name) for row in report.schools if row.obj.pk in school_ids
+        ]
+        schedules = (
+            LessonSchedule.objects.filter(klass__in=scope.classes, planned_on__range=(start, end))
+            .annotate(present=Count("delivery__students_present"))
+            .order_by("planned_on", "klass__title", "pk")
+        )
+        deliveries = schedules.values_list(
+            "planned_on",
+            "klass__title",
+            "klass__school__name",
+            "lesson__title",
+            "lesson__grade_band",
+            "delivery__status",
+            "delivery__delivered_on",
+            "delivery__minutes",
+            "delivery__roster_size",
+            "present",
+            "delivery__skip_reason",
+        ).iterator(chunk_size=2000)
+        period = f"Period {start.isoformat()}–{end.isoformat()}"
+        return [
+            Table(
+                "Coverage by class",
+                _coverage_columns("Class", names),
+                classes,
+                len(classes),
+                notes=[period],
+            ),
+            Table(
+                "Coverage by school",
+                _coverage_columns("School", names),
+                schools,
+                len(schools),
+                notes=[period],
+            ),
+            Table("Lessons", DELIVERY_COLUMNS, deliveries, schedules.count(), notes=[period]),
+        ]

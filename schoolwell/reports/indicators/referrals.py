@@ -1,0 +1,201 @@
+"""Referral flow, response times against due, equity rates and counsellor capacity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.accounts.models import Language
+from schoolwell.reports.indicators.counts import (
+    GRADE_BANDS,
+    count_table,
+    grade_band_expression,
+    grouped_counts,
+)
+from schoolwell.reports.suppression import SuppressedTable
+from schoolwell.roster.models import School, Student
+
+# Referrals ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralFlow:
+    months: list[str]
+    opened: list[int]
+    closed: list[int]
+    open_now: int
+    overdue_now: int
+    median_hours_to_first_action: float | None
+    median_hours_allowed: float | None
+    first_action_on_time: int
+    first_action_late: int
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | None = None):
+    """Referrals opened and closed per month since `since`, the median time to first action
+    (claim) against the median time allowed (due − opened), and the overdue count, as the
+    queue counts it (open and past due). Five queries, whatever the number of referrals."""
+    from django.db.models.functions import TruncMonth
+
+    from schoolwell.referrals.models import Status
+
+    now = now or timezone.now()
+
+    def per_month(field: str) -> dict[str, int]:
+        rows = (
+            referrals.filter(**{f"{field}__date__gte": since})
+            .annotate(month=TruncMonth(field))
+            .order_by()
+            .values_list("month")
+            .annotate(n=Count("pk"))
+            .values_list("month", "n")
+        )
+        return {month.strftime("%Y-%m"): n for month, n in rows}
+
+    opened, closed = per_month("opened_at"), per_month("closed_at")
+    months = sorted(set(opened) | set(closed))
+    to_action, allowed, on_time, late = [], [], 0, 0
+    for opened_at, claimed_at, due_at in referrals.filter(opened_at__date__gte=since).values_list(
+        "opened_at", "claimed_at", "due_at"
+    ):
+        allowed.append((due_at - opened_at).total_seconds() / 3600)
+        if claimed_at is not None:
+            to_action.append((claimed_at - opened_at).total_seconds() / 3600)
+        if claimed_at is not None and claimed_at <= due_at:
+            on_time += 1
+        elif claimed_at is not None or due_at < now:
+            late += 1
+    still_open = referrals.exclude(status=Status.CLOSED)
+    return ReferralFlow(
+        months=months,
+        opened=[opened.get(m, 0) for m in months],
+        closed=[closed.get(m, 0) for m in months],
+        open_now=still_open.count(),
+        overdue_now=still_open.filter(due_at__lt=now).count(),
+        median_hours_to_first_action=_median(to_action),
+        median_hours_allowed=_median(allowed),
+        first_action_on_time=on_time,
+        first_action_late=late,
+    )
+
+
+# Equity and capacity --------------------------------------------------------------------
+
+
+def referral_rates(
+    students: QuerySet[Student],
+    referrals: QuerySet,
+    *,
+    by: str,
+    since: dt.date,
+    threshold: int | None = None,
+) -> SuppressedTable:
+    """Students flagged by a threshold rule, referred by staff, or neither, since `since`,
+    per grade band (`by="band"`) or preferred language (`by="language"`); suppressed.
+    A student with both kinds of referral counts as flagged. Two queries."""
+    from schoolwell.referrals.models import Source
+
+    active = students.filter(active=True)
+    recent = referrals.filter(opened_at__date__gte=since)
+    flagged_ids = recent.filter(source=Source.RULE).values("student_id")
+    staff_ids = recent.filter(source=Source.MANUAL).values("student_id")
+    annotated = active.annotate(
+        band=grade_band_expression(),
+        kind=Case(
+            When(pk__in=flagged_ids, then=Value("flagged")),
+            When(pk__in=staff_ids, then=Value("referred")),
+            default=Value("neither"),
+            output_field=CharField(),
+        ),
+    )
+    field = "band" if by == "band" else "preferred_language"
+    counts = grouped_counts(annotated, field, "kind")
+    present = {value for value, _kind in counts}
+    if by == "band":
+        rows = [(label, label) for _lo, _hi, label in GRADE_BANDS if label in present]
+    else:
+        rows = [(code, str(name)) for code, name in Language.choices]
+    return count_table(
+        counts,
+        rows=rows,
+        columns=[
+            ("flagged", _("Flagged by a rule")),
+            ("referred", _("Referred by staff")),
+            ("neither", _("Neither")),
+        ],
+        threshold=threshold,
+    )
+
+
+@dataclass(frozen=True)
+class SchoolCapacity:
+    school: str
+    counsellors: int
+    students: int
+    open_referrals: int
+    opened_recently: int
+
+    @property
+    def open_per_counsellor(self) -> float | None:
+        return round(self.open_referrals / self.counsellors, 1) if self.counsellors else None
+
+    @property
+    def students_per_counsellor(self) -> int | None:
+        return round(self.students / self.counsellors) if self.counsellors else None
+
+
+def counsellor_capacity(
+    school_ids: set[int], referrals: QuerySet, *, since: dt.date
+) -> list[SchoolCapacity]:
+    """Referral volume against counsellors per school (5 queries)."""
+    from schoolwell.referrals.models import Status
+    from schoolwell.roster.models import SchoolGroupObjectPermission, SchoolUserObjectPermission
+
+    counsellor_pairs = set(
+        SchoolGroupObjectPermission.objects.filter(
+            content_object_id__in=school_ids, permission__codename="counsel_school"
+        ).values_list("content_object_id", "group__user")
+    ) | set(
+        SchoolUserObjectPermission.objects.filter(
+            content_object_id__in=school_ids, permission__codename="counsel_school"
+        ).values_list("content_object_id", "user_id")
+    )
+    counsellors = Counter(school for school, user in counsellor_pairs if user is not None)
+    students = dict(
+        Student.objects.filter(school_id__in=school_ids, active=True)
+        .order_by()
+        .values_list("school_id")
+        .annotate(n=Count("pk"))
+        .values_list("school_id", "n")
+    )
+    per_school = (
+        referrals.filter(school_id__in=school_ids)
+        .order_by()
+        .values("school_id")
+        .annotate(
+            open=Count("pk", filter=~Q(status=Status.CLOSED)),
+            recent=Count("pk", filter=Q(opened_at__date__gte=since)),
+        )
+    )
+    volume = {row["school_id"]: row for row in per_school}
+    schools = School.objects.filter(pk__in=school_ids).order_by("name")
+    return [
+        SchoolCapacity(
+            school=s.name,
+            counsellors=counsellors.get(s.pk, 0),
+            students=students.get(s.pk, 0),
+            open_referrals=volume.get(s.pk, {}).get("open", 0),
+            opened_recently=volume.get(s.pk, {}).get("recent", 0),
+        )
+        for s in schools
+    ]

@@ -1,0 +1,69 @@
+"""A student's timeline for the counsellor: check-ins, scores and band lines, referral events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from schoolwell.roster.models import Student
+
+# A student's timeline -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudentTimeline:
+    checkins: list[tuple]  # (date, wellbeing or None, absent)
+    scores: dict[str, list[tuple]]  # instrument label → (when, total, band label)
+    band_lines: list[tuple[str, float, str]]  # (instrument label, lower bound, band label)
+    events: list[tuple]  # (when, label)
+
+
+def student_timeline(user, student: Student, *, since: dt.date) -> StudentTimeline:
+    """What the user may see of one student since `since`, through the domains' own
+    visibility selectors (3 queries)."""
+    from schoolwell.screening.selectors import checkins_visible_to, results_visible_to
+
+    checkins = list(
+        checkins_visible_to(user)
+        .filter(student=student, date__gte=since)
+        .order_by("date", "pk")
+        .values_list("date", "wellbeing", "absent")
+    )
+    scores: dict[str, list[tuple]] = {}
+    results = (
+        results_visible_to(user)
+        .filter(student=student, administered_at__date__gte=since, total__isnull=False)
+        .select_related("instrument")
+        .order_by("administered_at", "pk")
+    )
+    latest = None
+    for result in results:
+        latest = result
+        scores.setdefault(result.instrument.code.upper(), []).append(
+            (timezone.localtime(result.administered_at), result.total, result.band_label)
+        )
+    # Band lines of the latest instrument only: several instruments' lines would overlap.
+    band_lines: list[tuple[str, float, str]] = []
+    if latest is not None:
+        definition = latest.instrument.definition
+        bands = definition.get("scoring", {}).get("total", {}).get("bands") or []
+        for band in bands[1:]:
+            name = band.get("label", band.get("key"))
+            if isinstance(name, dict):
+                name = name.get(get_language()[:2]) or name.get("en") or band.get("key")
+            band_lines.append((latest.instrument.code.upper(), band["min"], name))
+    return StudentTimeline(checkins, scores, band_lines, _referral_events(user, student, since))
+
+
+def _referral_events(user, student: Student, since: dt.date) -> list[tuple]:
+    """(when, what) of the student's referral events the user may see (1 query)."""
+    from schoolwell.referrals.models import ReferralEvent
+    from schoolwell.referrals.selectors import staff_referrals
+
+    events = ReferralEvent.objects.filter(
+        referral__in=staff_referrals(user).filter(student=student), at__date__gte=since
+    ).order_by("at", "pk")
+    return [(timezone.localtime(e.at), str(e.get_kind_display())) for e in events]

@@ -1,0 +1,44 @@
+"""Dashboards: thin views over `indicators` (the same numbers as the exports)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+
+from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.reports import dashboards
+from schoolwell.roster.selectors import administered_schools
+
+
+def reports_home(request):
+    scope = access_scope(request.user)
+    if not scope.roles & {Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN, Role.COUNSELLOR}:
+        raise PermissionDenied
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "schools": administered_schools(request.user).order_by("name"),
+            "is_district_admin": scope.has(Role.DISTRICT_ADMIN),
+            "is_teacher": scope.has(Role.TEACHER),
+        },
+    )
+
+
+def school_dashboard(request, school_id: int):
+    """A school administrator's program dashboard; another school's id is a 404 (rule 9)."""
+    school = get_object_or_404(administered_schools(request.user), pk=school_id)
+    return render(request, "reports/school.html", dashboards.school_context(request.user, school))
+
+
+def district_dashboard(request):
+    """Across the district's schools: de-identified and small-cell suppressed (rule 7)."""
+    if not access_scope(request.user).has(Role.DISTRICT_ADMIN):
+        raise PermissionDenied
+    return render(request, "reports/district.html", dashboards.district_context(request.user))
+
+
+def teacher_dashboard(request):
+    if not access_scope(request.user).has(Role.TEACHER):
+        raise PermissionDenied
+    return render(request, "reports/teacher.html", dashboards.teacher_context(request.user))

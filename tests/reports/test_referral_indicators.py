@@ -1,0 +1,117 @@
+"""Referral indicators: flow, response times against due, overdue, equity, capacity."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolwell.referrals.models import Priority, Referral, ReferralEvent, Source, Status
+from schoolwell.referrals.selectors import staff_referrals
+from schoolwell.reports import indicators
+from tests.conftest import enroll, make_student
+
+H = dt.timedelta(hours=1)
+
+
+def referral(school, student, *, opened, due_h, claimed_h=None, closed_h=None, source=Source.RULE):
+    return Referral.objects.create(
+        school=school,
+        student=student,
+        source=source,
+        priority=Priority.HIGH,
+        status=Status.CLOSED if closed_h else Status.NEW,
+        opened_at=opened,
+        due_at=opened + due_h * H,
+        claimed_at=opened + claimed_h * H if claimed_h else None,
+        closed_at=opened + closed_h * H if closed_h else None,
+    )
+
+
+def test_flow_medians_and_overdue(school_admin, school_a, class_a):
+    now = timezone.now()
+    students = [make_student(school_a, f"R{i}") for i in range(4)]
+    referral(school_a, students[0], opened=now - 50 * H, due_h=24, claimed_h=2, closed_h=30)
+    referral(school_a, students[1], opened=now - 50 * H, due_h=24, claimed_h=30)  # late
+    referral(school_a, students[2], opened=now - 50 * H, due_h=72, claimed_h=6)
+    referral(school_a, students[3], opened=now - 50 * H, due_h=4)  # unclaimed, overdue
+    flow = indicators.referral_flow(staff_referrals(school_admin), since=(now - 60 * H).date())
+    assert flow.median_hours_to_first_action == 6.0
+    assert flow.median_hours_allowed == 24.0
+    assert (flow.first_action_on_time, flow.first_action_late) == (2, 2)
+    # Overdue as the queue counts it: open past due, claimed or not (R1 and R3).
+    assert flow.open_now == 3 and flow.overdue_now == 2
+    assert sum(flow.opened) == 4 and sum(flow.closed) == 1
+
+
+def test_equity_rates_are_suppressed(school_admin, school_a, class_a):
+    now = timezone.now()
+    for i in range(30):
+        student = make_student(school_a, f"E{i}", grade=7)
+        enroll(student, class_a)
+        if i < 3:
+            referral(school_a, student, opened=now - H, due_h=24)
+    table = indicators.referral_rates(
+        school_admin_students(school_admin),
+        staff_referrals(school_admin),
+        by="band",
+        since=now.date() - dt.timedelta(days=1),
+    )
+    label, cells, total = table.rows()[0]
+    assert label == "6–8" and total.count == 30 and not total.suppressed
+    flagged, referred, neither = cells
+    assert flagged.suppressed and flagged.count == 3
+    assert sum(c.suppressed for c in cells) >= 2  # its complement too
+
+
+def school_admin_students(user):
+    from schoolwell.roster.selectors import visible_students
+
+    return visible_students(user)
+
+
+def test_capacity_counts_counsellors_and_open_referrals(
+    school_admin, counsellor, school_a, student_a
+):
+    referral(school_a, student_a, opened=timezone.now() - H, due_h=24)
+    (row,) = indicators.counsellor_capacity(
+        {school_a.pk},
+        staff_referrals(school_admin),
+        since=timezone.now().date() - dt.timedelta(days=30),
+    )
+    assert (row.counsellors, row.open_referrals, row.opened_recently) == (1, 1, 1)
+    assert row.open_per_counsellor == 1.0
+
+
+def test_timeline_shows_referral_events(client_for, counsellor, school_a, student_a):
+    now = timezone.now()
+    ref = referral(school_a, student_a, opened=now - 5 * H, due_h=24)
+    ReferralEvent.objects.create(referral=ref, at=now - 5 * H, kind=ReferralEvent.Kind.CREATED)
+    response = client_for(counsellor).get(reverse("roster:student_detail", args=[student_a.pk]))
+    assert "Referral opened" in response.content.decode()
+
+
+def test_dashboards_show_referral_sections(client_for, school_admin, district_admin, school_a):
+    keys = {
+        s.key
+        for s in client_for(school_admin)
+        .get(reverse("reports:school", args=[school_a.pk]))
+        .context["sections"]
+    }
+    assert {"referrals", "equity-band", "equity-language", "capacity"} <= keys
+    keys = {
+        s.key
+        for s in client_for(district_admin).get(reverse("reports:district")).context["sections"]
+    }
+    assert {"referrals", "equity-band", "capacity"} <= keys
+
+
+def test_district_capacity_hides_small_referral_counts(
+    client_for, district_admin, school_a, school_b, student_a
+):
+    referral(school_a, student_a, opened=timezone.now() - H, due_h=24)
+    response = client_for(district_admin).get(reverse("reports:district"))
+    capacity = next(s for s in response.context["sections"] if s.key == "capacity")
+    row = next(r for r in capacity.rows if r[0] == "School A")
+    assert row[4] == "<10" and row[6] is None
+    figures = dict(next(s for s in response.context["sections"] if s.key == "referrals").figures)
+    assert figures["Open now"] == "<10"

@@ -1,0 +1,103 @@
+"""The counsellor's student timeline panel on the student page."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolwell.audit.models import AccessLog
+from schoolwell.screening.models import CheckIn
+from schoolwell.screening.services import screening_result_record
+from tests.screening.conftest import answers_with_total, decide_screening
+
+
+def page(student):
+    return reverse("roster:student_detail", args=[student.pk])
+
+
+def add_checkins(student, teacher, klass, n):
+    today = timezone.localdate()
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            student=student,
+            teacher=teacher,
+            klass=klass,
+            date=today - dt.timedelta(days=i),
+            wellbeing=1 + i % 5,
+        )
+        for i in range(n)
+    )
+
+
+def figure(response):
+    html = response.content.decode()
+    block = re.search(
+        r'<script id="chart-student-timeline" type="application/json">(.*?)</script>', html, re.S
+    )
+    return json.loads(block.group(1)) if block else None
+
+
+@pytest.fixture
+def history(instruments, phqa_window, counsellor, teacher, student_a, class_a):
+    decide_screening([student_a])
+    phqa = instruments["phq-a"]
+    screening_result_record(
+        student=student_a,
+        instrument=phqa,
+        window=phqa_window,
+        by=counsellor,
+        answers=answers_with_total(phqa.definition, ["q1", "q2", "q3", "q4"], 11),
+    )
+    add_checkins(student_a, teacher, class_a, 5)
+
+
+def test_counsellor_sees_scores_band_lines_and_checkins(client_for, counsellor, student_a, history):
+    response = client_for(counsellor).get(page(student_a))
+    assert response.status_code == 200
+    fig = figure(response)
+    names = [trace.get("name") for trace in fig["data"]]
+    assert "PHQ-A" in names and "Check-in wellbeing (1–5)" in names
+    phqa = next(t for t in fig["data"] if t.get("name") == "PHQ-A")
+    assert phqa["y"] == [11]
+    # Band lines at each band's lower bound after the first (PHQ-A: 5, 10, 15, 20).
+    lines = sorted(s["y0"] for s in fig["layout"]["shapes"] if s.get("y0") == s.get("y1"))
+    assert lines == [5, 10, 15, 20]
+    assert AccessLog.objects.filter(
+        user=counsellor, student=student_a, what="timeline chart"
+    ).exists()
+
+
+@pytest.mark.parametrize("who", ["teacher", "school_admin", "district_admin", "other_counsellor"])
+def test_nobody_else_gets_the_panel(request, client_for, who, student_a, history):
+    user = request.getfixturevalue(who)
+    response = client_for(user).get(page(student_a))
+    assert response.status_code in (200, 404)
+    assert figure(response) is None
+    assert not AccessLog.objects.filter(what="timeline chart").exists()
+
+
+def test_panel_queries_do_not_grow_with_history(
+    client_for, counsellor, teacher, student_a, class_a, history, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(counsellor)
+    client.get(page(student_a))
+    with CaptureQueriesContext(connection) as few:
+        client.get(page(student_a))
+    CheckIn.objects.filter(student=student_a).delete()
+    add_checkins(student_a, teacher, class_a, 120)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(page(student_a))
+    assert (
+        len(
+            next(
+                t for t in figure(response)["data"] if t.get("name") == "Check-in wellbeing (1–5)"
+            )["x"]
+        )
+        == 120
+    )
