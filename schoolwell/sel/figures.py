@@ -1,10 +1,12 @@
-"""The coverage page's Plotly figures, built from `selectors.coverage_report` rows."""
+"""The coverage page's Plotly figures, built from `selectors.coverage_report` rows and
+drawn by the Reports chart helper (`reports.charts.chart`, `reports/_chart.html`)."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from schoolwell.reports.charts import Chart, chart
 from schoolwell.sel.models import Competency
 from schoolwell.sel.selectors import Coverage
 from schoolwell.sel.texts import in_language
@@ -34,7 +36,7 @@ def _wrap(label: str) -> str:
     return label.replace("-", "-<br>", 1)
 
 
-def status_figure(rows: list[Coverage]) -> go.Figure:
+def status_chart(rows: list[Coverage]) -> Chart:
     """Per row: lessons delivered, skipped, overdue and still to come, stacked."""
     labels = [row.label for row in rows]
     series = [
@@ -58,14 +60,20 @@ def status_figure(rows: list[Coverage]) -> go.Figure:
             xaxis={"title": _("Lessons"), "dtick": 1 if len(rows) < 4 else None},
         )
     )
-    return fig
+    return chart("status-chart", _("Lessons delivered, skipped and overdue per class"), fig)
 
 
-def competency_figure(rows: list[Coverage], competencies: list[Competency]) -> go.Figure:
+def competency_chart(rows: list[Coverage], competencies: list[Competency]) -> Chart:
     """Minutes delivered per competency: grouped bars for a few rows, a heatmap for many
     (where a red cell is a competency that row never touched)."""
     if len(rows) > MAX_BAR_SERIES:
-        return _competency_heatmap(rows, competencies)
+        fig = _competency_heatmap(rows, competencies)
+    else:
+        fig = _competency_bars(rows, competencies)
+    return chart("competency-chart", _("Minutes delivered per competency"), fig)
+
+
+def _competency_bars(rows: list[Coverage], competencies: list[Competency]) -> go.Figure:
     names = [_wrap(in_language(c.name)) for c in competencies]
     fig = go.Figure(
         [

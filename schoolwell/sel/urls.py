@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolwell.sel import charts, views
+from schoolwell.sel import views
 
 app_name = "sel"
 urlpatterns = [
@@ -13,5 +13,4 @@ urlpatterns = [
     path("week/", views.week, name="week"),
     path("schedules/<int:pk>/log/", views.delivery, name="delivery"),
     path("coverage/", views.coverage, name="coverage"),
-    path(f"static/plotly-{charts.PLOTLY_VERSION}.min.js", charts.plotly_js, name="plotly_js"),
 ]

@@ -19,7 +19,6 @@ from schoolwell.accounts.roles import STAFF_ROLES, access_scope
 from schoolwell.roster.models import Class, School
 from schoolwell.roster.selectors import class_roster
 from schoolwell.sel import figures, selectors, services
-from schoolwell.sel.charts import figure_data
 from schoolwell.sel.forms import (
     DeliveryForm,
     LessonForm,
@@ -299,10 +298,8 @@ def coverage(request):
         "sel/coverage.html",
         {
             "report": report,
-            "status_figure": figure_data(figures.status_figure(report.classes)),
-            "competency_figure": figure_data(
-                figures.competency_figure(series, report.competencies)
-            ),
+            "status_chart": figures.status_chart(report.classes),
+            "competency_chart": figures.competency_chart(series, report.competencies),
             "today": today,
             "several_schools": len({row.obj.school_id for row in report.classes}) > 1,
         },

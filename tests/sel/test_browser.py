@@ -56,9 +56,9 @@ def test_coverage_chart_renders_without_csp_errors(
     schedule(class_a, lesson, today - dt.timedelta(days=1))
     sign_in(page, live_server, "school_admin")
     page.goto(f"{live_server.url}/sel/coverage/")
-    page.wait_for_selector(".plotly-figure .main-svg")
-    assert page.locator(".plotly-figure .main-svg").count() >= 2
-    assert page.locator(".plotly-figure .bars path").count() > 0
+    page.wait_for_selector(".sel-charts .chart .main-svg")
+    assert page.locator(".sel-charts .chart .main-svg").count() >= 2
+    assert page.locator(".sel-charts .chart .bars path").count() > 0
     favicon = [e for e in page.console_errors if "404" in e]
     assert [e for e in page.console_errors if e not in favicon] == []
 
