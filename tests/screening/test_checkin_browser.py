@@ -51,3 +51,34 @@ def test_whole_class_check_in_on_a_phone(phone_page, teacher, class_a, concern_t
     # The saved state is shown again, so a correction starts from what was entered.
     assert page.locator(f"#w-{students[0].pk}-4").is_checked()
     assert elapsed < 60
+
+
+def test_entries_survive_an_expired_session(phone_page, teacher, class_a, concern_tags):
+    """DESIGN: entries lost when a session times out. The tab keeps a draft until saved."""
+    students = [make_student(class_a.school, f"E{i}", family_name=f"Exp{i}") for i in range(3)]
+    for student in students:
+        enroll(student, class_a)
+    page = phone_page
+    browser_login(page, "teacher")
+    page.goto(f"/screening/classes/{class_a.pk}/checkin/")
+    for student, value in zip(students, [2, 4, 5], strict=True):
+        page.locator(f'label[for="w-{student.pk}-{value}"]').click()
+    # The session expires while the teacher is busy (the CSRF cookie stays, as it would).
+    kept = [c for c in page.context.cookies() if c["name"] != "sessionid"]
+    page.context.clear_cookies()
+    page.context.add_cookies(kept)
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url("**/accounts/login/**")
+    assert not CheckIn.objects.exists()
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill("pw-for-tests-only")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/screening/classes/{class_a.pk}/checkin/**")
+    assert page.locator("#draft-restored").is_visible()
+    assert page.locator(f"#w-{students[0].pk}-2").is_checked()
+    assert page.locator(f"#w-{students[2].pk}-5").is_checked()
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_selector(".message.success")
+    assert sorted(CheckIn.objects.values_list("wellbeing", flat=True)) == [2, 4, 5]
+    page.reload()  # saved: the draft is gone, the page shows the stored values
+    assert not page.locator("#draft-restored").is_visible()
