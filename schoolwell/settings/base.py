@@ -137,8 +137,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a class grid of 60 students × 20 items
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a school day, counted from the last request
-SESSION_SAVE_EVERY_REQUEST = True  # a teacher busy on a long form is not signed out mid-way
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a school day
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

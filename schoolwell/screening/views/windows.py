@@ -125,11 +125,10 @@ def window_class(request, pk: int, class_pk: int):
         row.bands = result_bands(row.result, language) if row.result else []
     shown = [row.student for row in rows if row.result]
     if shown:
-        label = gettext_noop("screening results")  # translated when the record is read
         access_log_record_many(
             user=request.user,
             students=shown,
-            what=f"{label}: {window.instrument.code}",
+            what=f"{gettext_noop('screening results')}: {window.instrument.code}",
             request=request,
             action="view",
         )
