@@ -5,38 +5,25 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import CHROMIUM, enroll, make_student
+from tests.conftest import enroll, make_student
 from tests.sel.conftest import log
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM work is done first.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda m: m.type in ("error", "warning") and page.console_errors.append(m.text),
-        )
-        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-        yield page
-        browser.close()
+def page(_browser, live_server):
+    """A phone-sized page from the suite's one shared browser (tests/conftest.py)."""
+    context = _browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda m: m.type in ("error", "warning") and page.console_errors.append(m.text),
+    )
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
 
 
 def sign_in(page, live_server, username):
