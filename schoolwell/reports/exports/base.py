@@ -16,9 +16,24 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.roles import Role, access_scope
-from schoolwell.reports.xlsx import Table
+from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.roster.models import Class, School, Student
 from schoolwell.roster.selectors import visible_classes, visible_students
+
+# Who a row is about: the same columns, in the same order, in every student-level export,
+# read through the row's `student` relation.
+STUDENT_COLUMNS = (
+    Column("Student ID", width=12),
+    Column("Family name", width=18),
+    Column("Given name", width=16),
+    Column("Grade", CellKind.INT, width=8),
+)
+STUDENT_FIELDS = (
+    "student__local_id",
+    "student__family_name",
+    "student__given_name",
+    "student__grade",
+)
 
 ADMIN_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 STUDENT_SUPPORT_ROLES = frozenset({Role.COUNSELLOR}) | ADMIN_ROLES

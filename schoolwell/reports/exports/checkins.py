@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.roles import Role, access_scope
-from schoolwell.reports.exports.base import ExportKind, ExportScope
+from schoolwell.reports.exports.base import STUDENT_COLUMNS, STUDENT_FIELDS, ExportKind, ExportScope
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.screening.models import ConcernTag
 from schoolwell.screening.models.checkins import Wellbeing
@@ -22,10 +22,7 @@ WELLBEING_LABELS = {value: str(label) for value, label in Wellbeing.choices}
 
 COLUMNS = [
     Column("Date", CellKind.DATE, width=12),
-    Column("Student ID", width=12),
-    Column("Family name", width=18),
-    Column("Given name", width=16),
-    Column("Grade", CellKind.INT, width=8),
+    *STUDENT_COLUMNS,
     Column("Class", width=22),
     Column("Teacher", width=18, definition="Username of the teacher who checked in"),
     Column("Wellbeing", CellKind.INT, width=10, definition="1 = very low … 5 = great"),
@@ -53,10 +50,7 @@ class CheckInExport(ExportKind):
         rows = checkins.values_list(
             "student_id",
             "date",
-            "student__local_id",
-            "student__family_name",
-            "student__given_name",
-            "student__grade",
+            *STUDENT_FIELDS,
             "klass__title",
             "teacher__username",
             "wellbeing",

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.consent.gating import NO_FORM, Purpose, effective_consents
-from schoolwell.reports.exports.base import STUDENT_SUPPORT_ROLES, ExportKind, ExportScope
+from schoolwell.reports.exports.base import (
+    STUDENT_COLUMNS,
+    STUDENT_SUPPORT_ROLES,
+    ExportKind,
+    ExportScope,
+)
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.roster.models import Student
 
@@ -16,10 +21,7 @@ BATCH = 2000  # effective_consents costs a constant number of queries per batch
 
 def _columns() -> list[Column]:
     columns = [
-        Column("Student ID", width=12),
-        Column("Family name", width=18),
-        Column("Given name", width=16),
-        Column("Grade", CellKind.INT, width=8),
+        *STUDENT_COLUMNS,
         Column("School", width=24),
     ]
     for purpose in Purpose:

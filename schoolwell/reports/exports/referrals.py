@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolwell.referrals.models import Priority, ReferralEvent, Source, Status
 from schoolwell.referrals.selectors import staff_referrals
-from schoolwell.reports.exports.base import STUDENT_SUPPORT_ROLES, ExportKind, ExportScope
+from schoolwell.reports.exports.base import (
+    STUDENT_COLUMNS,
+    STUDENT_FIELDS,
+    STUDENT_SUPPORT_ROLES,
+    ExportKind,
+    ExportScope,
+)
 from schoolwell.reports.xlsx import CellKind, Column, Table
 
 PRIORITIES = {value: str(label) for value, label in Priority.choices}
@@ -24,10 +30,7 @@ EVENT_KINDS = {value: str(label) for value, label in ReferralEvent.Kind.choices}
 
 REFERRAL_COLUMNS = [
     Column("Referral", CellKind.INT, width=9),
-    Column("Student ID", width=12),
-    Column("Family name", width=18),
-    Column("Given name", width=16),
-    Column("Grade", CellKind.INT, width=8),
+    *STUDENT_COLUMNS,
     Column("School", width=22),
     Column("Source", width=16, display=SOURCES.get),
     Column("Priority", width=10, display=PRIORITIES.get),
@@ -92,10 +95,7 @@ class ReferralExport(ExportKind):
         rows = ordered.values_list(
             "student_id",
             "pk",
-            "student__local_id",
-            "student__family_name",
-            "student__given_name",
-            "student__grade",
+            *STUDENT_FIELDS,
             "school__name",
             "source",
             "priority",

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.roles import Role
-from schoolwell.reports.exports.base import ExportKind, ExportScope
+from schoolwell.reports.exports.base import STUDENT_COLUMNS, STUDENT_FIELDS, ExportKind, ExportScope
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.screening.models import Respondent
 from schoolwell.screening.selectors import results_visible_to
@@ -21,10 +21,7 @@ RESPONDENTS = {value: str(label) for value, label in Respondent.choices}
 
 COLUMNS = [
     Column("Administered", CellKind.DATETIME, width=18),
-    Column("Student ID", width=12),
-    Column("Family name", width=18),
-    Column("Given name", width=16),
-    Column("Grade", CellKind.INT, width=8),
+    *STUDENT_COLUMNS,
     Column("Instrument", width=12),
     Column("Version", width=9),
     Column("Window", width=18),
@@ -65,10 +62,7 @@ class ScreeningResultExport(ExportKind):
         rows = results.values_list(
             "student_id",
             "administered_at",
-            "student__local_id",
-            "student__family_name",
-            "student__given_name",
-            "student__grade",
+            *STUDENT_FIELDS,
             "instrument__code",
             "instrument__version",
             "window__name",
