@@ -5,7 +5,7 @@
     python3.11 dev.py test   # .venv, install, lint, migration check, the whole test suite
 
 Both are idempotent: the virtualenv is created once and re-synced only when
-requirements.txt changes. Extra arguments after `test` go to pytest.
+requirements.txt or requirements-dev.txt changes. Extra arguments after `test` go to pytest.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-REQUIREMENTS = ROOT / "requirements.txt"
+REQUIREMENTS = ROOT / "requirements.txt"  # what production installs
+DEV_REQUIREMENTS = ROOT / "requirements-dev.txt"  # that, plus the test and lint tools
 STAMP = VENV / ".requirements.sha256"
 
 
@@ -39,10 +40,12 @@ def ensure_venv() -> None:
     if not PY.exists():
         print(f"Creating {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    digest = hashlib.sha256(
+        REQUIREMENTS.read_bytes() + DEV_REQUIREMENTS.read_bytes()
+    ).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         sh(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        sh(PY, "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS)
+        sh(PY, "-m", "pip", "install", "--quiet", "-r", DEV_REQUIREMENTS)
         STAMP.write_text(digest)
 
 
