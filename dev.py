@@ -3,6 +3,7 @@
 
     python3.11 dev.py run    # .venv, install, migrate, seed the demo district, serve on :8000
     python3.11 dev.py test   # .venv, install, lint, migration check, the whole test suite
+    python3.11 dev.py stack  # the production stack on this machine (PostgreSQL, Redis; README)
 
 Both are idempotent: the virtualenv is created once and re-synced only when
 requirements.txt or requirements-dev.txt changes. Extra arguments after `test` go to pytest.
@@ -40,9 +41,7 @@ def ensure_venv() -> None:
     if not PY.exists():
         print(f"Creating {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    digest = hashlib.sha256(
-        REQUIREMENTS.read_bytes() + DEV_REQUIREMENTS.read_bytes()
-    ).hexdigest()
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes() + DEV_REQUIREMENTS.read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         sh(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
         sh(PY, "-m", "pip", "install", "--quiet", "-r", DEV_REQUIREMENTS)
@@ -67,12 +66,19 @@ def test(pytest_args: list[str]) -> None:
     sh(PY, "-m", "pytest", *pytest_args, env=env)
 
 
+def stack() -> None:
+    """gunicorn, a Celery worker and beat under production settings (deploy/stack.py)."""
+    os.execv(PY, [str(PY), str(ROOT / "deploy" / "stack.py")])  # noqa: S606
+
+
 def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "stack"}:
         sys.exit(__doc__)
     ensure_venv()
     if sys.argv[1] == "run":
         run()
+    elif sys.argv[1] == "stack":
+        stack()
     else:
         test(sys.argv[2:])
 
