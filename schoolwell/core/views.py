@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.core.health import health_report
 from schoolwell.core.registry import home_panel_providers, panels
 from schoolwell.roster.selectors import (
     administered_schools,
@@ -16,8 +19,12 @@ from schoolwell.roster.selectors import (
 
 
 @login_not_required
+@require_GET
+@never_cache
 def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """For load balancers: 200 when the database and the broker answer, else 503 (JSON)."""
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 def home(request):
