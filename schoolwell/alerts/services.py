@@ -127,15 +127,18 @@ def deliveries_kick(ids: Sequence[int], *, countdown: float = 0) -> None:
     """Ask a worker to send these rows. Losing this message loses nothing: the rows are
     committed and the sweep (CELERY_BEAT_SCHEDULE) picks them up when they are due."""
     from schoolwell.alerts.tasks import delivery_send_task
+    from schoolwell.celery import app
 
-    for pk in ids:
-        try:
-            # retry=False: with the broker down, fail at once instead of holding the
-            # request (or the worker) while Celery retries the publish.
-            delivery_send_task.apply_async((pk,), countdown=countdown, retry=False)
-        except Exception:  # the broker is down: the sweep will send
-            logger.warning("alert delivery %s not queued; the sweep will send it", pk)
-            return
+    try:
+        # No connection retries and no publish retries: with the broker down, give up at
+        # once instead of holding the request (or the worker) for seconds.
+        with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+            for pk in ids:
+                delivery_send_task.apply_async(
+                    (pk,), countdown=countdown, retry=False, connection=connection
+                )
+    except Exception:  # the broker is down: the sweep will send
+        logger.warning("alert deliveries %s not queued; the sweep will send them", list(ids))
 
 
 @transaction.atomic

@@ -216,7 +216,7 @@ def _render_failure(delivery: Delivery, values: dict, path: str, link: str) -> m
     }
     subject = _("SchoolWell: an alert about a referral at %(school)s was not delivered") % values
     body = _(
-        "An alert about a %(priority)s referral at %(school)s could not be delivered to "
+        "An alert about a referral at %(school)s (%(priority)s) could not be delivered to "
         "%(name)s (%(channel)s) after %(attempts)s attempts. Make sure someone acts on it.\n\n"
         "Open it in SchoolWell: %(link)s\n\n"
         "Details are only in SchoolWell, never in email."
