@@ -40,9 +40,7 @@ def ensure_venv() -> None:
     if not PY.exists():
         print(f"Creating {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    digest = hashlib.sha256(
-        REQUIREMENTS.read_bytes() + DEV_REQUIREMENTS.read_bytes()
-    ).hexdigest()
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes() + DEV_REQUIREMENTS.read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         sh(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
         sh(PY, "-m", "pip", "install", "--quiet", "-r", DEV_REQUIREMENTS)
