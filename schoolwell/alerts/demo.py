@@ -37,7 +37,9 @@ def seed_deliveries(district, rng, stdout) -> None:
     if Delivery.objects.filter(school__in=schools, state=State.GAVE_UP).exists():
         return
     emails = list(
-        Delivery.objects.filter(school__in=schools, channel=Channel.EMAIL, state=State.SENT)
+        Delivery.objects.filter(
+            school__in=schools, channel=Channel.EMAIL, state__in=[State.SENT, State.QUEUED]
+        )
         .exclude(kind=Kind.DELIVERY_FAILED)
         .select_related("recipient")
         .order_by("created_at", "pk")
