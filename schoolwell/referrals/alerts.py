@@ -126,7 +126,7 @@ def referrals_mark_overdue(*, now: dt.datetime) -> dict[str, int]:
     while True:
         with transaction.atomic():
             batch = list(
-                Referral.objects.select_for_update(skip_locked=True)
+                Referral.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status__in=OPEN_STATUSES, overdue_at__isnull=True, due_at__lt=now)
                 .select_related("school", "assignee")
                 .order_by("due_at")[:BATCH]
