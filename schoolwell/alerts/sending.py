@@ -36,7 +36,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 def _claim(pk: int, now: dt.datetime) -> Delivery | None:
     won = Delivery.objects.filter(
         pk=pk, state__in=SENDABLE_STATES, next_attempt_at__lte=now
-    ).update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    ).update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     if not won:
         return None  # sent, being sent, not due yet, or given up
     return Delivery.objects.select_related("recipient", "school").get(pk=pk)
@@ -59,8 +59,8 @@ def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
     delivery = _claim(delivery_id, now)
     if delivery is None:
         return ""
-    kind = messages.message_type(delivery.message_code)
     try:
+        kind = messages.message_type(delivery.message_code)
         rendered = messages.render(delivery)
         if delivery.channel == Channel.EMAIL:
             _email(delivery, rendered)
@@ -132,7 +132,11 @@ def deliveries_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     outcomes: dict[str, int] = defaultdict(int)
     for pk in due:
-        outcomes[delivery_send(delivery_id=pk, now=now) or "skipped"] += 1
+        try:
+            outcomes[delivery_send(delivery_id=pk, now=now) or "skipped"] += 1
+        except Exception:  # one broken row must not hold up every other alert
+            logger.exception("alert delivery %s: sweep could not send it", pk)
+            outcomes["error"] += 1
     return {"stale": stale, **outcomes}
 
 
