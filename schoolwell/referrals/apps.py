@@ -7,8 +7,9 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolwell.core import registry
-        from schoolwell.referrals import demo, panels, rules
+        from schoolwell.referrals import alerts, demo, panels, rules
 
+        alerts.register_messages()  # what its outbox rows say (schoolwell.alerts)
         registry.nav_providers.append(panels.nav)
         registry.student_panel_providers.append(panels.student_panel)
         registry.class_panel_providers.append(panels.class_panel)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
+# The site's public address, e.g. https://schoolwell.example.org: emails link to it (they
+# are read outside the app, so a relative link is useless). Production requires it.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,6 +34,7 @@ INSTALLED_APPS = [
     "schoolwell.audit",
     "schoolwell.screening",
     "schoolwell.referrals",
+    "schoolwell.alerts",
     "schoolwell.consent",
     "schoolwell.sel",
     "schoolwell.reports",
@@ -176,12 +181,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schoolwell.referrals.tasks.referrals_check_overdue",
         "schedule": 60.0,
     },
+    # The alert outbox: send rows whose task was lost (broker down) or whose retry is due.
+    "alerts-sweep": {"task": "schoolwell.alerts.tasks.deliveries_sweep_task", "schedule": 60.0},
+    # One email a day for the people who chose a digest of routine alerts.
+    "alerts-daily-digest": {
+        "task": "schoolwell.alerts.tasks.digests_send_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Export files hold children's records: delete them once their download link expires.
     "reports-expire-exports": {
         "task": "schoolwell.reports.tasks.export_expire_task",
         "schedule": 15 * 60,
     },
 }
+
+# Alert delivery: a failing row is retried after 30 s, 1 min, 2 min … and given up (then
+# escalated to the next on-call counsellor and the administrators) after this many attempts.
+ALERT_MAX_ATTEMPTS = int(os.environ.get("ALERT_MAX_ATTEMPTS", "6"))
+ALERT_RETRY_BASE_SECONDS = float(os.environ.get("ALERT_RETRY_BASE_SECONDS", "30"))
+# A row left "sending" longer than this (a worker died mid-send) is tried again.
+ALERT_SENDING_LEASE_SECONDS = 600
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -10,6 +10,10 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
+if not SITE_URL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in the environment for production (e.g. https://schools.example.org)."
+    )
 
 DEBUG = False
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -12,7 +12,7 @@ def run_manage(*args, **env):
     environ = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environ.update(DJANGO_SETTINGS_MODULE="schoolwell.settings.production", **env)
     return subprocess.run(
@@ -26,6 +26,17 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_site_url():
+    # Alert emails link to the site from outside it: a relative link would be useless.
+    result = run_manage(
+        "check",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-1234567890",
+        ALLOWED_HOSTS="schools.example.org",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
 def test_production_check_deploy_is_clean():
     result = run_manage(
         "check",
@@ -34,6 +45,7 @@ def test_production_check_deploy_is_clean():
         "WARNING",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-1234567890",
         ALLOWED_HOSTS="schools.example.org",
+        SITE_URL="https://schools.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

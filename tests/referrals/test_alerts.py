@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from schoolwell.referrals.alerts import referral_event_notify, referrals_mark_overdue
+from schoolwell.alerts.models import Delivery, State
+from schoolwell.alerts.sending import deliveries_sweep, delivery_send
+from schoolwell.referrals.alerts import referrals_mark_overdue
 from schoolwell.referrals.models import Notification, Priority, Referral, ReferralEvent
 from schoolwell.referrals.services import referral_claim, referral_trigger
 
@@ -59,9 +61,13 @@ def test_high_is_in_app_only_and_routine_is_silent(student_a, student_a2, on_cal
 
 
 def test_delivery_is_idempotent(student_a, on_call):
-    referral = open_referral(student_a, Priority.URGENT)
-    created = referral.events.get(kind=ReferralEvent.Kind.CREATED)
-    assert referral_event_notify(event_id=created.pk) == 0
+    open_referral(student_a, Priority.URGENT)
+    rows = list(Delivery.objects.all())
+    assert sorted(d.channel for d in rows) == ["email", "in_app"]
+    assert all(d.state == State.SENT and d.attempts == 1 for d in rows)
+    # A redelivered task message and the sweep find nothing left to send.
+    assert [delivery_send(delivery_id=d.pk) for d in rows] == ["", ""]
+    assert deliveries_sweep() == {"stale": 0}
     assert len(mail.outbox) == 1 and Notification.objects.count() == 1
 
 
@@ -102,4 +108,5 @@ def test_periodic_task_is_scheduled(settings):
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "schoolwell.referrals.tasks.referrals_check_overdue" in tasks
+    app.loader.import_default_modules()  # what a worker does at start (autodiscovery)
     assert "schoolwell.referrals.tasks.referrals_check_overdue" in app.tasks

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from schoolwell.referrals.models import Referral, ReferralEvent
 
 NOTE_MAX_LENGTH = 5000
@@ -33,8 +31,9 @@ def _event(referral: Referral, kind: str, *, at: dt.datetime, actor=None, **data
     return ReferralEvent.objects.create(referral=referral, kind=kind, at=at, actor=actor, data=data)
 
 
-def _alert_after_commit(event: ReferralEvent) -> None:
-    """Queue the notification task once the event is committed (the worker must see it)."""
-    from schoolwell.referrals.tasks import referral_event_notify
+def _alert(event: ReferralEvent) -> None:
+    """Write the event's alerts to the outbox in this same transaction: they commit with the
+    event or not at all, and are sent (and retried) after commit."""
+    from schoolwell.referrals.alerts import referral_alert_enqueue
 
-    transaction.on_commit(lambda: referral_event_notify.delay(event.pk))
+    referral_alert_enqueue(event, now=event.at)

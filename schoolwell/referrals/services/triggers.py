@@ -27,7 +27,7 @@ from schoolwell.referrals.services._common import (
     NOTE_MAX_LENGTH,
     ReferralError,
     ReferralForbidden,
-    _alert_after_commit,
+    _alert,
     _event,
 )
 from schoolwell.roster.models import Student
@@ -156,7 +156,7 @@ def referral_trigger(
             reasons=[r.summary for r in added],
         )
         if referral.priority in ALERT_PRIORITIES:
-            _alert_after_commit(alert)
+            _alert(alert)
     elif added:
         _event(
             referral,
@@ -184,7 +184,7 @@ def referral_trigger(
                 previous=old,
                 priority=referral.priority,
             )
-            _alert_after_commit(alert)
+            _alert(alert)
     return TriggerOutcome(referral, created, len(added), raised)
 
 

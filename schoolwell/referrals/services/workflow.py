@@ -28,7 +28,7 @@ from schoolwell.referrals.services._common import (
     ReferralConflict,
     ReferralError,
     ReferralForbidden,
-    _alert_after_commit,
+    _alert,
     _event,
 )
 from schoolwell.roster.models import Student
@@ -238,7 +238,7 @@ def referral_reassign(
         to=to.pk,
         to_name=str(to),
     )
-    _alert_after_commit(event)
+    _alert(event)
     return referral
 
 

@@ -1,0 +1,59 @@
+"""The administrators' alert delivery page and each person's notification settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from schoolwell.accounts.roles import access_scope
+from schoolwell.alerts import forms, selectors, services
+from schoolwell.alerts.models import ALWAYS_SENT, Kind
+from schoolwell.alerts.panels import ALERTED_ROLES
+from schoolwell.roster.models import School
+
+PAGE_SIZE = 50
+
+
+def deliveries(request):
+    school_ids = access_scope(request.user).administered_school_ids
+    if not school_ids:
+        raise PermissionDenied(_("Only administrators see alert delivery."))
+    schools = list(School.objects.filter(pk__in=school_ids).order_by("name"))
+    form = forms.DeliveryFilterForm(request.GET or None, schools=schools)
+    state, school_id = "", None
+    if form.is_valid():
+        state, school_id = form.cleaned_data["state"], form.cleaned_data["school"]
+    rows = selectors.administered_deliveries(user=request.user, state=state, school_id=school_id)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "alerts/deliveries.html",
+        {"form": form, "page": page, "query": query.urlencode(), "many": len(schools) > 1},
+        status=200 if form.is_valid() or not request.GET else 400,
+    )
+
+
+def notification_settings(request):
+    if not access_scope(request.user).roles & ALERTED_ROLES:
+        raise PermissionDenied(_("Only counsellors and administrators receive alerts."))
+    current = selectors.settings_for(request.user)
+    form = forms.NotificationSettingsForm(request.POST or None, current=current)
+    if request.method == "POST":
+        if form.is_valid():
+            services.notification_settings_save(
+                user=request.user,
+                audiences=form.audiences(),
+                daily_digest=form.cleaned_data["daily_digest"],
+            )
+            messages.success(request, _("Notification settings saved."))
+            return redirect("alerts:settings")
+        status = 400
+    else:
+        status = 200
+    always = [Kind(k).label for k in Kind if k in ALWAYS_SENT]
+    return render(request, "alerts/settings.html", {"form": form, "always": always}, status=status)
