@@ -29,6 +29,7 @@ def on_call_set(*, school: School, entries: Sequence[OnCallEntry]) -> list[OnCal
     """Set who is on call at `school` and their phone numbers; counsellors not listed keep
     their rows. Only the school's own counsellors can be on call there."""
     counsellors = set(school_staff([school.pk], "counsel_school").values_list("pk", flat=True))
+    existing = set(OnCall.objects.filter(school=school).values_list("counsellor_id", flat=True))
     rows = []
     for entry in entries:
         if entry.counsellor.pk not in counsellors:
@@ -39,6 +40,8 @@ def on_call_set(*, school: School, entries: Sequence[OnCallEntry]) -> list[OnCal
                 validate_phone(phone)
             except ValidationError as exc:
                 raise ReferralError(exc.messages[0]) from exc
+        if not (entry.on_call or phone or entry.counsellor.pk in existing):
+            continue  # never on call here, nothing to keep
         row, _created = OnCall.objects.update_or_create(
             school=school,
             counsellor=entry.counsellor,

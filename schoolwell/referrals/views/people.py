@@ -136,12 +136,15 @@ def on_call(request, school_pk: int):
         }
         for c in counsellors
     ]
-    formset = forms.OnCallFormSet(request.POST or None, initial=initial)
+    # Every row is read in full, whatever the posted INITIAL_FORMS says: an unticked row
+    # means "not on call", never "left out".
+    every_row = {"empty_permitted": False}
+    formset = forms.OnCallFormSet(request.POST or None, initial=initial, form_kwargs=every_row)
     status = 200
     if request.method == "POST" and len(formset.forms) != len(counsellors):
         # The posted rows must be the rows shown: a list changed meanwhile is shown afresh.
         messages.error(request, _("The school's counsellors changed: check and save again."))
-        formset, status = forms.OnCallFormSet(initial=initial), 409
+        formset, status = forms.OnCallFormSet(initial=initial, form_kwargs=every_row), 409
     elif request.method == "POST":
         if formset.is_valid():
             try:
