@@ -19,6 +19,12 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class OnCallContact:
+    name: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
 class Panel:
     """A section of a shared page: a template and its context."""
 
@@ -55,5 +61,10 @@ def panels(providers: list[Callable], *args) -> list[Panel]:
 screening_result_hooks: list[Callable] = []
 # fn(checkins: list[CheckIn]) -> None
 checkin_hooks: list[Callable] = []
+# referrals → screening, for the crisis steps shown where a concern is raised (rule 4):
+# fn(school_id) -> list[OnCallContact] of the school's on-call counsellors, and
+# fn(school_id) -> set[str] of the concern tags whose check-in opens an urgent referral.
+on_call_providers: list[Callable] = []
+urgent_tag_providers: list[Callable] = []
 # consent → data owners: fn(*, student, purpose, at) after a denial or withdrawal is recorded.
 consent_withdrawn_hooks: list[Callable] = []

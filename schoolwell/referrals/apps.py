@@ -7,7 +7,7 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolwell.core import registry
-        from schoolwell.referrals import alerts, demo, panels, rules
+        from schoolwell.referrals import alerts, crisis, demo, panels, rules
 
         alerts.register_messages()  # what its outbox rows say (schoolwell.alerts)
         registry.nav_providers.append(panels.nav)
@@ -16,6 +16,8 @@ class ReferralsConfig(AppConfig):
         registry.home_panel_providers.append(panels.home_panel)
         registry.screening_result_hooks.append(rules.screening_result_evaluate)
         registry.checkin_hooks.append(rules.checkins_evaluate)
+        registry.on_call_providers.append(crisis.on_call_contacts)
+        registry.urgent_tag_providers.append(crisis.urgent_concern_tags)
         # Rules and the on-call roster before screening's demo results (order 40) so the
         # rules fire on them; hand-made referrals after (order 60).
         registry.demo_steps.append((30, demo.seed_rules_and_on_call))

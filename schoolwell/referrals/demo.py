@@ -45,10 +45,18 @@ def rules_install_defaults(*, school: School) -> int:
 def seed_rules_and_on_call(district, rng, stdout) -> None:
     schools = {s.code: s for s in district.schools.all()}
     rules = sum(rules_install_defaults(school=s) for s in schools.values())
-    for code, username in ((SECONDARY, "counsellor"), (ELEMENTARY, "counsellor.elem")):
+    # Fictional numbers (555-01xx): the crisis steps show them as tap-to-call buttons.
+    for code, username, phone in (
+        (SECONDARY, "counsellor", "+1 555 010 0142"),
+        (ELEMENTARY, "counsellor.elem", "+1 555 010 0157"),
+    ):
         user = User.objects.filter(username=username).first()
         if code in schools and user:
-            OnCall.objects.get_or_create(school=schools[code], counsellor=user)
+            row, _ = OnCall.objects.get_or_create(
+                school=schools[code], counsellor=user, defaults={"phone": phone}
+            )
+            if not row.phone:  # a district seeded before on-call phones existed
+                OnCall.objects.filter(pk=row.pk).update(phone=phone)
     for item in content.providers():
         ExternalProvider.objects.get_or_create(
             district=district,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.core.phones import PHONE_MAX, validate_phone
 from schoolwell.referrals import content
 from schoolwell.referrals.models import OPEN_STATUSES, Priority, Status, ThresholdRule
 from schoolwell.referrals.selectors import QueueFilters
@@ -54,16 +55,22 @@ class QueueFilterForm(forms.Form):
 
 
 class ConcernForm(forms.Form):
-    concern = forms.ChoiceField(label=_("What worries you?"))
+    # Nothing is preselected: a default concern or urgency would be recorded unread.
+    concerns = forms.MultipleChoiceField(
+        label=_("What worries you? Tick every concern that applies."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one concern.")},
+    )
     priority = forms.TypedChoiceField(
         label=_("How soon should a counsellor act?"),
         coerce=int,
-        initial=Priority.ROUTINE,
+        widget=forms.RadioSelect,
         choices=[
             (Priority.ROUTINE, _("Routine — within two weeks")),
             (Priority.HIGH, _("Soon — within two school days")),
             (Priority.URGENT, _("Now — the student may not be safe")),
         ],
+        help_text=_("A concern such as possible self-harm is always treated as urgent."),
     )
     note = forms.CharField(
         label=_("Note for the counsellor (optional)"),
@@ -75,7 +82,7 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["concern"].choices = concern_choices()
+        self.fields["concerns"].choices = concern_choices()
 
 
 class StatusForm(forms.Form):
@@ -141,3 +148,20 @@ class RuleForm(forms.ModelForm):
             "due_within",
             "due_unit",
         ]
+
+
+class OnCallForm(forms.Form):
+    """One counsellor's row of the on-call roster; which counsellor is decided by the view
+    (the row's position in the school's own list), never by the posted data."""
+
+    on_call = forms.BooleanField(label=_("On call"), required=False)
+    phone = forms.CharField(
+        label=_("Phone while on call"),
+        required=False,
+        max_length=PHONE_MAX,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+
+OnCallFormSet = forms.formset_factory(OnCallForm, extra=0)

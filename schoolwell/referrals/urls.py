@@ -16,6 +16,7 @@ urlpatterns = [
     path("students/<int:pk>/timeline/", people.student_timeline, name="timeline"),
     path("notifications/", people.notifications, name="notifications"),
     path("notifications/read/", people.notifications_read, name="notifications_read"),
+    path("schools/<int:school_pk>/on-call/", people.on_call, name="on_call"),
     path("rules/", people.rules, name="rules"),
     path("rules/<int:pk>/", people.rule_edit, name="rule_edit"),
 ]

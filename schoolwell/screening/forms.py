@@ -1,7 +1,19 @@
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.screening.models import Instrument
+from schoolwell.core.phones import PHONE_MAX, validate_phone
+from schoolwell.screening.models import CrisisPlan, Instrument
+from schoolwell.screening.models.crisis import (
+    FALLBACK_NAME_LENGTH,
+    NEXT_STEPS_LENGTH,
+    QUICK_STEP_LENGTH,
+    QUICK_STEPS_MAX,
+)
+
+# The whole text box: five full steps and their line breaks, bounded before it is split.
+STEPS_TEXT_MAX = QUICK_STEPS_MAX * (QUICK_STEP_LENGTH + 2)
 
 GRADE_CHOICES = [(0, _("K"))] + [(g, str(g)) for g in range(1, 13)]
 
@@ -23,3 +35,82 @@ class WindowForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+
+
+class CrisisPlanForm(forms.Form):
+    """The short crisis steps a school administrator edits, in both languages (rule 4).
+
+    Steps are typed one per line; `crisis_plan_set` checks the counts and lengths again,
+    the same way it checks the shipped defaults.
+    """
+
+    steps_en = forms.CharField(
+        label=_("Steps in English"),
+        max_length=STEPS_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    steps_es = forms.CharField(
+        label=_("Steps in Spanish"),
+        max_length=STEPS_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    next_en = forms.CharField(
+        label=_("What happens next, in English"),
+        max_length=NEXT_STEPS_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_es = forms.CharField(
+        label=_("What happens next, in Spanish"),
+        max_length=NEXT_STEPS_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    fallback_name_en = forms.CharField(
+        label=_("Who to call when no counsellor is reachable, in English"),
+        max_length=FALLBACK_NAME_LENGTH,
+        help_text=_("e.g. School office, or your local crisis line"),
+    )
+    fallback_name_es = forms.CharField(
+        label=_("Who to call when no counsellor is reachable, in Spanish"),
+        max_length=FALLBACK_NAME_LENGTH,
+    )
+    fallback_phone = forms.CharField(
+        label=_("Their phone number"),
+        max_length=PHONE_MAX,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for lang in ("en", "es"):
+            self.fields[f"steps_{lang}"].help_text = _(
+                "One short step per line: at most %(n)d steps of up to %(max)d characters."
+            ) % {"n": QUICK_STEPS_MAX, "max": QUICK_STEP_LENGTH}
+
+    @classmethod
+    def for_plan(cls, plan: CrisisPlan) -> CrisisPlanForm:
+        return cls(
+            initial={
+                **{
+                    f"steps_{lang}": "\n".join(plan.quick_steps.get(lang, []))
+                    for lang in ("en", "es")
+                },
+                **{f"next_{lang}": plan.next_steps.get(lang, "") for lang in ("en", "es")},
+                **{
+                    f"fallback_name_{lang}": plan.fallback_name.get(lang, "")
+                    for lang in ("en", "es")
+                },
+                "fallback_phone": plan.fallback_phone,
+            }
+        )
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "quick_steps": {lang: data[f"steps_{lang}"].splitlines() for lang in ("en", "es")},
+            "next_steps": {lang: data[f"next_{lang}"] for lang in ("en", "es")},
+            "fallback_name": {lang: data[f"fallback_name_{lang}"] for lang in ("en", "es")},
+            "fallback_phone": data["fallback_phone"],
+        }

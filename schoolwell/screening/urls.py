@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolwell.screening.views import checkins, grid, results, selfreport, windows
+from schoolwell.screening.views import checkins, crisis, grid, results, selfreport, windows
 
 app_name = "screening"
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("s/<str:token>/", selfreport.link_open, name="link_open"),
     path("classes/<int:class_pk>/checkin/", checkins.checkin_class, name="checkin_class"),
     path("classes/<int:class_pk>/results/", results.class_results, name="class_results"),
-    path("schools/<int:school_pk>/crisis/", results.crisis_plan, name="crisis_plan"),
+    path("schools/<int:school_pk>/crisis/", crisis.crisis_plan, name="crisis_plan"),
+    path("schools/<int:school_pk>/crisis/edit/", crisis.crisis_plan_edit, name="crisis_plan_edit"),
     path("schools/<int:school_pk>/tags/", results.concern_tags, name="concern_tags"),
 ]

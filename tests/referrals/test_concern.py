@@ -13,7 +13,7 @@ def url(student):
 
 def test_teacher_raises_a_concern_for_a_student_of_their_class(client_for, student_a, teacher):
     response = client_for(teacher).post(
-        url(student_a), {"concern": "withdrawn", "priority": Priority.HIGH, "note": "Quiet."}
+        url(student_a), {"concerns": "withdrawn", "priority": Priority.HIGH, "note": "Quiet."}
     )
     assert response.status_code == 302
     referral = Referral.objects.get(student=student_a)
@@ -25,7 +25,7 @@ def test_teacher_raises_a_concern_for_a_student_of_their_class(client_for, stude
 def test_urgent_concern_shows_what_to_do_now(client_for, student_a, teacher):
     client = client_for(teacher)
     response = client.post(
-        url(student_a), {"concern": "self_harm_concern", "priority": Priority.URGENT}
+        url(student_a), {"concerns": "self_harm_concern", "priority": Priority.URGENT}
     )
     assert response.url == reverse("screening:crisis_plan", args=[student_a.school_id])
     page = client.get(response.url).content.decode()
@@ -35,7 +35,7 @@ def test_urgent_concern_shows_what_to_do_now(client_for, student_a, teacher):
 
 def test_same_concern_twice_keeps_one_reason(client_for, student_a, teacher):
     client = client_for(teacher)
-    data = {"concern": "withdrawn", "priority": Priority.ROUTINE}
+    data = {"concerns": "withdrawn", "priority": Priority.ROUTINE}
     client.post(url(student_a), data)
     client.post(url(student_a), data)
     assert Referral.objects.get(student=student_a).reasons.count() == 1
@@ -43,7 +43,7 @@ def test_same_concern_twice_keeps_one_reason(client_for, student_a, teacher):
 
 def test_student_of_another_class_is_404(client_for, student_a2, teacher):
     response = client_for(teacher).post(
-        url(student_a2), {"concern": "withdrawn", "priority": Priority.ROUTINE}
+        url(student_a2), {"concerns": "withdrawn", "priority": Priority.ROUTINE}
     )
     assert response.status_code == 404
     assert not Referral.objects.exists()
@@ -52,14 +52,14 @@ def test_student_of_another_class_is_404(client_for, student_a2, teacher):
 @pytest.mark.parametrize("who", ["counsellor", "parent", "outsider"])
 def test_only_teachers_raise_concerns_here(request, client_for, student_a, who):
     response = client_for(request.getfixturevalue(who)).post(
-        url(student_a), {"concern": "withdrawn", "priority": Priority.ROUTINE}
+        url(student_a), {"concerns": "withdrawn", "priority": Priority.ROUTINE}
     )
     assert response.status_code == 403
     assert not Referral.objects.exists()
 
 
 def test_bad_concern_form_is_400(client_for, student_a, teacher):
-    response = client_for(teacher).post(url(student_a), {"concern": "made-up", "priority": "9"})
+    response = client_for(teacher).post(url(student_a), {"concerns": "made-up", "priority": "9"})
     assert response.status_code == 400
     assert not Referral.objects.exists()
 
@@ -68,7 +68,7 @@ def test_teacher_sees_only_the_coarse_status(client_for, student_a, teacher, cou
     client = client_for(teacher)
     client.post(
         url(student_a),
-        {"concern": "withdrawn", "priority": Priority.HIGH, "note": "Teacher's words"},
+        {"concerns": "withdrawn", "priority": Priority.HIGH, "note": "Teacher's words"},
     )
     referral = Referral.objects.get(student=student_a)
     referral_claim(referral=referral, by=counsellor)

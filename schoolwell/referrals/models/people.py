@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.core.phones import PHONE_MAX, validate_phone
+
 
 class OnCall(models.Model):
     """The school's on-call roster: who is alerted first about urgent referrals (rule 4)."""
@@ -11,6 +13,11 @@ class OnCall(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call"
     )
     active = models.BooleanField(default=True)
+    # On the roster row, not the user: the number staff call while this person is on call
+    # here (a duty mobile can differ by school). Shown to the school's staff in a crisis.
+    phone = models.CharField(
+        _("on-call phone"), max_length=PHONE_MAX, blank=True, validators=[validate_phone]
+    )
 
     class Meta:
         verbose_name = _("on-call counsellor")

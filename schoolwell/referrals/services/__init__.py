@@ -11,12 +11,14 @@ from schoolwell.referrals.services._common import (
     ReferralError,
     ReferralForbidden,
 )
+from schoolwell.referrals.services.oncall import OnCallEntry, on_call_set
 from schoolwell.referrals.services.triggers import (
     ALERT_PRIORITIES,
     DEFAULT_DUE,
     Trigger,
     TriggerOutcome,
     concern_raise,
+    concerns_raise,
     referral_trigger,
 )
 from schoolwell.referrals.services.workflow import (
@@ -33,13 +35,16 @@ __all__ = [
     "ALERT_PRIORITIES",
     "DEFAULT_DUE",
     "NOTE_MAX_LENGTH",
+    "OnCallEntry",
     "ReferralConflict",
     "ReferralError",
     "ReferralForbidden",
     "Trigger",
     "TriggerOutcome",
     "concern_raise",
+    "concerns_raise",
     "external_sharing_decision",
+    "on_call_set",
     "referral_claim",
     "referral_close",
     "referral_note_add",

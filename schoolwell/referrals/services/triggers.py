@@ -77,6 +77,9 @@ class TriggerOutcome:
     created: bool
     reasons_added: int
     priority_raised: bool
+    # The most urgent of this call's own triggers (not the referral's, which may hold other
+    # people's reasons): what the person raising it is told to do now (rule 4).
+    priority: int | None = None
 
 
 def _lock_or_open(*, student: Student, first: Trigger, now: dt.datetime):
@@ -185,7 +188,7 @@ def referral_trigger(
                 priority=referral.priority,
             )
             _alert(alert)
-    return TriggerOutcome(referral, created, len(added), raised)
+    return TriggerOutcome(referral, created, len(added), raised, top.priority)
 
 
 def concern_raise(
@@ -197,31 +200,65 @@ def concern_raise(
     priority: int,
     now: dt.datetime | None = None,
 ) -> TriggerOutcome:
-    """A teacher's "I am worried about this student" for a student of their class."""
+    """One concern: `concerns_raise` with a single code."""
+    return concerns_raise(
+        student=student,
+        by=by,
+        concern_codes=[concern_code],
+        note=note,
+        priority=priority,
+        now=now,
+    )
+
+
+def concerns_raise(
+    *,
+    student: Student,
+    by: User,
+    concern_codes: Sequence[str],
+    note: str,
+    priority: int,
+    now: dt.datetime | None = None,
+) -> TriggerOutcome:
+    """A teacher's "I am worried about this student", for a student of their class.
+
+    Each concern becomes a reason on the student's one open referral (rule 3). A concern is
+    at least as urgent as the school's concern-tag rules make it (self-harm: urgent), so the
+    referral's priority follows the most severe concern chosen.
+    """
     from schoolwell.accounts.roles import Role
+    from schoolwell.referrals.crisis import concern_priorities
     from schoolwell.roster.selectors import visible_students
 
     if not visible_students(by, roles=[Role.TEACHER]).filter(pk=student.pk).exists():
         raise ReferralForbidden(_("You can raise a concern only for students in your classes."))
     if priority not in Priority.values:
         raise ReferralError(_("Choose how soon a counsellor should act."))
-    if concern_code != "other" and concern_code not in content.concern_tags():
+    codes = list(dict.fromkeys(concern_codes))
+    known = content.concern_tags()
+    if not codes or any(code != "other" and code not in known for code in codes):
         raise ReferralError(_("Choose what worries you from the list."))
     if len(note) > NOTE_MAX_LENGTH:
         raise ReferralError(_("The note is too long."))
-    within, unit = DEFAULT_DUE[Priority(priority)]
-    trigger = Trigger(
-        source=Source.MANUAL,
-        # The same teacher raising the same concern again is the same reason (rule 3).
-        trigger_key=f"manual:{by.pk}:{concern_code}"[:100],
-        # Stored in English; pages show it in the reader's language from concern_code.
-        summary=f"Concern raised by {by.get_full_name() or by.username}: "
-        f"{content.concern_label(concern_code, 'en')}",
-        priority=priority,
-        due_within=within,
-        due_unit=unit,
-        raised_by=by,
-        concern_code=concern_code,
-        note=note.strip(),
-    )
-    return referral_trigger(student=student, triggers=[trigger], now=now)
+    severity = concern_priorities(student.school_id)
+    triggers = []
+    for code in codes:
+        level = Priority(min(priority, severity.get(code, priority)))
+        within, unit = DEFAULT_DUE[level]
+        triggers.append(
+            Trigger(
+                source=Source.MANUAL,
+                # The same teacher raising the same concern again is the same reason (rule 3).
+                trigger_key=f"manual:{by.pk}:{code}"[:100],
+                # Stored in English; pages show it in the reader's language from concern_code.
+                summary=f"Concern raised by {by.get_full_name() or by.username}: "
+                f"{content.concern_label(code, 'en')}"[:255],
+                priority=level,
+                due_within=within,
+                due_unit=unit,
+                raised_by=by,
+                concern_code=code,
+                note=note.strip(),
+            )
+        )
+    return referral_trigger(student=student, triggers=triggers, now=now)

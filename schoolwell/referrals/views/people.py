@@ -1,4 +1,5 @@
-"""Pages around the queue: raising a concern, the student timeline, notifications, rules."""
+"""Pages around the queue: raising a concern, the student timeline, notifications, rules,
+the on-call roster."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_POST
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.audit.services import access_log_record
 from schoolwell.referrals import forms, selectors, services, timeline
-from schoolwell.referrals.models import Priority, ThresholdRule
-from schoolwell.roster.selectors import visible_students
+from schoolwell.referrals.alerts import school_staff
+from schoolwell.referrals.models import OnCall, Priority, ThresholdRule
+from schoolwell.roster.selectors import administered_schools, visible_students
 
 
 def raise_concern(request, student_pk: int):
@@ -32,10 +34,10 @@ def raise_concern(request, student_pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                outcome = services.concern_raise(
+                outcome = services.concerns_raise(
                     student=student,
                     by=request.user,
-                    concern_code=form.cleaned_data["concern"],
+                    concern_codes=form.cleaned_data["concerns"],
                     note=form.cleaned_data["note"],
                     priority=form.cleaned_data["priority"],
                 )
@@ -43,11 +45,14 @@ def raise_concern(request, student_pk: int):
                 form.add_error(None, error.message)
                 status = error.status_code
             else:
+                # The priority of this teacher's own concerns, never the referral's: that
+                # may hold other people's reasons, which the teacher does not see.
+                urgent = outcome.priority == Priority.URGENT
                 if not outcome.reasons_added:
                     messages.info(
                         request, _("You had already raised this concern; it is still open.")
                     )
-                elif form.cleaned_data["priority"] == Priority.URGENT:
+                elif urgent:
                     messages.warning(
                         request,
                         _("The on-call counsellor has been alerted about %(name)s.")
@@ -55,7 +60,7 @@ def raise_concern(request, student_pk: int):
                     )
                 else:
                     messages.success(request, _("Thank you. The counsellors have your concern."))
-                if form.cleaned_data["priority"] == Priority.URGENT:
+                if urgent:
                     # Rule 4: whoever raises an urgent concern sees the school's crisis steps.
                     return redirect("screening:crisis_plan", school_pk=student.school_id)
                 return redirect("roster:student_detail", pk=student.pk)
@@ -115,3 +120,54 @@ def rule_edit(request, pk: int):
             return redirect("referrals:rules")
         return render(request, "referrals/rule_form.html", {"form": form, "rule": rule}, status=400)
     return render(request, "referrals/rule_form.html", {"form": form, "rule": rule})
+
+
+def on_call(request, school_pk: int):
+    """Who is on call at the school and the number staff call (rule 4): its administrators."""
+    school = get_object_or_404(administered_schools(request.user), pk=school_pk)
+    counsellors = list(
+        school_staff([school.pk], "counsel_school").order_by("last_name", "first_name", "pk")
+    )
+    rows = {row.counsellor_id: row for row in OnCall.objects.filter(school=school)}
+    initial = [
+        {
+            "on_call": bool(rows.get(c.pk) and rows[c.pk].active),
+            "phone": rows[c.pk].phone if c.pk in rows else "",
+        }
+        for c in counsellors
+    ]
+    # Every row is read in full, whatever the posted INITIAL_FORMS says: an unticked row
+    # means "not on call", never "left out".
+    every_row = {"empty_permitted": False}
+    formset = forms.OnCallFormSet(request.POST or None, initial=initial, form_kwargs=every_row)
+    status = 200
+    if request.method == "POST" and len(formset.forms) != len(counsellors):
+        # The posted rows must be the rows shown: a list changed meanwhile is shown afresh.
+        messages.error(request, _("The school's counsellors changed: check and save again."))
+        formset, status = forms.OnCallFormSet(initial=initial, form_kwargs=every_row), 409
+    elif request.method == "POST":
+        if formset.is_valid():
+            try:
+                services.on_call_set(
+                    school=school,
+                    entries=[
+                        services.OnCallEntry(c, f.cleaned_data["on_call"], f.cleaned_data["phone"])
+                        for c, f in zip(counsellors, formset.forms, strict=True)
+                    ],
+                )
+            except services.ReferralError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("On-call roster saved."))
+                return redirect("referrals:on_call", school.pk)
+        status = 400
+    return render(
+        request,
+        "referrals/on_call.html",
+        {
+            "school": school,
+            "rows": list(zip(counsellors, formset.forms, strict=True)),
+            "formset": formset,
+        },
+        status=status,
+    )

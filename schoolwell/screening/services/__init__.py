@@ -9,6 +9,7 @@ from schoolwell.screening.services.catalogue import (
     instrument_sync,
 )
 from schoolwell.screening.services.checkins import CheckInEntry, checkins_record
+from schoolwell.screening.services.crisis import crisis_plan_set
 from schoolwell.screening.services.errors import ScreeningInputError
 from schoolwell.screening.services.results import (
     grid_draft_save,
@@ -32,6 +33,7 @@ __all__ = [
     "checkins_record",
     "concern_tag_set",
     "concern_tags_sync",
+    "crisis_plan_set",
     "crisis_plans_sync",
     "grid_draft_save",
     "instrument_sync",

@@ -69,10 +69,23 @@ def concern_tags_sync() -> int:
 
 
 def default_crisis_content() -> dict:
-    """The shipped crisis plan (fixtures/crisis/default_steps.json), in CrisisPlan's shape."""
+    """The shipped crisis plan (fixtures/crisis/default_steps.json), in CrisisPlan's shape;
+    its short steps are checked like an administrator's, so a bad edit fails at load."""
+    from schoolwell.screening.services.crisis import crisis_short_problems
+
     item = _fixture("crisis/default_steps.json")["items"][0]
+    short = {
+        "quick_steps": item["quick_steps"],
+        "next_steps": item["next_steps"],
+        "fallback_name": item["fallback"]["name"],
+        "fallback_phone": item["fallback"]["phone"],
+    }
+    problems = crisis_short_problems(**short)
+    if problems:
+        raise ValueError(f"fixtures/crisis/default_steps.json: {problems}")
     return {
         "staff_title": item.get("staff_title", {}),
+        **short,
         "staff_steps": item["staff_steps"],
         "crisis_line": item["crisis_line"],
         "student_message": item["student_message"],

@@ -15,11 +15,16 @@ from django.views.decorators.http import require_http_methods
 
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.roster.selectors import taught_classes
+from schoolwell.screening.crisis import crisis_card, urgent_concern_tags
 from schoolwell.screening.models.checkins import NOTE_MAX, Wellbeing
 from schoolwell.screening.selectors import checkin_sheet, concern_tags_for
 from schoolwell.screening.services import CheckInEntry, ScreeningInputError, checkins_record
 
 CORRECTION_DAYS = 7
+# Marks the "saved" message of a save with concern tags, with the ids of those students:
+# the page it redirects to decides whether to lead with the crisis steps (rule 4). Carried
+# by the (signed) message rather than the session, so a save costs no extra query.
+TAGGED = "checkin-tagged:"
 
 
 def _day(request) -> dt.date:
@@ -76,7 +81,12 @@ def checkin_class(request, class_pk: int):
                 # The same check-in was saved from another tab at this very moment.
                 errors = {"": _("This check-in was just saved elsewhere: reload and try again.")}
             else:
-                messages.success(request, _("Check-in saved (%(n)d changed).") % {"n": len(saved)})
+                tagged = sorted({c.student_id for c in saved if c.tags})
+                messages.success(
+                    request,
+                    _("Check-in saved (%(n)d changed).") % {"n": len(saved)},
+                    extra_tags=TAGGED + ",".join(map(str, tagged)) if tagged else "",
+                )
                 target = (
                     f"{request.path}?date={day.isoformat()}"
                     if day != timezone.localdate()
@@ -93,6 +103,18 @@ def checkin_class(request, class_pk: int):
             action="view",
         )
     language = request.LANGUAGE_CODE
+    notices, flagged = _saved_messages(request)
+    crisis, crisis_students = None, []
+    if flagged:
+        urgent = urgent_concern_tags(klass.school_id)
+        # Only this teacher's own check-ins of their own class (the sheet): nothing more.
+        crisis_students = [
+            student
+            for student, checkin in sheet
+            if student.pk in flagged and checkin and urgent & set(checkin.tags)
+        ]
+        if crisis_students:
+            crisis = crisis_card(school=klass.school, language=language)
     tags = [(t.code, t.label_in(language)) for t in concern_tags_for(klass.school_id)]
     rows = []
     for student, checkin in sheet:
@@ -126,5 +148,21 @@ def checkin_class(request, class_pk: int):
         "note_max": NOTE_MAX,
         "form_error": errors.get("") or errors.get("date"),
         "has_errors": bool(errors),
+        "crisis": crisis,
+        "crisis_students": crisis_students,
+        "notices": notices,
+        # This page shows the messages itself, after the crisis steps when there are any.
+        "messages": [],
     }
     return render(request, "screening/checkin_class.html", context, status=status)
+
+
+def _saved_messages(request) -> tuple[list[tuple[str, str]], set[int]]:
+    """The pending messages as (level, text), and the students a save tagged with concerns."""
+    notices, flagged = [], set()
+    for message in messages.get_messages(request):
+        for tag in (message.extra_tags or "").split():
+            if tag.startswith(TAGGED):
+                flagged |= {int(pk) for pk in tag[len(TAGGED) :].split(",") if pk.isdigit()}
+        notices.append((message.level_tag, str(message)))
+    return notices, flagged

@@ -1,5 +1,5 @@
-"""Results and trends: per class for its teachers and counsellors, the crisis plan page,
-and the school's concern-tag list for its administrators."""
+"""Results and trends: per class for its teachers and counsellors, and the school's
+concern-tag list for its administrators."""
 
 from __future__ import annotations
 
@@ -11,13 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record_many
-from schoolwell.roster.models import School
 from schoolwell.roster.selectors import administered_schools, visible_classes
-from schoolwell.screening.instruments import localized
 from schoolwell.screening.selectors import (
     class_checkin_trends,
     concern_tags_for,
-    crisis_plan_for,
     open_windows_for_class,
     sparkline_points,
 )
@@ -45,31 +42,6 @@ def class_results(request, class_pk: int):
             "rows": rows,
             "windows": open_windows_for_class(klass),
             "teaches": klass.pk in access_scope(request.user).class_ids,
-        },
-    )
-
-
-def crisis_plan(request, school_pk: int):
-    """What to do now after a critical answer: for any staff member of the school."""
-    scope = access_scope(request.user)
-    schools = School.objects.filter(pk__in=scope.staff_school_ids) | School.objects.filter(
-        classes__pk__in=scope.class_ids
-    )
-    school = get_object_or_404(schools.distinct(), pk=school_pk)
-    plan = crisis_plan_for(school)
-    language = request.LANGUAGE_CODE
-    line = plan.crisis_line
-    return render(
-        request,
-        "screening/crisis_plan.html",
-        {
-            "school": school,
-            "title": localized(plan.staff_title, language),
-            "steps": [localized(step, language) for step in plan.staff_steps],
-            "line_name": localized(line.get("name"), language),
-            "line_phone": line.get("phone", ""),
-            "line_text": line.get("text", ""),
-            "line_note": localized(line.get("note"), language),
         },
     )
 

@@ -56,6 +56,9 @@
 
   if (document.querySelector(".message.success")) {
     sessionStorage.removeItem(key); // the server has it now
+    // A save with an urgent concern leads with the crisis steps: start reading there.
+    var crisis = document.getElementById("crisis-card");
+    if (crisis) crisis.focus();
   } else if (!document.querySelector(".message.error")) {
     var stored = sessionStorage.getItem(key);
     if (stored) {
