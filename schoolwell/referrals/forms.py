@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.referrals import content
-from schoolwell.referrals.models import OPEN_STATUSES, Priority, Status, ThresholdRule
+from schoolwell.referrals.models import OPEN_STATUSES, Priority, Status
 from schoolwell.referrals.selectors import QueueFilters
 
 
@@ -124,20 +124,3 @@ class NoteForm(forms.Form):
     private = forms.BooleanField(
         label=_("Private memory aid (only you will ever see it)"), required=False
     )
-
-
-class RuleForm(forms.ModelForm):
-    class Meta:
-        model = ThresholdRule
-        fields = [
-            "name",
-            "active",
-            "threshold",
-            "bands",
-            "tags",
-            "count",
-            "window_school_days",
-            "priority",
-            "due_within",
-            "due_unit",
-        ]

@@ -15,7 +15,7 @@ from schoolwell.referrals.models.referral import (
     Source,
     Status,
 )
-from schoolwell.referrals.models.rules import DueUnit, RuleKind, ThresholdRule
+from schoolwell.referrals.models.rules import DueUnit, RuleChange, RuleKind, ThresholdRule
 
 __all__ = [
     "OPEN_STATUSES",
@@ -28,6 +28,7 @@ __all__ = [
     "ReferralEvent",
     "ReferralNote",
     "ReferralReason",
+    "RuleChange",
     "RuleKind",
     "Source",
     "Status",
