@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -88,47 +89,57 @@ def screening_fires(rules: Iterable[ThresholdRule], result) -> list[Fire]:
     return fires
 
 
-class History:
-    """One student's check-ins as (date, wellbeing, absent), sorted by date."""
+@functools.lru_cache(maxsize=4096)
+def _window_start(end: dt.date, school_days: int) -> dt.date:
+    return schooldays.window_start(end, school_days)
 
-    __slots__ = ("dates", "rows")
+
+class History:
+    """One student's check-ins as (date, wellbeing, absent), sorted by date, with running
+    sums so a replay of a whole term asks each question in logarithmic time."""
+
+    __slots__ = ("_counts", "_low", "_sums", "dates", "rows")
 
     def __init__(self, rows: Iterable[tuple[dt.date, int | None, bool]]):
         self.rows = sorted(rows, key=lambda row: row[0])
         self.dates = [row[0] for row in self.rows]
+        self._sums, self._counts = [0], [0]
+        for _day, wellbeing, absent in self.rows:
+            rated = not absent and wellbeing is not None
+            self._sums.append(self._sums[-1] + (wellbeing if rated else 0))
+            self._counts.append(self._counts[-1] + rated)
+        self._low: dict[Decimal, list[dt.date]] = {}
 
-    def _between(self, start: dt.date, end: dt.date, *, end_inclusive: bool = True):
-        lo = bisect.bisect_left(self.dates, start)
-        hi = (bisect.bisect_right if end_inclusive else bisect.bisect_left)(self.dates, end)
-        return self.rows[lo:hi]
+    def _low_dates(self, threshold: Decimal) -> list[dt.date]:
+        """The distinct school days with a check-in at or below `threshold`."""
+        if threshold not in self._low:
+            self._low[threshold] = sorted(
+                {
+                    day
+                    for day, wellbeing, absent in self.rows
+                    if not absent
+                    and wellbeing is not None
+                    and wellbeing <= threshold
+                    and schooldays.is_school_day(day)
+                }
+            )
+        return self._low[threshold]
 
     def low_days(self, *, end: dt.date, school_days: int, threshold: Decimal) -> int:
         """School days (Monday–Friday) with a check-in at or below `threshold` among the
         `school_days` school days ending on `end`."""
-        start = schooldays.window_start(end, school_days)
-        return len(
-            {
-                day
-                for day, wellbeing, absent in self._between(start, end)
-                if not absent
-                and wellbeing is not None
-                and wellbeing <= threshold
-                and schooldays.is_school_day(day)
-            }
-        )
+        low = self._low_dates(threshold)
+        start = _window_start(end, school_days)
+        return bisect.bisect_right(low, end) - bisect.bisect_left(low, start)
 
     def baseline(self, day: dt.date) -> tuple[Decimal | None, int]:
         """Mean wellbeing of the 4 weeks before `day` (not counting it), and how many."""
-        values = [
-            wellbeing
-            for _day, wellbeing, absent in self._between(
-                day - dt.timedelta(days=BASELINE_DAYS), day, end_inclusive=False
-            )
-            if not absent and wellbeing is not None
-        ]
-        if not values:
+        lo = bisect.bisect_left(self.dates, day - dt.timedelta(days=BASELINE_DAYS))
+        hi = bisect.bisect_left(self.dates, day)
+        n = self._counts[hi] - self._counts[lo]
+        if not n:
             return None, 0
-        return Decimal(sum(values)) / Decimal(len(values)), len(values)
+        return Decimal(self._sums[hi] - self._sums[lo]) / Decimal(n), n
 
 
 EMPTY_HISTORY = History(())
@@ -151,6 +162,8 @@ def checkin_fires(rules: Iterable[ThresholdRule], checkin, history: History | No
     fires = []
     for rule in rules:
         if rule.kind == RuleKind.CONCERN_TAG:
+            if not checkin.tags:
+                continue
             for tag in sorted(set(checkin.tags or []) & set(rule.tags)):
                 fires.append(
                     Fire(

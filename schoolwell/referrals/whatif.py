@@ -20,7 +20,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
+from django.db import connection
 from django.utils import timezone
 
 from schoolwell.accounts.models import User
@@ -115,8 +117,7 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True)
-class _Event:
+class _Event(NamedTuple):
     """One moment of history: a screening result, or one day's check-ins of a student."""
 
     day: dt.date
@@ -126,9 +127,19 @@ class _Event:
     checkins: tuple = ()
 
 
-def _load(school: School, start: dt.date, end: dt.date, lead_days: int):
+class _CheckIn(NamedTuple):
+    """What the evaluation reads of a check-in (a model instance costs far more to build)."""
+
+    student_id: int
+    date: dt.date
+    wellbeing: int | None
+    tags: list
+
+
+def _load(school: School, start: dt.date, end: dt.date, lead_days: int, *, tags: bool):
     """The school's screening results and check-ins of [start, end] (plus a lead-in of
-    check-ins for the baselines), as light objects: two queries."""
+    check-ins for the baselines), as light objects: two queries, three if a concern-tag
+    rule needs the (rarely set) tags."""
     from schoolwell.screening.models import CheckIn, ScreeningResult
 
     results = []
@@ -165,24 +176,35 @@ def _load(school: School, start: dt.date, end: dt.date, lead_days: int):
         )
         local = timezone.localtime(at)
         results.append(_Event(local.date(), (0, local.time(), pk), student_id, result=result))
+    checkins = CheckIn.objects.filter(student__school=school, date__lte=end).order_by()
+    tagged = (
+        dict(checkins.filter(date__gte=start).exclude(tags=[]).values_list("pk", "tags"))
+        if tags
+        else {}
+    )
     histories: dict[int, list] = defaultdict(list)
     days: dict[tuple[int, dt.date], list] = defaultdict(list)
-    for pk, student_id, day, wellbeing, absent, tags in (
-        CheckIn.objects.filter(
-            student__school=school,
-            date__gte=start - dt.timedelta(days=lead_days),
-            date__lte=end,
-        )
-        .order_by()
-        .values_list("pk", "student_id", "date", "wellbeing", "absent", "tags")
-    ):
-        histories[student_id].append((day, wellbeing, absent))
-        if day >= start:
-            days[(student_id, day)].append(
-                SimpleNamespace(
-                    pk=pk, student_id=student_id, date=day, wellbeing=wellbeing, tags=tags
+    # Tens of thousands of rows: read them through the cursor, without the ORM's per-value
+    # converters (SQLite returns dates as text; a term has only ~100 distinct ones).
+    rows = checkins.filter(date__gte=start - dt.timedelta(days=lead_days)).values_list(
+        "pk", "student_id", "date", "wellbeing", "absent"
+    )
+    sql, params = rows.query.sql_with_params()
+    dates: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pk, student_id, raw_day, wellbeing, absent in cursor.fetchall():
+            day = dates.get(raw_day)
+            if day is None:
+                day = dates[raw_day] = (
+                    raw_day if isinstance(raw_day, dt.date) else dt.date.fromisoformat(raw_day)
                 )
-            )
+            absent = bool(absent)
+            histories[student_id].append((day, wellbeing, absent))
+            if day >= start:
+                days[(student_id, day)].append(
+                    _CheckIn(student_id, day, wellbeing, tagged.get(pk, ()))
+                )
     checkins = [
         _Event(day, (1, dt.time.max, student_id), student_id, checkins=tuple(found))
         for (student_id, day), found in days.items()
@@ -191,36 +213,56 @@ def _load(school: School, start: dt.date, end: dt.date, lead_days: int):
     return events, {sid: evaluation.History(rows) for sid, rows in histories.items()}
 
 
-def _replay(events, histories, rules: Sequence[ThresholdRule], watched_pk) -> Outcome:
-    screening = [r for r in rules if r.kind in SCREENING_KINDS]
-    checkin = [r for r in rules if r.kind in CHECKIN_KINDS]
-    outcome = Outcome()
+def _fires(event: _Event, rules: tuple[list, list], histories) -> list[evaluation.Fire]:
+    screening, checkin = rules
+    if event.result is not None:
+        return evaluation.screening_fires(screening, event.result) if screening else []
+    if not checkin:
+        return []
+    # The history holds later days too; the evaluation reads only up to the event's day.
+    history = histories.get(event.student_id)
+    return [
+        fire for one in event.checkins for fire in evaluation.checkin_fires(checkin, one, history)
+    ]
+
+
+def _split(rules) -> tuple[list, list]:
+    return (
+        [r for r in rules if r.kind in SCREENING_KINDS],
+        [r for r in rules if r.kind in CHECKIN_KINDS],
+    )
+
+
+def _replay(events, histories, sets: Sequence[Sequence[ThresholdRule]], watched_pk):
+    """One pass over history for several rule sets (current, proposed): each event is
+    evaluated once against the union of their rules, then counted for each set."""
+    union = list({id(rule): rule for rules in sets for rule in rules}.values())
+    members = [{id(rule) for rule in rules} for rules in sets]
+    every = _split(union)
+    # Once a student is flagged everywhere, only the watched rule still changes a figure.
+    watched = _split([rule for rule in union if rule.pk == watched_pk])
+    outcomes = [Outcome() for _ in sets]
     for event in events:
-        if event.result is not None:
-            fires = evaluation.screening_fires(screening, event.result) if screening else []
-        elif checkin:
-            # The history holds later days too; the evaluation reads only up to the day.
-            history = histories.get(event.student_id)
-            fires = [
-                fire
-                for c in event.checkins
-                for fire in evaluation.checkin_fires(checkin, c, history)
-            ]
-        else:
-            fires = []
+        student = event.student_id
+        done = all(student in outcome.flagged for outcome in outcomes)
+        fires = _fires(event, watched if done else every, histories)
         if not fires:
             continue
-        if any(fire.rule.pk == watched_pk for fire in fires):
-            outcome.rule_students.add(event.student_id)
-        if event.student_id in outcome.flagged:
-            continue  # rule 3: a reason added to the open referral, not a new referral
-        priority = min(fire.rule.priority for fire in fires)
-        week = _monday(event.day)
-        outcome.flagged[event.student_id] = (week, priority)
-        outcome.referrals += 1
-        outcome.by_priority[priority] += 1
-        outcome.by_week[week] = outcome.by_week.get(week, 0) + 1
-    return outcome
+        for outcome, member in zip(outcomes, members, strict=True):
+            mine = [fire for fire in fires if id(fire.rule) in member]
+            if not mine:
+                continue
+            if any(fire.rule.pk == watched_pk for fire in mine):
+                outcome.rule_students.add(student)
+            if student in outcome.flagged:
+                continue  # rule 3: a reason added to the open referral, not a new referral
+            priority = min(fire.rule.priority for fire in mine)
+            week = _monday(event.day)
+            outcome.flagged[student] = (week, priority)
+            outcome.referrals += 1
+            outcome.by_priority[priority] += 1
+            outcome.by_week[week] = outcome.by_week.get(week, 0) + 1
+    return outcomes
 
 
 def rule_copy(rule: ThresholdRule) -> ThresholdRule:
@@ -252,14 +294,16 @@ def rule_whatif(
     others = [rule for rule in current if rule.pk != proposed.pk]
     candidate = others + ([proposed] if proposed.active else [])
     patterns = [r for r in [*current, proposed] if r.kind != RuleKind.CONCERN_TAG]
-    events, histories = _load(school, first, today, evaluation.history_days(patterns))
+    tags = any(r.kind == RuleKind.CONCERN_TAG for r in [*current, proposed])
+    events, histories = _load(school, first, today, evaluation.history_days(patterns), tags=tags)
     counsellors = User.objects.filter(
         is_active=True, groups__name=f"school:{school.code}:counsellor"
     ).count()
+    before, after = _replay(events, histories, [current, candidate], proposed.pk)
     return WhatIf(
         school=school,
         weeks=[first + dt.timedelta(weeks=n) for n in range(weeks)],
         counsellors=counsellors,
-        current=_replay(events, histories, current, proposed.pk),
-        proposed=_replay(events, histories, candidate, proposed.pk),
+        current=before,
+        proposed=after,
     )

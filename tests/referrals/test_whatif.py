@@ -217,3 +217,24 @@ def test_rule_whatif_command_refuses_bad_input(history):
         call_command("rule_whatif", str(rule.pk), "--set", "colour=red")
     with pytest.raises(CommandError):
         call_command("rule_whatif", str(rule.pk), "--set", "threshold=lots")
+
+
+def test_a_new_concern_tag_rule_reads_the_tags(history, school_a, teacher):
+    s2 = history["students"][1]
+    CheckIn.objects.create(
+        student=s2, teacher=teacher, date=WEEK1, wellbeing=3, tags=["withdrawn", "tired"]
+    )
+    new = ThresholdRule(
+        school=school_a,
+        kind=RuleKind.CONCERN_TAG,
+        tags=["withdrawn"],
+        priority=Priority.HIGH,
+        due_within=2,
+        due_unit=DueUnit.SCHOOL_DAYS,
+        active=True,
+    )
+    whatif = rule_whatif(school=school_a, proposed=new, weeks=2, today=TODAY)
+    assert whatif.proposed.rule_students == {s2.pk}
+    # s2 is now flagged in week 1 (high) instead of week 2 by the PHQ-A.
+    assert whatif.proposed.flagged[s2.pk] == (WEEK1, Priority.HIGH)
+    assert whatif.current.flagged.get(s2.pk) is None
