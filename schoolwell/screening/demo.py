@@ -80,7 +80,10 @@ def _windows(schools) -> list[tuple[ScreeningWindow, int | None]]:
         instrument = Instrument.objects.filter(code=instrument_code, active=True).first()
         if school is None or instrument is None:
             continue
-        window = ScreeningWindow.objects.filter(school=school, instrument=instrument).first()
+        # By code: a newer instrument version must not open a second, overlapping window.
+        window = ScreeningWindow.objects.filter(
+            school=school, instrument__code=instrument_code
+        ).first()
         if window is None:
             window = screening_window_open(
                 school=school,
