@@ -46,7 +46,7 @@ def test_rule_form_help_text_is_what_aria_describedby_points_at(client_for, rule
     rule = rules_a["checkins-low"]
     html = client_for(school_admin).get(reverse("referrals:rule_edit", args=[rule.pk]))
     html = html.content.decode()
-    assert 'aria-describedby="id_tags_helptext"' in html and 'id="id_tags_helptext"' in html
+    assert 'aria-describedby="id_name_helptext"' in html and 'id="id_name_helptext"' in html
 
 
 def test_rule_and_concern_forms_load_the_referrals_stylesheet(

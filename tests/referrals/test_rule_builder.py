@@ -25,6 +25,8 @@ EXPECTED_FIELDS = {
     RuleKind.CHECKIN_DROP: {"threshold"},
     RuleKind.CONCERN_TAG: {"tags"},
 }
+
+
 @pytest.fixture(autouse=True)
 def _concern_tags(db):
     concern_tags_sync()  # the district's default tags, as load_instruments installs them
@@ -312,3 +314,29 @@ def test_district_admin_edits_rules_of_the_district_only(
     theirs = School.objects.get(pk=school_a.pk).threshold_rules.get(code="phq-a-moderate")
     assert client.get(reverse("referrals:rule_edit", args=[mine.pk])).status_code == 200
     assert client.get(reverse("referrals:rule_edit", args=[theirs.pk])).status_code == 404
+
+
+def test_a_school_without_rules_starts_from_the_defaults(
+    client_for, school_admin, school_a, school_b
+):
+    client = client_for(school_admin)
+    page = client.get(reverse("referrals:rules")).content.decode()
+    assert "Add the default rules to School A" in page
+    url = reverse("referrals:rules_defaults")
+    assert client.post(url, {"school": school_b.pk}).status_code == 404
+    assert client.post(url, {"school": school_a.pk}).status_code == 302
+    rules = ThresholdRule.objects.filter(school=school_a)
+    assert rules.count() > 5 and not ThresholdRule.objects.filter(school=school_b).exists()
+    assert RuleChange.objects.filter(rule__school=school_a).count() == rules.count()
+    assert all(rule.name == "" for rule in rules)  # generated, in the reader's language
+    assert "Add the default rules" not in client.get(reverse("referrals:rules")).content.decode()
+
+
+def test_rules_reviewed_is_recorded(client_for, school_admin, school_a):
+    from schoolwell.referrals.models import RuleReview
+
+    client = client_for(school_admin)
+    assert (
+        client.post(reverse("referrals:rules_reviewed"), {"school": school_a.pk}).status_code == 302
+    )
+    assert RuleReview.objects.get().by == school_admin

@@ -15,7 +15,13 @@ from schoolwell.referrals.models.referral import (
     Source,
     Status,
 )
-from schoolwell.referrals.models.rules import DueUnit, RuleChange, RuleKind, ThresholdRule
+from schoolwell.referrals.models.rules import (
+    DueUnit,
+    RuleChange,
+    RuleKind,
+    RuleReview,
+    ThresholdRule,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -30,6 +36,7 @@ __all__ = [
     "ReferralReason",
     "RuleChange",
     "RuleKind",
+    "RuleReview",
     "Source",
     "Status",
     "ThresholdRule",

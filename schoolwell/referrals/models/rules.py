@@ -116,3 +116,15 @@ class RuleChange(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+
+class RuleReview(AppendOnlyModel):
+    """An administrator looked through the school's rules and kept them (the first-run
+    checklist's "rules reviewed"; a change to a rule counts as a review too)."""
+
+    school = models.ForeignKey("roster.School", on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import access_scope
-from schoolwell.referrals.models import RuleChange, ThresholdRule
+from schoolwell.referrals.models import RuleChange, RuleReview, ThresholdRule
 from schoolwell.roster.models import School
 
 # The settings an administrator edits (kind and school are fixed once created).
@@ -117,3 +117,24 @@ def threshold_rule_set_active(*, rule: ThresholdRule, by: User, active: bool) ->
         action = RuleChange.Action.ENABLED if active else RuleChange.Action.DISABLED
         _change(rule, action, by, before)
     return rule
+
+
+def threshold_rules_mark_reviewed(*, school: School, by: User) -> RuleReview:
+    """The administrator has looked through the school's rules and keeps them as they are."""
+    _require_admin(by, school.pk)
+    with transaction.atomic():
+        return RuleReview.objects.create(school=school, by=by, at=timezone.now())
+
+
+def threshold_rules_install_defaults(*, school: School, by: User) -> int:
+    """Copy the shipped default rules (fixtures/referrals/default_rules.json) to a school
+    that lacks them: a fresh school starts with the district's defaults, then edits."""
+    from schoolwell.referrals.demo import rules_install_defaults
+
+    _require_admin(by, school.pk)
+    with transaction.atomic():
+        before = set(ThresholdRule.objects.filter(school=school).values_list("pk", flat=True))
+        created = rules_install_defaults(school=school)
+        for rule in ThresholdRule.objects.filter(school=school).exclude(pk__in=before):
+            _change(rule, RuleChange.Action.CREATED, by, {})
+    return created

@@ -40,8 +40,19 @@ def rules(request):
     found = list(_administered_rules(request).order_by("school__name", "-active", "priority"))
     for rule in found:
         rule.label = rule.display_name(request.LANGUAGE_CODE)
-    chooser = rule_forms.KindChoiceForm(schools=administered_schools(request.user))
-    return render(request, "referrals/rules.html", {"rules": found, "chooser": chooser})
+    schools = administered_schools(request.user)
+    chooser = rule_forms.KindChoiceForm(schools=schools)
+    with_rules = {rule.school_id for rule in found}
+    return render(
+        request,
+        "referrals/rules.html",
+        {
+            "rules": found,
+            "chooser": chooser,
+            "schools": schools,
+            "without_rules": [school for school in schools if school.pk not in with_rules],
+        },
+    )
 
 
 def _flagged_names(user, ids: list[int]) -> tuple[list, int]:
@@ -168,6 +179,51 @@ def rule_set_active(request, pk: int):
             _("Rule disabled: %(name)s. Referrals it raised keep it as their reason.")
             % {"name": name},
         )
+    return redirect("referrals:rules")
+
+
+class ReviewedForm(django_forms.Form):
+    school = django_forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+@require_POST
+def rules_reviewed(request):
+    """ "I have looked through these rules": the first-run checklist's last item."""
+    schools = administered_schools(request.user)
+    if not schools.exists():
+        raise PermissionDenied(_("Only school administrators edit threshold rules."))
+    form = ReviewedForm(request.POST, schools=schools)
+    if not form.is_valid():
+        raise Http404
+    rule_services.threshold_rules_mark_reviewed(school=form.cleaned_data["school"], by=request.user)
+    messages.success(
+        request,
+        _("Noted: the rules of %(school)s are reviewed.")
+        % {"school": form.cleaned_data["school"].name},
+    )
+    return redirect("referrals:rules")
+
+
+@require_POST
+def rules_defaults(request):
+    """Add the shipped default rules to a school that has none yet (first run)."""
+    schools = administered_schools(request.user)
+    if not schools.exists():
+        raise PermissionDenied(_("Only school administrators edit threshold rules."))
+    form = ReviewedForm(request.POST, schools=schools)
+    if not form.is_valid():
+        raise Http404
+    school = form.cleaned_data["school"]
+    created = rule_services.threshold_rules_install_defaults(school=school, by=request.user)
+    messages.success(
+        request,
+        _("%(n)s default rules added to %(school)s. Review them below.")
+        % {"n": created, "school": school.name},
+    )
     return redirect("referrals:rules")
 
 
