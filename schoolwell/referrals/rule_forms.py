@@ -59,9 +59,14 @@ class RuleBaseForm(forms.Form):
             "reader's language."
         ),
     )
-    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Priority.choices)
-    due_within = forms.IntegerField(label=_("Due within"), min_value=1, max_value=400)
-    due_unit = forms.ChoiceField(label=_("Unit"), choices=DueUnit.choices)
+    # A new rule starts routine: urgent is a choice, never a default (alert floods).
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), coerce=int, choices=Priority.choices, initial=Priority.ROUTINE
+    )
+    due_within = forms.IntegerField(label=_("Due within"), min_value=1, max_value=400, initial=10)
+    due_unit = forms.ChoiceField(
+        label=_("Unit"), choices=DueUnit.choices, initial=DueUnit.SCHOOL_DAYS
+    )
     weeks = forms.TypedChoiceField(
         label=_("Replay the last (weeks)"),
         coerce=int,
