@@ -67,3 +67,17 @@ def test_create_district_command(db, capsys):
     with pytest.raises(CommandError, match="code"):
         call_command("create_district", "not a slug!", "Bad")
     assert District.objects.count() == 1
+
+
+def test_commands_speak_english_whatever_language_is_active(db, roster_files, make_zip, capsys):
+    from django.utils import translation
+
+    roster_files["orgs"] = [o for o in roster_files["orgs"] if o["type"] != "district"]
+    with translation.override("es"):
+        call_command("create_district", "riverside", "Riverside Unified")
+        with pytest.raises(CommandError, match="already exists"):
+            call_command("create_district", "riverside", "Again")
+        District.objects.all().delete()
+        with pytest.raises(CommandError):
+            call_command("import_roster", str(make_zip(roster_files)))
+    assert "exactly one org of type district" in capsys.readouterr().err

@@ -12,7 +12,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from schoolwell.referrals.models import Priority, ThresholdRule
 from schoolwell.referrals.whatif import DEFAULT_WEEKS, MAX_WEEKS, rule_copy, rule_whatif
@@ -67,6 +67,7 @@ class Command(BaseCommand):
             help=f"change a setting first; fields: {', '.join(SETTABLE)} (lists comma-separated)",
         )
 
+    @no_translations  # the operator's messages in English, whatever a caller activated
     def handle(self, *args, rule_id, weeks, until, set, **options):
         rule = ThresholdRule.objects.select_related("school").filter(pk=rule_id).first()
         if rule is None:

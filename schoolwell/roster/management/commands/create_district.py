@@ -1,7 +1,7 @@
 """manage.py create_district CODE NAME — the first step of a fresh install (see README)."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from schoolwell.roster.services import district_create
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("--sourced-id", default=None, help="its OneRoster sourcedId, if known")
 
+    @no_translations  # the operator's messages in English, whatever a caller activated
     def handle(self, *args, code, name, sourced_id, **options):
         try:
             district = district_create(code=code, name=name, sourced_id=sourced_id)

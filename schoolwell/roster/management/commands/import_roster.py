@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
 
 from schoolwell.roster.importing import (
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check and count, then roll back"
         )
 
+    @no_translations  # the operator's messages in English, whatever a caller activated
     def handle(self, *args, path: Path, district, school, dry_run, **options):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
