@@ -96,3 +96,14 @@ class SettingsForm(forms.Form):
     minor_self_consent_age = forms.IntegerField(
         min_value=10, max_value=18, label=_("From the age of")
     )
+
+
+class PublishForm(forms.Form):
+    """Publishing asks for a tick: decisions on the version in force stop counting."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand: families decide again on this version."), required=True
+    )
+    # The number of consents the administrator was shown; a different number now means
+    # decisions came in meanwhile, and the page is shown again with the new figure.
+    voids = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -243,3 +243,37 @@ def last_notices(form: ConsentForm, student_ids) -> dict[int, object]:
         .annotate(last=Max("sent_at"))
         .values_list("student_id", "last")
     )
+
+
+@dataclass(frozen=True)
+class PublishImpact:
+    """What publishing a draft would change for the families of its school."""
+
+    current: ConsentForm | None  # the version in force that the draft would replace
+    voided: int  # consents in effect (granted, or no objection after notice) that stop counting
+    refusals: int  # denials, opt-outs and withdrawals that stop counting too
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.voided or self.refusals)
+
+
+def consent_publish_impact(form: ConsentForm) -> PublishImpact:
+    """PPRA: decisions never carry over to a new version, so publishing one voids every
+    decision on the version in force for the same purpose and school year (constant
+    number of queries)."""
+    current = current_forms([form.school_id], [form.purpose]).get((form.school_id, form.purpose))
+    if current is None or current.pk == form.pk or current.school_year != form.school_year:
+        return PublishImpact(current=current, voided=0, refusals=0)
+    states = Counter(
+        consent.state
+        for consent in effective_consent_map(
+            Student.objects.filter(school_id=form.school_id, active=True), form.purpose
+        ).values()
+    )
+    refused = (ConsentState.DENIED, ConsentState.REVOKED, ConsentState.OPTED_OUT)
+    return PublishImpact(
+        current=current,
+        voided=sum(states[state] for state in ALLOWED_STATES),
+        refusals=sum(states[state] for state in refused),
+    )

@@ -34,6 +34,9 @@ def rules_install_defaults(*, school: School) -> int:
     created = 0
     for values in content.default_rules():
         values = dict(values)
+        # Blank: the name is generated from the settings, in each reader's language, so it
+        # follows any later change of threshold (the fixture's name documents the default).
+        values["name"] = ""
         _, made = ThresholdRule.objects.get_or_create(
             school=school, code=values.pop("code"), defaults=values
         )
@@ -73,6 +76,39 @@ def seed_rules_and_on_call(district, rng, stdout) -> None:
         )
     if stdout and rules:
         stdout.write(f"Referrals: {rules} threshold rules, on-call counsellors, providers.")
+    if SECONDARY in schools:
+        _rule_builder_history(schools[SECONDARY])
+
+
+def _rule_builder_history(school: School) -> None:
+    """What the rules page shows after an administrator's first look: a stricter copy of the
+    PHQ-A rule tried and disabled again (its history kept), and the rules marked reviewed.
+    The elementary school's rules stay unreviewed, so its checklist item is still open."""
+    from schoolwell.referrals.models import RuleReview
+    from schoolwell.referrals.services import rules as rule_services
+
+    admin = User.objects.filter(username="schooladmin").first()
+    if (
+        admin is None
+        or ThresholdRule.objects.filter(
+            school=school, code__startswith="score_total-phq-a"
+        ).exists()
+    ):
+        return
+    source = ThresholdRule.objects.get(school=school, code="phq-a-moderate")
+    trial = rule_services.threshold_rule_create(
+        school=school,
+        kind=source.kind,
+        by=admin,
+        instrument_code=source.instrument_code,
+        threshold=8,
+        priority=Priority.ROUTINE,
+        due_within=10,
+        due_unit=source.due_unit,
+    )
+    rule_services.threshold_rule_set_active(rule=trial, by=admin, active=False)
+    if not RuleReview.objects.filter(school=school).exists():
+        rule_services.threshold_rules_mark_reviewed(school=school, by=admin)
 
 
 def _second_counsellor(school: School) -> User:

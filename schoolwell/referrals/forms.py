@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolwell.core.phones import PHONE_MAX, validate_phone
 from schoolwell.referrals import content
-from schoolwell.referrals.models import OPEN_STATUSES, Priority, Status, ThresholdRule
+from schoolwell.referrals.models import OPEN_STATUSES, Priority, Status
 from schoolwell.referrals.selectors import QueueFilters
 
 
@@ -131,23 +131,6 @@ class NoteForm(forms.Form):
     private = forms.BooleanField(
         label=_("Private memory aid (only you will ever see it)"), required=False
     )
-
-
-class RuleForm(forms.ModelForm):
-    class Meta:
-        model = ThresholdRule
-        fields = [
-            "name",
-            "active",
-            "threshold",
-            "bands",
-            "tags",
-            "count",
-            "window_school_days",
-            "priority",
-            "due_within",
-            "due_unit",
-        ]
 
 
 class OnCallForm(forms.Form):

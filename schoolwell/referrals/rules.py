@@ -1,28 +1,24 @@
 """Threshold rule evaluation, called by screening's services inside their transaction
 (core.registry hooks) when a screening result or a batch of check-ins is saved.
 
-Cost is independent of how long a student's history is: check-in rules read only the last
-D school days / 4 weeks of check-ins through the (student, date) index, in one grouped
-query per rule for the whole batch.
+What fires is decided by `referrals.evaluation` (shared with the what-if replay); this
+module reads what it needs and writes. Cost is independent of how long a student's history
+is: check-in rules read only the last D school days / 4 weeks of check-ins through the
+(student, date) index, in one query per day of the batch for all rules together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count
 
-from schoolwell.referrals import content, schooldays
+from schoolwell.referrals import evaluation
 from schoolwell.referrals.models import RuleKind, ThresholdRule
 from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS
 from schoolwell.referrals.services import Trigger, referral_trigger
 from schoolwell.roster.models import Student
-
-BASELINE_DAYS = 28  # "the student's own rolling baseline of the last 4 weeks"
-BASELINE_MIN_CHECKINS = 5  # fewer than this is not a baseline yet
 
 
 def _rules(school_id: int, kinds) -> list[ThresholdRule]:
@@ -54,104 +50,31 @@ def rules_forget() -> None:
     transaction.get_connection().__dict__.pop("_schoolwell_threshold_rules", None)
 
 
-def _number(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _num(value: Decimal) -> str:
-    """2.00 → "2", 2.50 → "2.5" (thresholds in reason summaries)."""
-    return f"{value.normalize():f}"
-
-
-def _band_key(band) -> str | None:
-    """A band as stored by screening: a key, or {"key", "label"}."""
-    if isinstance(band, dict):
-        return band.get("key")
-    return getattr(band, "key", band)
-
-
-def _screening_match(rule: ThresholdRule, result) -> str | None:
-    """A summary if `rule` fires on `result`, else None."""
-    code = result.instrument.code
-    if rule.kind == RuleKind.CRITICAL:
-        if result.critical and rule.instrument_code in ("", code):
-            reasons = "; ".join(str(r) for r in (result.critical_reasons or []))
-            if len(reasons) > 180:
-                reasons = reasons[:179] + "…"
-            return f"{code}: critical answer" + (f" ({reasons})" if reasons else "")
-        return None
-    if rule.instrument_code != code:
-        return None
-    if rule.kind == RuleKind.SCORE_TOTAL:
-        total = _number(result.total)
-        if result.complete and total is not None and total >= rule.threshold:
-            return f"{code} total {result.total} (≥ {_num(rule.threshold)})"
-        return None
-    subscale = (result.subscales or {}).get(rule.subscale) if rule.subscale else None
-    if rule.kind == RuleKind.SUBSCALE:
-        score = _number(subscale.get("score")) if subscale else None
-        if score is not None and score >= rule.threshold:
-            return f"{code} {rule.subscale} {subscale['score']} (≥ {_num(rule.threshold)})"
-        return None
-    if rule.kind == RuleKind.BAND:
-        band = _band_key((subscale or {}).get("band") if rule.subscale else result.band)
-        if band and band in rule.bands:
-            where = f" {rule.subscale}" if rule.subscale else ""
-            return f"{code}{where} band: {band}"
-    return None
-
-
 def screening_result_evaluate(result) -> None:
     """Hook for a saved ScreeningResult: open or add to the student's referral."""
     student = result.student
-    triggers = []
-    for rule in _rules(student.school_id, SCREENING_KINDS):
-        summary = _screening_match(rule, result)
-        if summary:
-            # Each result is its own reason: a later administration over the line is news.
-            key = f"rule:{rule.pk}:result:{result.pk}"
-            triggers.append(Trigger.from_rule(rule, key=key, summary=summary))
-    if triggers:  # nothing fired: no query, no savepoint (a class grid calls this per row)
-        referral_trigger(student=student, triggers=triggers)
+    fires = evaluation.screening_fires(_rules(student.school_id, SCREENING_KINDS), result)
+    if fires:  # nothing fired: no query, no savepoint (a class grid calls this per row)
+        referral_trigger(
+            student=student,
+            triggers=[Trigger.from_rule(f.rule, key=f.key, summary=f.summary) for f in fires],
+        )
 
 
-def _low_days(rule: ThresholdRule, student_ids, day: dt.date) -> dict[int, int]:
-    """School days with a check-in at or below the threshold, per student, in the window."""
+def _histories(student_ids, day: dt.date, days: int) -> dict[int, evaluation.History]:
+    """The students' check-ins of the `days` days up to `day`, in one query."""
     from schoolwell.screening.models import CheckIn
 
-    start = schooldays.window_start(day, rule.window_school_days)
-    rows = (
+    rows = defaultdict(list)
+    for student_id, date, wellbeing, absent in (
         CheckIn.objects.filter(
-            student_id__in=student_ids,
-            date__gte=start,
-            date__lte=day,
-            absent=False,
-            wellbeing__lte=rule.threshold,
-            date__week_day__in=[2, 3, 4, 5, 6],  # Monday–Friday: school days only
+            student_id__in=student_ids, date__gte=day - dt.timedelta(days=days), date__lte=day
         )
-        .values("student_id")
-        .annotate(days=Count("date", distinct=True))
         .order_by()
-    )
-    return {row["student_id"]: row["days"] for row in rows}
-
-
-def _baselines(student_ids, day: dt.date) -> dict[int, tuple[Decimal, int]]:
-    from schoolwell.screening.models import CheckIn
-
-    rows = (
-        CheckIn.objects.filter(
-            student_id__in=student_ids,
-            date__gte=day - dt.timedelta(days=BASELINE_DAYS),
-            date__lt=day,
-            absent=False,
-            wellbeing__isnull=False,
-        )
-        .values("student_id")
-        .annotate(mean=Avg("wellbeing"), n=Count("pk"))
-        .order_by()
-    )
-    return {row["student_id"]: (_number(row["mean"]), row["n"]) for row in rows}
+        .values_list("student_id", "date", "wellbeing", "absent")
+    ):
+        rows[student_id].append((date, wellbeing, absent))
+    return {student_id: evaluation.History(found) for student_id, found in rows.items()}
 
 
 def checkins_evaluate(checkins) -> None:
@@ -167,46 +90,24 @@ def checkins_evaluate(checkins) -> None:
         schools[student_school[checkin.student_id]].append(checkin)
     for school_id, batch in schools.items():
         rules = _rules(school_id, CHECKIN_KINDS)
-        days = {c.date for c in batch}
-        for rule in rules:
-            if rule.kind == RuleKind.CONCERN_TAG:
-                for checkin in batch:
-                    for tag in sorted(set(checkin.tags or []) & set(rule.tags)):
-                        by_student[checkin.student_id].append(
-                            Trigger.from_rule(
-                                rule,
-                                key=f"rule:{rule.pk}:tag:{tag}",
-                                summary=f"Concern tag: {content.concern_label(tag, 'en')}",
-                            )
-                        )
-                continue
-            for day in days:
-                todays = [c for c in batch if c.date == day and c.wellbeing is not None]
-                ids = {c.student_id for c in todays}
-                if not ids:
-                    continue
-                if rule.kind == RuleKind.CHECKIN_LOW:
-                    low = _low_days(rule, ids, day)
-                    for student_id, n in low.items():
-                        if n >= rule.count:
-                            summary = (
-                                f"{n} check-ins ≤ {_num(rule.threshold)} "
-                                f"within {rule.window_school_days} school days"
-                            )
-                            by_student[student_id].append(
-                                Trigger.from_rule(rule, key=f"rule:{rule.pk}", summary=summary)
-                            )
-                elif rule.kind == RuleKind.CHECKIN_DROP:
-                    baselines = _baselines(ids, day)
-                    for checkin in todays:
-                        mean, n = baselines.get(checkin.student_id, (None, 0))
-                        if n < BASELINE_MIN_CHECKINS:
-                            continue
-                        if mean - Decimal(checkin.wellbeing) >= rule.threshold:
-                            summary = f"Wellbeing {checkin.wellbeing} vs 4-week baseline {mean:.1f}"
-                            by_student[checkin.student_id].append(
-                                Trigger.from_rule(rule, key=f"rule:{rule.pk}", summary=summary)
-                            )
+        if not rules:
+            continue
+        patterns = [r for r in rules if r.kind != RuleKind.CONCERN_TAG]
+        for day in {c.date for c in batch}:
+            todays = [c for c in batch if c.date == day]
+            rated = {c.student_id for c in todays if c.wellbeing is not None}
+            histories = (
+                _histories(rated, day, evaluation.history_days(patterns))
+                if patterns and rated
+                else {}
+            )
+            for checkin in todays:
+                for fire in evaluation.checkin_fires(
+                    rules, checkin, histories.get(checkin.student_id)
+                ):
+                    by_student[checkin.student_id].append(
+                        Trigger.from_rule(fire.rule, key=fire.key, summary=fire.summary)
+                    )
     students = Student.objects.in_bulk(list(by_student))
     for student_id, triggers in by_student.items():
         referral_trigger(student=students[student_id], triggers=triggers)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolwell.referrals.views import people, queue
+from schoolwell.referrals.views import people, queue, rules
 
 app_name = "referrals"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("notifications/", people.notifications, name="notifications"),
     path("notifications/read/", people.notifications_read, name="notifications_read"),
     path("schools/<int:school_pk>/on-call/", people.on_call, name="on_call"),
-    path("rules/", people.rules, name="rules"),
-    path("rules/<int:pk>/", people.rule_edit, name="rule_edit"),
+    path("rules/", rules.rules, name="rules"),
+    path("rules/new/", rules.rule_new, name="rule_new"),
+    path("rules/reviewed/", rules.rules_reviewed, name="rules_reviewed"),
+    path("rules/defaults/", rules.rules_defaults, name="rules_defaults"),
+    path("rules/<int:pk>/", rules.rule_edit, name="rule_edit"),
+    path("rules/<int:pk>/active/", rules.rule_set_active, name="rule_active"),
+    path("rules/<int:pk>/history/", rules.rule_history, name="rule_history"),
 ]

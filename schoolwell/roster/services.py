@@ -46,6 +46,15 @@ def school_staff_remove(*, school: School, user: User, role: Role) -> None:
     forget_scope(user)
 
 
+def district_create(*, code: str, name: str, sourced_id: str | None = None) -> District:
+    """A new district (first run: before the first roster import, or from its orgs.csv)."""
+    district = District(code=code, name=name.strip(), sourced_id=sourced_id or None)
+    district.full_clean()  # a clear error for a bad or taken code, never an IntegrityError
+    with transaction.atomic():
+        district.save()
+    return district
+
+
 @transaction.atomic
 def district_admin_add(*, district: District, user: User) -> None:
     assign_perm("roster.administer_district", user, district)

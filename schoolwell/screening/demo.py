@@ -26,6 +26,7 @@ from schoolwell.screening.models import (
     Respondent,
     ScreeningResult,
     ScreeningWindow,
+    WindowState,
 )
 from schoolwell.screening.services import (
     CheckInEntry,
@@ -35,6 +36,7 @@ from schoolwell.screening.services import (
     crisis_plans_sync,
     instrument_sync,
     screening_result_record,
+    screening_window_end,
     screening_window_open,
 )
 
@@ -80,7 +82,12 @@ def _windows(schools) -> list[tuple[ScreeningWindow, int | None]]:
         instrument = Instrument.objects.filter(code=instrument_code, active=True).first()
         if school is None or instrument is None:
             continue
-        window = ScreeningWindow.objects.filter(school=school, instrument=instrument).first()
+        # By code: a newer instrument version must not open a second, overlapping window.
+        window = (
+            ScreeningWindow.objects.filter(school=school, instrument__code=instrument_code)
+            .exclude(state=WindowState.CANCELLED)
+            .first()
+        )
         if window is None:
             window = screening_window_open(
                 school=school,
@@ -92,7 +99,29 @@ def _windows(schools) -> list[tuple[ScreeningWindow, int | None]]:
                 by=_staff(school, Role.SCHOOL_ADMIN),
             )
         made.append((window, per))
+    _cancelled_window(schools.get("riverside-secondary"), year)
     return made
+
+
+def _cancelled_window(school, year: int) -> None:
+    """A window an administrator planned and cancelled (the windows list shows it so)."""
+    instrument = Instrument.objects.filter(code="who-5", active=True).first()
+    if school is None or instrument is None:
+        return
+    name = f"Spring {year + 1} (moved to the wellbeing week)"
+    if ScreeningWindow.objects.filter(school=school, name=name).exists():
+        return
+    admin = _staff(school, Role.SCHOOL_ADMIN)
+    window = screening_window_open(
+        school=school,
+        instrument=instrument,
+        name=name,
+        grades=[9, 10],
+        opens_on=dt.date(year + 1, 3, 9),
+        closes_on=dt.date(year + 1, 3, 20),
+        by=admin,
+    )
+    screening_window_end(window=window, by=admin, cancel=True)
 
 
 def _staff(school, role: Role):

@@ -32,6 +32,11 @@ class WindowForm(forms.Form):
         label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    confirm_overlap = forms.BooleanField(
+        label=_("Open it even though another window screens the same instrument and grades"),
+        required=False,
+    )
+
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
@@ -114,3 +119,41 @@ class CrisisPlanForm(forms.Form):
             "fallback_name": {lang: data[f"fallback_name_{lang}"] for lang in ("en", "es")},
             "fallback_phone": data["fallback_phone"],
         }
+
+
+class WindowEditForm(WindowForm):
+    """The same settings, less the school and instrument (fixed once results may exist)."""
+
+    confirm_overlap = forms.BooleanField(
+        label=_("Save even though another window screens the same instrument and grades"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, schools=None, **kwargs)
+        del self.fields["school"], self.fields["instrument"]
+
+    @classmethod
+    def initial_for(cls, window) -> dict:
+        return {
+            "name": window.name,
+            "grades": window.grades,
+            "opens_on": window.opens_on,
+            "closes_on": window.closes_on,
+        }
+
+
+class WindowEndForm(forms.Form):
+    """Close early or cancel; cancelling asks for a tick, as it cannot be undone."""
+
+    action = forms.ChoiceField(choices=[("close", "close"), ("cancel", "cancel")])
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel this window. The results already entered are kept."),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "cancel" and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to cancel the window."))
+        return data

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.audit.services import access_log_record
 from schoolwell.core.registry import NavItem, Panel
-from schoolwell.screening.models import CheckIn, ScreeningWindow
+from schoolwell.screening.models import CheckIn, ScreeningWindow, WindowState
 from schoolwell.screening.selectors import (
     concern_tags_for,
     critical_reasons_for,
@@ -90,7 +90,10 @@ def home_panel(request, scope) -> Panel | None:
         return None
     today = timezone.localdate()
     windows = ScreeningWindow.objects.filter(
-        school__classes__pk__in=scope.class_ids, opens_on__lte=today, closes_on__gte=today
+        school__classes__pk__in=scope.class_ids,
+        opens_on__lte=today,
+        closes_on__gte=today,
+        state=WindowState.ACTIVE,
     ).distinct()
     return Panel(
         "screening/panel_home.html",

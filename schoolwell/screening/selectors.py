@@ -33,6 +33,7 @@ from schoolwell.screening.models import (
     ScreeningResult,
     ScreeningWindow,
     SelfReportAssignment,
+    WindowState,
 )
 from schoolwell.screening.models.results import token_hash
 from schoolwell.screening.scoring import critical_reasons
@@ -103,7 +104,7 @@ def open_windows_for_class(klass: Class, *, on: dt.date | None = None) -> list[S
     on = on or timezone.localdate()
     grades = class_grades(klass)
     windows = ScreeningWindow.objects.filter(
-        school_id=klass.school_id, opens_on__lte=on, closes_on__gte=on
+        school_id=klass.school_id, opens_on__lte=on, closes_on__gte=on, state=WindowState.ACTIVE
     ).select_related("instrument")
     return [w for w in windows if grades & set(w.grades)]
 

@@ -172,7 +172,9 @@ class TestManagementPages:
         form.refresh_from_db()
         assert form.body == {"en": ["First paragraph.", "## A heading", "Second."]}
         assert form.title == {"en": "Counselling", "es": "Consejería"}
-        client.post(reverse("consent:form_publish", args=[form.pk]))
+        publish = reverse("consent:form_publish", args=[form.pk])
+        assert client.post(publish, {"voids": "0"}).status_code == 400  # no tick, no publish
+        client.post(publish, {"voids": "0", "confirm": "on"})
         form.refresh_from_db()
         assert form.is_published
         assert client.post(edit, data | {"title_en": "Changed"}).status_code == 400

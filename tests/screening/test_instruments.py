@@ -12,7 +12,8 @@ from schoolwell.screening.instruments import InstrumentDefinitionError, UnknownI
 
 SHIPPED = {"phq-9", "phq-a", "gad-7", "who-5", "srss-ie", "psc-17", "asq"}
 # 1.1: on-screen instructions (phq-a, who-5) and question 5's ask_if (asq); scoring unchanged.
-VERSIONS = {"asq": "1.1", "phq-a": "1.1", "who-5": "1.1"}
+# phq-a 1.2: population ages and grades (enforced for screening windows); scoring unchanged.
+VERSIONS = {"asq": "1.1", "phq-a": "1.2", "who-5": "1.1"}
 
 
 def test_every_shipped_file_loads(shipped):

@@ -90,16 +90,33 @@ def consent_form_draft_update(*, form: ConsentForm, by: User, **changes) -> Cons
 
 @transaction.atomic
 def consent_form_publish(
-    *, form: ConsentForm, by: User, portal_url: str = "", notify: bool = True
+    *,
+    form: ConsentForm,
+    by: User,
+    portal_url: str = "",
+    notify: bool = True,
+    confirmed_voids: int | None = None,
 ) -> ConsentForm:
     """Publish a draft: from now on it is the version families decide on, and immutable.
 
+    Decisions on the version it replaces stop counting (PPRA: consent never carries into a
+    new version), so when any would, the caller must pass the number of consents it
+    confirmed voiding (`consent_publish_impact`); a different number is refused.
+
     Guardians are emailed (in their language) unless the purpose is asked per student
     (sharing with an outside provider is requested referral by referral)."""
+    from schoolwell.consent.selectors import consent_publish_impact
+
     require_administrator(by, form.school_id)
     form = ConsentForm.objects.select_for_update().get(pk=form.pk)
     if form.is_published:
         raise ValidationError(_("This version is already published."))
+    impact = consent_publish_impact(form)
+    if impact.voided and confirmed_voids != impact.voided:
+        raise ValidationError(
+            _("Publishing this version voids %(n)s consents in effect: confirm that first.")
+            % {"n": impact.voided}
+        )
     newer = ConsentForm.objects.filter(
         school_id=form.school_id,
         purpose=form.purpose,

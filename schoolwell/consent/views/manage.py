@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolwell.consent import services
-from schoolwell.consent.forms import FormDraftForm, SettingsForm
+from schoolwell.consent.forms import FormDraftForm, PublishForm, SettingsForm
 from schoolwell.consent.gating import current_forms, school_year_now
 from schoolwell.consent.models import ConsentForm, Purpose, SchoolConsentSettings
+from schoolwell.consent.selectors import consent_publish_impact
 from schoolwell.consent.views.common import portal_url, refused
 from schoolwell.consent.views.staff import _admin_school
 from schoolwell.roster.selectors import administered_schools
@@ -100,15 +101,39 @@ def form_edit(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def form_publish(request, pk: int):
+    """Show what publishing would void, then publish on an explicit confirmation."""
     form = _admin_form(request, pk)
-    try:
-        services.consent_form_publish(form=form, by=request.user, portal_url=portal_url(request))
-    except (ValidationError, PermissionDenied) as error:
-        return refused(request, error, back=reverse("consent:form_edit", args=[pk]))
-    messages.success(request, _("Published. Families are being told by email."))
-    return redirect(_list_url(form.school))
+    if form.is_published:
+        return redirect("consent:form_edit", pk=pk)
+    impact = consent_publish_impact(form)
+    confirm = PublishForm(request.POST or None, initial={"voids": impact.voided})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if confirm.is_valid():
+            try:
+                services.consent_form_publish(
+                    form=form,
+                    by=request.user,
+                    portal_url=portal_url(request),
+                    confirmed_voids=confirm.cleaned_data["voids"],
+                )
+            except PermissionDenied as error:
+                return refused(request, error, back=reverse("consent:form_edit", args=[pk]))
+            except ValidationError as error:
+                for message in error.messages:
+                    confirm.add_error(None, message)
+            else:
+                messages.success(request, _("Published. Families are being told by email."))
+                return redirect(_list_url(form.school))
+    return render(
+        request,
+        "consent/publish_confirm.html",
+        {"form": form, "impact": impact, "confirm": confirm},
+        status=status,
+    )
 
 
 @require_POST

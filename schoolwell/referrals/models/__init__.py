@@ -15,7 +15,13 @@ from schoolwell.referrals.models.referral import (
     Source,
     Status,
 )
-from schoolwell.referrals.models.rules import DueUnit, RuleKind, ThresholdRule
+from schoolwell.referrals.models.rules import (
+    DueUnit,
+    RuleChange,
+    RuleKind,
+    RuleReview,
+    ThresholdRule,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -28,7 +34,9 @@ __all__ = [
     "ReferralEvent",
     "ReferralNote",
     "ReferralReason",
+    "RuleChange",
     "RuleKind",
+    "RuleReview",
     "Source",
     "Status",
     "ThresholdRule",

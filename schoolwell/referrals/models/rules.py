@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.audit.models import AppendOnlyModel
 from schoolwell.referrals.models.referral import Priority
 
 
@@ -38,7 +40,9 @@ class ThresholdRule(models.Model):
         "roster.School", on_delete=models.CASCADE, related_name="threshold_rules"
     )
     code = models.SlugField(max_length=64, help_text=_("Stable name within the school"))
-    name = models.CharField(max_length=200)
+    # Blank: the name is generated from the settings in the reader's language
+    # (referrals.rule_names), so it can never disagree with the threshold.
+    name = models.CharField(max_length=200, blank=True, help_text=_("Blank: generated"))
     kind = models.CharField(max_length=16, choices=RuleKind.choices)
     active = models.BooleanField(default=True)
     instrument_code = models.CharField(
@@ -62,7 +66,12 @@ class ThresholdRule(models.Model):
         indexes = [models.Index(fields=["school", "kind", "active"])]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        from schoolwell.referrals.rule_names import rule_auto_name
+
+        return self.name or rule_auto_name(self, language)
 
     def clean(self) -> None:
         required = {
@@ -86,3 +95,36 @@ class ThresholdRule(models.Model):
             raise ValidationError({"priority": _("A critical-item rule is always urgent.")})
         if self.due_within is not None and self.due_within < 1:
             raise ValidationError({"due_within": _("Must be at least 1.")})
+
+
+class RuleChange(AppendOnlyModel):
+    """What an administrator did to a rule, with its settings before and after (rule 8:
+    never updated or deleted; a rule is disabled, never deleted, so this history stays)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DISABLED = "disabled", _("Disabled")
+        ENABLED = "enabled", _("Enabled")
+
+    rule = models.ForeignKey(ThresholdRule, on_delete=models.PROTECT, related_name="changes")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class RuleReview(AppendOnlyModel):
+    """An administrator looked through the school's rules and kept them (the first-run
+    checklist's "rules reviewed"; a change to a rule counts as a review too)."""
+
+    school = models.ForeignKey("roster.School", on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]

@@ -1,13 +1,11 @@
-"""Pages around the queue: raising a concern, the student timeline, notifications, rules,
-the on-call roster."""
+"""Pages around the queue: raising a concern, the student timeline, notifications, the
+on-call roster."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +15,7 @@ from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.audit.services import access_log_record
 from schoolwell.referrals import forms, selectors, services, timeline
 from schoolwell.referrals.alerts import school_staff
-from schoolwell.referrals.models import OnCall, Priority, ThresholdRule
+from schoolwell.referrals.models import OnCall, Priority
 from schoolwell.roster.selectors import administered_schools, visible_students
 
 
@@ -94,32 +92,6 @@ def notifications_read(request):
         read_at=timezone.now()
     )
     return redirect("referrals:notifications")
-
-
-def _administered_rules(request):
-    school_ids = access_scope(request.user).administered_school_ids
-    if not school_ids:
-        raise PermissionDenied(_("Only school administrators edit threshold rules."))
-    return ThresholdRule.objects.filter(school_id__in=school_ids).select_related("school")
-
-
-def rules(request):
-    return render(request, "referrals/rules.html", {"rules": _administered_rules(request)})
-
-
-def rule_edit(request, pk: int):
-    rule = _administered_rules(request).filter(pk=pk).first()
-    if rule is None:
-        raise Http404
-    form = forms.RuleForm(request.POST or None, instance=rule)
-    if request.method == "POST":
-        if form.is_valid():
-            with transaction.atomic():
-                form.save()
-            messages.success(request, _("Rule saved."))
-            return redirect("referrals:rules")
-        return render(request, "referrals/rule_form.html", {"form": form, "rule": rule}, status=400)
-    return render(request, "referrals/rule_form.html", {"form": form, "rule": rule})
 
 
 def on_call(request, school_pk: int):

@@ -14,6 +14,7 @@ from schoolwell.screening.models.results import (
     ScreeningResult,
     ScreeningWindow,
     SelfReportAssignment,
+    WindowState,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "ScreeningResult",
     "ScreeningWindow",
     "SelfReportAssignment",
+    "WindowState",
 ]

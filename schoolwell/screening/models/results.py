@@ -13,8 +13,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class WindowState(models.TextChoices):
+    ACTIVE = "active", _("Scheduled or open")
+    CLOSED = "closed", _("Closed early")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class ScreeningWindow(models.Model):
-    """A period in which a school screens some grades with one instrument (fall, winter…)."""
+    """A period in which a school screens some grades with one instrument (fall, winter…).
+
+    Closed early or cancelled by an administrator, it takes no more results; the results
+    already entered are kept either way."""
 
     school = models.ForeignKey(
         "roster.School", on_delete=models.CASCADE, related_name="screening_windows"
@@ -28,6 +37,11 @@ class ScreeningWindow(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=16, choices=WindowState.choices, default=WindowState.ACTIVE)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opens_on", "name"]
@@ -43,7 +57,7 @@ class ScreeningWindow(models.Model):
 
     def is_open(self, on=None) -> bool:
         on = on or timezone.localdate()
-        return self.opens_on <= on <= self.closes_on
+        return self.state == WindowState.ACTIVE and self.opens_on <= on <= self.closes_on
 
 
 class ScreeningResult(models.Model):

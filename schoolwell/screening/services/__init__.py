@@ -16,7 +16,6 @@ from schoolwell.screening.services.results import (
     screening_result_record,
     screening_results_mark_consent_revoked,
     screening_results_record_class,
-    screening_window_open,
 )
 from schoolwell.screening.services.selfreport import (
     kiosk_session_end,
@@ -25,6 +24,11 @@ from schoolwell.screening.services.selfreport import (
     selfreport_finish,
     selfreport_link_claim,
     selfreport_link_create,
+)
+from schoolwell.screening.services.windows import (
+    screening_window_end,
+    screening_window_open,
+    screening_window_update,
 )
 
 __all__ = [
@@ -42,7 +46,9 @@ __all__ = [
     "screening_result_record",
     "screening_results_mark_consent_revoked",
     "screening_results_record_class",
+    "screening_window_end",
     "screening_window_open",
+    "screening_window_update",
     "selfreport_answer",
     "selfreport_finish",
     "selfreport_link_claim",

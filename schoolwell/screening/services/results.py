@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.core.registry import screening_result_hooks
-from schoolwell.roster.models import Class, School, Student
+from schoolwell.roster.models import Class, Student
 from schoolwell.roster.selectors import class_roster
 from schoolwell.screening.consent import screening_consent
 from schoolwell.screening.instruments import needs_grade, options_by_item
@@ -41,7 +41,7 @@ def _check_window(window, *, instrument, student, on: dt.date) -> str | None:
         return _("the student is not at this window's school")
     if student.grade not in window.grades:
         return _("grade %(grade)s is not screened in this window") % {"grade": student.grade}
-    if not window.opens_on <= on <= window.closes_on:
+    if not window.is_open(on):  # outside its dates, closed early or cancelled
         return _("the window is not open on %(day)s") % {"day": on.isoformat()}
     return None
 
@@ -232,47 +232,6 @@ def grid_draft_save(
             teacher=teacher, klass=klass, window=window, defaults={"answers": clean}
         )
     return draft
-
-
-def screening_window_open(
-    *,
-    school: School,
-    instrument: Instrument,
-    name: str,
-    grades: list[int],
-    opens_on: dt.date,
-    closes_on: dt.date,
-    by,
-) -> ScreeningWindow:
-    """Open a screening window for some grades of a school."""
-    errors = {}
-    if not name.strip():
-        errors["name"] = _("Give the window a name, e.g. Fall 2026.")
-    if not grades:
-        errors["grades"] = _("Choose at least one grade.")
-    allowed = instrument.definition.get("population", {}).get("grades")
-    if allowed and any(not allowed["min"] <= g <= allowed.get("max", 12) for g in grades):
-        errors["grades"] = _("%(name)s is for grades %(min)s–%(max)s.") % {
-            "name": instrument.name,
-            "min": allowed["min"],
-            "max": allowed.get("max", 12),
-        }
-    if closes_on < opens_on:
-        errors["closes_on"] = _("The window must close on or after the day it opens.")
-    if not instrument.active:
-        errors["instrument"] = _("This instrument version is retired.")
-    if errors:
-        raise ScreeningInputError(_("The window was not opened."), errors)
-    with transaction.atomic():
-        return ScreeningWindow.objects.create(
-            school=school,
-            instrument=instrument,
-            name=name.strip(),
-            grades=sorted(set(grades)),
-            opens_on=opens_on,
-            closes_on=closes_on,
-            created_by=by,
-        )
 
 
 def screening_results_mark_consent_revoked(*, student_ids, at: dt.datetime) -> int:

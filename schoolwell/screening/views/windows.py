@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.roster.models import Student
 from schoolwell.roster.selectors import administered_schools, visible_classes
-from schoolwell.screening.forms import WindowForm
-from schoolwell.screening.models import Respondent
+from schoolwell.screening.forms import WindowEditForm, WindowEndForm, WindowForm
+from schoolwell.screening.models import Respondent, WindowState
 from schoolwell.screening.selectors import (
     Status,
     band_distribution,
@@ -27,8 +27,14 @@ from schoolwell.screening.selectors import (
     window_status,
     windows_for,
 )
-from schoolwell.screening.services import ScreeningInputError, screening_window_open
+from schoolwell.screening.services import (
+    ScreeningInputError,
+    screening_window_end,
+    screening_window_open,
+    screening_window_update,
+)
 from schoolwell.screening.views.access import (
+    administers,
     counsels,
     teaches,
     window_class_or_404,
@@ -77,6 +83,63 @@ def window_new(request):
     return render(request, "screening/window_new.html", {"form": form}, status=status)
 
 
+def _administered_window(request, pk: int):
+    """A window the user may see (else 404) and administers (else 403)."""
+    window = window_or_404(request.user, pk)
+    if not administers(request.user, window.school_id):
+        raise PermissionDenied(_("Only the school's administrators change its windows."))
+    return window
+
+
+@require_http_methods(["GET", "POST"])
+def window_edit(request, pk: int):
+    window = _administered_window(request, pk)
+    form = WindowEditForm(request.POST or None, initial=WindowEditForm.initial_for(window))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                screening_window_update(window=window, by=request.user, **form.cleaned_data)
+            except ScreeningInputError as exc:
+                if not exc.errors:
+                    form.add_error(None, exc.message)
+                for field, message in exc.errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("Screening window saved."))
+                return redirect("screening:window_detail", window.pk)
+    return render(
+        request, "screening/window_edit.html", {"form": form, "window": window}, status=status
+    )
+
+
+@require_POST
+def window_end(request, pk: int):
+    """Close early or cancel; the results already entered are kept either way."""
+    window = _administered_window(request, pk)
+    form = WindowEndForm(request.POST)
+    if form.is_valid():
+        cancel = form.cleaned_data["action"] == "cancel"
+        try:
+            screening_window_end(window=window, by=request.user, cancel=cancel)
+        except ScreeningInputError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Window cancelled. Results already entered are kept.")
+                if cancel
+                else _("Window closed. Results already entered are kept."),
+            )
+            return redirect("screening:window_detail", window.pk)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("screening:window_detail", window.pk)
+
+
 def window_detail(request, pk: int):
     """Counts for the school (staff) and the classes the user can open."""
     window = window_or_404(request.user, pk)
@@ -104,7 +167,16 @@ def window_detail(request, pk: int):
     return render(
         request,
         "screening/window_detail.html",
-        {"window": window, "classes": classes, "counts": counts, "is_open": window.is_open()},
+        {
+            "window": window,
+            "classes": classes,
+            "counts": counts,
+            "is_open": window.is_open(),
+            "can_manage": administers(request.user, window.school_id)
+            and window.state == WindowState.ACTIVE,
+            "can_close": window.opens_on <= timezone.localdate(),
+            "end_form": WindowEndForm(),
+        },
     )
 
 

@@ -1,12 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.db import transaction
 
 from schoolwell.roster.importing import (
     ImportRejected,
     roster_import_oneroster,
     roster_import_template,
 )
+from schoolwell.roster.importing.first_run import district_from_oneroster
 from schoolwell.roster.models import District, School
 
 TEMPLATE_SUFFIXES = {".xlsx", ".csv"}
@@ -20,12 +22,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--district", help="district code (OneRoster; optional if only one)")
+        parser.add_argument(
+            "--district",
+            help="district code (OneRoster; optional if only one; with none yet, the file's "
+            "orgs.csv district is created)",
+        )
         parser.add_argument("--school", help="school code (required for the template)")
         parser.add_argument(
             "--dry-run", action="store_true", help="check and count, then roll back"
         )
 
+    @no_translations  # the operator's messages in English, whatever a caller activated
     def handle(self, *args, path: Path, district, school, dry_run, **options):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -35,9 +42,15 @@ class Command(BaseCommand):
                     path=path, school=self._school(school), by=None, dry_run=dry_run
                 )
             else:
-                result = roster_import_oneroster(
-                    path=path, district=self._district(district, school), by=None, dry_run=dry_run
-                )
+                with transaction.atomic():  # a district created here goes if the file fails
+                    result = roster_import_oneroster(
+                        path=path,
+                        district=self._district(district, school, path),
+                        by=None,
+                        dry_run=dry_run,
+                    )
+                    if dry_run:
+                        transaction.set_rollback(True)
         except ImportRejected as rejected:
             for error in rejected.errors:
                 self.stderr.write(str(error))
@@ -68,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError(f"No school with code {code!r}.")
         return found
 
-    def _district(self, code: str | None, school_code: str | None) -> District:
+    def _district(self, code: str | None, school_code: str | None, path: Path) -> District:
         if school_code and not code:
             return self._school(school_code).district
         if code:
@@ -77,6 +90,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No district with code {code!r}.")
             return found
         districts = list(District.objects.all()[:2])
+        if not districts:
+            # First run: the file's orgs.csv names the district.
+            district = district_from_oneroster(path=path)
+            self.stdout.write(f"District {district.code} ({district.name}) created from orgs.csv.")
+            return district
         if len(districts) != 1:
-            raise CommandError("--district CODE is required (there is not exactly one district).")
+            raise CommandError("--district CODE is required (there is more than one district).")
         return districts[0]
