@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "schoolwell.consent",
     "schoolwell.sel",
     "schoolwell.reports",
+    "schoolwell.support",
 ]
 
 MIDDLEWARE = [
