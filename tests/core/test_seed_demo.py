@@ -18,7 +18,17 @@ from schoolwell.roster.models import GuardianLink, School, Student
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "roster", "audit", "screening", "referrals", "consent", "sel", "reports"}
+OUR_APPS = {
+    "accounts",
+    "roster",
+    "audit",
+    "screening",
+    "referrals",
+    "consent",
+    "sel",
+    "reports",
+    "support",
+}
 LOGIN_ROLES = {
     "teacher": Role.TEACHER,
     "counsellor": Role.COUNSELLOR,
