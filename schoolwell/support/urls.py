@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/interventions/", views.intervention_add, name="intervention_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/review/", views.review, name="review"),
+    path("referrals/<int:referral_pk>/contact/", views.referral_contact, name="referral_contact"),
 ]

@@ -294,3 +294,53 @@ def review(request, pk: int):
     if request.method == "POST":
         response.status_code = 400
     return response
+
+
+def referral_contact(request, referral_pk: int):
+    """Log a contact on a referral before (or without) a plan: its first attended contact
+    with the student is what the program's time-to-first-contact measures."""
+    from schoolwell.referrals.selectors import referral_for_staff
+
+    _require_plan_staff(request)
+    referral = referral_for_staff(user=request.user, pk=referral_pk)
+    if not access.may_manage(request.user, referral.school_id):
+        raise PermissionDenied(_("Only the school's counsellors can change support plans."))
+    form = forms.ContactForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = services.contact_log(
+                by=request.user,
+                referral=referral,
+                date=data["date"],
+                kind=data["kind"],
+                minutes=data["minutes"],
+                attended=data["attended"],
+                note=data["note"],
+            )
+        except services.SupportError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                _("Contact logged: the first contact with the student on this referral.")
+                if contact.first_contact
+                else _("Contact logged."),
+            )
+            return redirect("referrals:detail", pk=referral.pk)
+    contacts = list(referral.support_contacts.select_related("by").order_by("-date", "-pk"))
+    response = render(
+        request,
+        "support/referral_contact.html",
+        {
+            "referral": referral,
+            "student": referral.student,
+            "form": form,
+            "error": error,
+            "contacts": contacts,
+        },
+    )
+    if request.method == "POST":
+        response.status_code = 400
+    return response

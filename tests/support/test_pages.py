@@ -278,3 +278,47 @@ def test_plan_page_queries_do_not_grow_with_its_data(
     )
     with django_assert_max_num_queries(len(small)):
         assert client.get(detail(plan)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("school_admin", 403), ("other_counsellor", 404), ("teacher", 403), ("parent", 403)],
+)
+def test_referral_contact_page_per_role(request, client_for, referral_a, who, status):
+    url = reverse("support:referral_contact", args=[referral_a.pk])
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(url).status_code == status
+    data = {"date": TODAY(), "kind": "individual", "minutes": 20, "attended": "on"}
+    assert client.post(url, data).status_code == status
+    assert not SupportContact.objects.exists()
+
+
+def test_counsellor_logs_a_first_contact_on_a_referral_without_a_plan(
+    client_for, counsellor, referral_a
+):
+    client = client_for(counsellor)
+    url = reverse("support:referral_contact", args=[referral_a.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"date": TODAY(), "kind": "check_in", "minutes": 10, "attended": "on"}
+    )
+    assert response.status_code == 302
+    contact = SupportContact.objects.get()
+    assert contact.first_contact and contact.plan is None and contact.referral == referral_a
+    assert client.post(url, {"date": "", "kind": "x", "minutes": 0}).status_code == 400
+
+
+def test_plan_pages_read_in_spanish(client_for, counsellor, plan_a, settings):
+    from django.utils import translation
+
+    client = client_for(counsellor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    with translation.override(settings.LANGUAGE_CODE):
+        page = client.get(detail(plan_a)).content.decode()
+        review = client.get(reverse("support:review", args=[plan_a.pk])).content.decode()
+        new = client.get(reverse("support:new", args=[plan_a.student_id])).content.decode()
+    assert "Plan de apoyo de" in page and "Metas y progreso" in page
+    assert "Aún no hay datos suficientes" in page  # the suggestion label
+    assert "Nivel 2 (focalizado)" in page and "Ánimo bajo" in page
+    assert "Su decisión" in review and "Bajar de nivel" in review
+    assert "Iniciar el plan" in new and "Relaciones con compañeros" in new
