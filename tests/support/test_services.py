@@ -331,3 +331,14 @@ def test_checkin_week_average_is_a_progress_check_recomputed_on_each_entry(
     check = goal.checks.get()
     assert (check.value, check.n) == (3.5, 4)
     assert ProgressCheck.objects.count() == 1
+
+
+def test_review_decisions_are_append_only_in_the_database_too(plan_a, counsellor):
+    from django.db import DatabaseError, connection, transaction
+
+    services.review_decide(plan=plan_a, by=counsellor, decision=Decision.CONTINUE)
+    with pytest.raises(AppendOnlyError):
+        ReviewDecision.objects.update(decision=Decision.CLOSE)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE support_reviewdecision SET decision = 'close'")
+    assert ReviewDecision.objects.get().decision == Decision.CONTINUE

@@ -1,24 +1,19 @@
-"""Writes of support plans. Each service checks the gate (access.py), runs in one
-transaction and leaves the plan consistent; views, the demo and hooks call them."""
+"""Plans, goals, interventions and review decisions."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
 from schoolwell.roster.models import Student
 from schoolwell.roster.selectors import school_staff, visible_students
-from schoolwell.support import access
 from schoolwell.support.models import (
-    STUDENT_CONTACT_KINDS,
-    CheckSource,
     Decision,
     Direction,
     Goal,
@@ -27,26 +22,18 @@ from schoolwell.support.models import (
     Outcome,
     PlanIntervention,
     PlanStatus,
-    ProgressCheck,
     ReviewDecision,
-    SupportContact,
     SupportPlan,
     Tier,
 )
-
-RATING_RANGE = (0, 10)
-CHECKIN_RANGE = (1, 5)
-
-
-class SupportError(ValueError):
-    """A refused change: the message is shown to the user, nothing was written."""
-
-    status_code = 400
-
-
-def _require_manage(user: User, school_id: int) -> None:
-    if not access.may_manage(user, school_id):
-        raise SupportError(_("Only the school's counsellors can change support plans."))
+from schoolwell.support.services._common import (
+    CHECKIN_RANGE,
+    RATING_RANGE,
+    SupportError,
+    _require_active,
+    _require_manage,
+)
+from schoolwell.support.services.progress import _backfill
 
 
 def _school_counsellor_ids(school) -> set[int]:
@@ -171,34 +158,6 @@ def goal_add(*, plan: SupportPlan, by: User, goal: GoalInput) -> Goal:
     return _goal_create(plan, goal)
 
 
-def _require_active(plan: SupportPlan) -> None:
-    if plan.status != PlanStatus.ACTIVE:
-        raise SupportError(_("This plan is closed."))
-
-
-def _backfill(goal: Goal) -> None:
-    """Data already collected since the plan started counts for a new goal."""
-    if goal.measure == Measure.INSTRUMENT:
-        from schoolwell.screening.models import ScreeningResult
-
-        results = ScreeningResult.objects.filter(
-            student_id=goal.plan.student_id,
-            instrument__code=goal.instrument_code,
-            administered_at__date__gte=goal.plan.start_date,
-            total__isnull=False,
-        )
-        for result in results:
-            _result_check(goal, result)
-    elif goal.measure == Measure.CHECKIN_WEEK:
-        from schoolwell.screening.models import CheckIn
-
-        days = CheckIn.objects.filter(
-            student_id=goal.plan.student_id, date__gte=goal.plan.start_date
-        ).values_list("date", flat=True)
-        for monday in sorted({_monday(day) for day in days}):
-            _week_sync([goal], goal.plan.student_id, monday)
-
-
 @transaction.atomic
 def plan_intervention_add(
     *,
@@ -224,161 +183,6 @@ def plan_intervention_add(
         minutes=minutes,
         started_on=started_on,
     )
-
-
-@transaction.atomic
-def contact_log(
-    *,
-    by: User,
-    date: dt.date,
-    kind: str,
-    minutes: int,
-    attended: bool,
-    note: str = "",
-    plan: SupportPlan | None = None,
-    referral=None,
-) -> SupportContact:
-    """Log a contact. The referral's earliest attended contact with the student themself is
-    its first contact (distinct from claiming): the program measures time to it."""
-    if plan is None and referral is None:
-        raise SupportError(_("A contact belongs to a plan or a referral."))
-    if plan is not None and referral is not None and plan.referral_id != referral.pk:
-        raise SupportError(_("That referral is not this plan's."))
-    referral = referral or (plan.referral if plan is not None else None)
-    student_id = plan.student_id if plan is not None else referral.student_id
-    school_id = plan.school_id if plan is not None else referral.school_id
-    _require_manage(by, school_id)
-    if date > timezone.localdate():
-        raise SupportError(_("A contact cannot be in the future."))
-    contact = SupportContact(
-        student_id=student_id,
-        plan=plan,
-        referral=referral,
-        date=date,
-        kind=kind,
-        minutes=minutes,
-        attended=attended,
-        note=note,
-        by=by,
-    )
-    if referral is not None and attended and kind in STUDENT_CONTACT_KINDS:
-        from schoolwell.referrals.models import Referral
-
-        # Serialise first-contact marking per referral (two counsellors logging at once).
-        Referral.objects.select_for_update().filter(pk=referral.pk).first()
-        current = SupportContact.objects.filter(referral=referral, first_contact=True).first()
-        if current is None or date < current.date:
-            if current is not None:
-                SupportContact.objects.filter(pk=current.pk).update(first_contact=False)
-            contact.first_contact = True
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def progress_check_add(*, goal: Goal, by: User, date: dt.date, value: float) -> ProgressCheck:
-    """A counsellor's rating. Instrument and check-in goals take their points from
-    screening results and check-ins, never typed in."""
-    plan = goal.plan
-    _require_manage(by, plan.school_id)
-    _require_active(plan)
-    if goal.measure != Measure.RATING:
-        raise SupportError(_("This goal's points come from its measure; none can be typed in."))
-    low, high = RATING_RANGE
-    if not low <= value <= high:
-        raise SupportError(
-            _("A rating is between %(low)s and %(high)s.") % {"low": low, "high": high}
-        )
-    if date > timezone.localdate() or date < plan.start_date:
-        raise SupportError(_("The date must be between the plan's start and today."))
-    return ProgressCheck.objects.create(
-        goal=goal, date=date, value=value, source=CheckSource.RATING, by=by
-    )
-
-
-# Hooks: screening and check-ins become progress checks -----------------------------------
-
-
-def _result_check(goal: Goal, result) -> None:
-    ProgressCheck.objects.get_or_create(
-        goal=goal,
-        screening_result=result,
-        defaults={
-            "date": timezone.localdate(result.administered_at),
-            "value": result.total,
-            "source": CheckSource.SCREENING,
-        },
-    )
-
-
-def screening_result_progress(result) -> None:
-    """Registered as a screening hook: a re-administered instrument (kiosk or link) is a
-    data point of every active goal measured by it."""
-    if result.total is None:
-        return
-    goals = Goal.objects.filter(
-        measure=Measure.INSTRUMENT,
-        instrument_code=result.instrument.code,
-        plan__student_id=result.student_id,
-        plan__status=PlanStatus.ACTIVE,
-        plan__start_date__lte=timezone.localdate(result.administered_at),
-    ).select_related("plan")
-    for goal in goals:
-        _result_check(goal, result)
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def _week_sync(goals: Iterable[Goal], student_id: int, monday: dt.date) -> None:
-    from schoolwell.screening.models import CheckIn
-
-    week = CheckIn.objects.filter(
-        student_id=student_id,
-        date__gte=monday,
-        date__lt=monday + dt.timedelta(days=7),
-        wellbeing__isnull=False,
-    ).aggregate(mean=Avg("wellbeing"), n=Count("pk"))
-    for goal in goals:
-        if week["n"]:
-            ProgressCheck.objects.update_or_create(
-                goal=goal,
-                date=monday,
-                source=CheckSource.CHECKINS,
-                defaults={"value": round(week["mean"], 2), "n": week["n"]},
-            )
-        else:  # every check-in of the week corrected to absent
-            ProgressCheck.objects.filter(
-                goal=goal, date=monday, source=CheckSource.CHECKINS
-            ).delete()
-
-
-def checkins_progress(checkins) -> None:
-    """Registered as a check-in hook: the week's teacher check-in average is the data point
-    of goals measured by it (dated on the week's Monday, recomputed on every entry)."""
-    weeks = {(c.student_id, _monday(c.date)) for c in checkins}
-    if not weeks:
-        return
-    goals = list(
-        Goal.objects.filter(
-            measure=Measure.CHECKIN_WEEK,
-            plan__student_id__in={student for student, _week in weeks},
-            plan__status=PlanStatus.ACTIVE,
-        ).select_related("plan")
-    )
-    for student_id, monday in weeks:
-        mine = [
-            g
-            for g in goals
-            if g.plan.student_id == student_id
-            and g.plan.start_date <= monday + dt.timedelta(days=6)
-        ]
-        if mine:
-            _week_sync(mine, student_id, monday)
-
-
-# Reviews -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
