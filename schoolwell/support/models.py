@@ -100,6 +100,10 @@ class SupportPlan(models.Model):
                 condition=Q(status="active", outcome="") | Q(status="closed") & ~Q(outcome=""),
                 name="support_plan_closed_has_outcome",
             ),
+            # One active plan per student: more needs are more goals on it, not more plans.
+            models.UniqueConstraint(
+                fields=["student"], condition=Q(status="active"), name="support_one_active_plan"
+            ),
         ]
         indexes = [
             models.Index(fields=["school", "status", "next_review_on"]),

@@ -19,12 +19,14 @@ def nav(scope) -> list[NavItem]:
 def student_panel(request, student) -> Panel | None:
     scope = access_scope(request.user)
     if access.may_view(request.user, student.school_id):
+        plans = selectors.student_plans(user=request.user, student=student)
         return Panel(
             "support/panel_student_staff.html",
             {
                 "student": student,
-                "plans": selectors.student_plans(user=request.user, student=student),
-                "may_start": access.may_manage(request.user, student.school_id),
+                "plans": plans,
+                "may_start": access.may_manage(request.user, student.school_id)
+                and not any(p.is_active for p in plans),
             },
             32,
         )

@@ -17,7 +17,7 @@ from schoolwell.reports import charts
 from schoolwell.reports.plotly_assets import maplibre_style_id
 from schoolwell.roster.selectors import school_staff, who_can_access
 from schoolwell.support import access, forms, selectors, services
-from schoolwell.support.models import Goal, Measure
+from schoolwell.support.models import Goal, Measure, PlanStatus
 from schoolwell.support.outcomes import trend_line
 
 Y_RANGES = {Measure.RATING: (0, 10.5), Measure.CHECKIN_WEEK: (0.5, 5.5)}
@@ -57,6 +57,11 @@ def _counsellors(school) -> list:
 
 def plan_new(request, student_pk: int):
     student = selectors.staff_student(user=request.user, pk=student_pk)
+    active = student.support_plans.filter(status=PlanStatus.ACTIVE).first()
+    if active is not None:
+        # One active plan per student: a new need is a new goal on it.
+        messages.info(request, _("This student already has an active support plan."))
+        return redirect("support:detail", pk=active.pk)
     referral = None
     if referral_pk := request.GET.get("referral"):
         referral = Referral.objects.filter(

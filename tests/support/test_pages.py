@@ -87,6 +87,17 @@ def test_start_page_only_for_the_schools_counsellors(request, client_for, studen
 def test_counsellor_starts_a_plan_from_a_referral(client_for, counsellor, student_a, referral_a):
     client = client_for(counsellor)
     url = reverse("support:new", args=[student_a.pk]) + f"?referral={referral_a.pk}"
+    # Another student's referral in the query string is a 404, not a plan.
+    other = open_referral(make_student(student_a.school, "Z9"))
+    assert (
+        client.get(
+            reverse("support:new", args=[student_a.pk]) + f"?referral={other.pk}"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("support:new", args=[student_a.pk]) + "?referral=x").status_code == 404
+    )
     assert client.get(url).status_code == 200
     start = TODAY()
     response = client.post(
@@ -107,23 +118,12 @@ def test_counsellor_starts_a_plan_from_a_referral(client_for, counsellor, studen
     plan = SupportPlan.objects.get()
     assert response.status_code == 302 and response.url == detail(plan)
     assert plan.referral == referral_a and plan.concern_areas == ["mood", "peers"]
-    # Another student's referral in the query string is a 404, not a plan.
-    other = open_referral(make_student(student_a.school, "Z9"))
-    assert (
-        client.get(
-            reverse("support:new", args=[student_a.pk]) + f"?referral={other.pk}"
-        ).status_code
-        == 404
-    )
-    assert (
-        client.get(reverse("support:new", args=[student_a.pk]) + "?referral=x").status_code == 404
-    )
 
 
-def test_bad_input_is_a_400_and_changes_nothing(client_for, counsellor, plan_a, student_a):
+def test_bad_input_is_a_400_and_changes_nothing(client_for, counsellor, plan_a, student_a2):
     client = client_for(counsellor)
     bad_plan = client.post(
-        reverse("support:new", args=[student_a.pk]),
+        reverse("support:new", args=[student_a2.pk]),
         {
             "tier": 2,
             "concern_areas": ["mood"],
@@ -308,7 +308,7 @@ def test_counsellor_logs_a_first_contact_on_a_referral_without_a_plan(
     assert client.post(url, {"date": "", "kind": "x", "minutes": 0}).status_code == 400
 
 
-def test_plan_pages_read_in_spanish(client_for, counsellor, plan_a, settings):
+def test_plan_pages_read_in_spanish(client_for, counsellor, plan_a, student_a2, settings):
     from django.utils import translation
 
     client = client_for(counsellor)
@@ -316,9 +316,14 @@ def test_plan_pages_read_in_spanish(client_for, counsellor, plan_a, settings):
     with translation.override(settings.LANGUAGE_CODE):
         page = client.get(detail(plan_a)).content.decode()
         review = client.get(reverse("support:review", args=[plan_a.pk])).content.decode()
-        new = client.get(reverse("support:new", args=[plan_a.student_id])).content.decode()
+        new = client.get(reverse("support:new", args=[student_a2.pk])).content.decode()
     assert "Plan de apoyo de" in page and "Metas y progreso" in page
     assert "Aún no hay datos suficientes" in page  # the suggestion label
     assert "Nivel 2 (focalizado)" in page and "Ánimo bajo" in page
     assert "Su decisión" in review and "Bajar de nivel" in review
     assert "Iniciar el plan" in new and "Relaciones con compañeros" in new
+
+
+def test_start_page_leads_to_the_active_plan(client_for, counsellor, plan_a):
+    response = client_for(counsellor).get(reverse("support:new", args=[plan_a.student_id]))
+    assert response.status_code == 302 and response.url == detail(plan_a)

@@ -80,6 +80,14 @@ def test_staff_student_panel_lists_plans_and_offers_to_start(
 ):
     text = student_page(client_for(counsellor), delivered.student).content.decode()
     assert reverse("support:detail", args=[delivered.pk]) in text
+    # One active plan per student: a new plan is offered once this one is closed.
+    assert reverse("support:new", args=[delivered.student.pk]) not in text
+    from schoolwell.support.models import Decision, Outcome
+
+    services.review_decide(
+        plan=delivered, by=counsellor, decision=Decision.CLOSE, outcome=Outcome.MET
+    )
+    text = student_page(client_for(counsellor), delivered.student).content.decode()
     assert reverse("support:new", args=[delivered.student.pk]) in text
     admin_text = student_page(client_for(school_admin), delivered.student).content.decode()
     assert reverse("support:detail", args=[delivered.pk]) in admin_text
@@ -113,7 +121,15 @@ def test_student_panel_queries_stay_constant(
     student_page(client, student_a)
     with django_assert_max_num_queries(80) as small:
         student_page(client, student_a)
+    from schoolwell.support.models import Decision, Outcome
+
     for _ in range(5):
+        services.review_decide(
+            plan=student_a.support_plans.get(status="active"),
+            by=counsellor,
+            decision=Decision.CLOSE,
+            outcome=Outcome.MET,
+        )
         make_plan(student_a, counsellor)
     with django_assert_max_num_queries(len(small)):
         assert student_page(client, student_a).status_code == 200

@@ -19,6 +19,7 @@ from schoolwell.support.models import (
     ReviewDecision,
     Suggestion,
     SupportContact,
+    SupportPlan,
     Tier,
 )
 from tests.referrals.conftest import open_referral
@@ -342,3 +343,14 @@ def test_review_decisions_are_append_only_in_the_database_too(plan_a, counsellor
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE support_reviewdecision SET decision = 'close'")
     assert ReviewDecision.objects.get().decision == Decision.CONTINUE
+
+
+def test_one_active_plan_per_student(plan_a, counsellor, student_a):
+    with pytest.raises(services.SupportError, match="already has an active"):
+        make_plan(student_a, counsellor)
+    services.review_decide(
+        plan=plan_a, by=counsellor, decision=Decision.CLOSE, outcome=Outcome.NOT_MET
+    )
+    assert make_plan(student_a, counsellor).is_active
+    with pytest.raises(IntegrityError):
+        SupportPlan.objects.filter(pk=plan_a.pk).update(status="active", outcome="")

@@ -114,6 +114,8 @@ def plan_create(
         raise SupportError(_("The plan's owner must be a counsellor of the student's school."))
     if referral is not None and referral.student_id != student.pk:
         raise SupportError(_("That referral is about another student."))
+    if SupportPlan.objects.filter(student=student, status=PlanStatus.ACTIVE).exists():
+        raise SupportError(_("This student already has an active support plan."))
     if tier not in Tier.values:
         raise SupportError(_("Choose tier 2 or tier 3."))
     if goal is not None:
