@@ -44,6 +44,7 @@ urlpatterns = [
     path("consent/", include("schoolwell.consent.urls")),
     path("sel/", include("schoolwell.sel.urls")),
     path("reports/", include("schoolwell.reports.urls")),
+    path("support/", include("schoolwell.support.urls")),
     path("api/v1/", include(api.urls)),
     path("admin/", admin.site.urls),
 ]

@@ -44,3 +44,16 @@ def due_at(*, start: dt.datetime, within: int, unit: str) -> dt.datetime:
     if unit == DueUnit.HOURS:
         return start + dt.timedelta(hours=within)
     return add_school_days(start, within)
+
+
+def school_days_between(start: dt.date, end: dt.date) -> int:
+    """School days after `start` up to and including `end`; 0 when `end` is not later.
+    (Opened on a Friday, first seen on Monday: 1 school day; seen the same day: 0.)"""
+    if end <= start:
+        return 0
+    full_weeks, extra = divmod((end - start).days, 7)
+    days = full_weeks * 5
+    for offset in range(1, extra + 1):
+        if is_school_day(start + dt.timedelta(days=full_weeks * 7 + offset)):
+            days += 1
+    return days

@@ -216,3 +216,60 @@ def student_timeline(
     figure.update_yaxes(rangemode="tozero", row=1, col=1, gridcolor="#e5e9ee")
     figure.update_xaxes(gridcolor="#e5e9ee")
     return chart(chart_id, title, figure)
+
+
+def goal_progress(
+    chart_id: str,
+    title: str,
+    *,
+    points: Sequence[tuple],
+    baseline: float,
+    target: float,
+    trend: Sequence[tuple] = (),
+    labels: dict[str, str],
+    y_range: tuple[float, float] | None = None,
+) -> Chart:
+    """A support-plan goal: its data points, the baseline and goal lines, and the trend.
+
+    points and trend: (date, value); labels: "points", "baseline", "target", "trend".
+    """
+    figure = go.Figure(
+        data=[
+            go.Scatter(
+                name=labels["points"],
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                mode="lines+markers",
+                marker={"size": 9, "color": PALETTE[0]},
+                line={"color": PALETTE[0]},
+                hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>",
+            )
+        ],
+        layout=_layout(hovermode="closest", height=300, showlegend=True),
+    )
+    if len(trend) >= 2:
+        figure.add_trace(
+            go.Scatter(
+                name=labels["trend"],
+                x=[t[0] for t in trend],
+                y=[t[1] for t in trend],
+                mode="lines",
+                line={"color": PALETTE[1], "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
+    figure.add_hline(
+        y=target,
+        line={"color": PALETTE[2], "width": 2},
+        annotation_text=f"{labels['target']} {target:g}",
+        annotation_position="top left",
+    )
+    figure.add_hline(
+        y=baseline,
+        line={"color": "#6b7785", "width": 1, "dash": "dot"},
+        annotation_text=f"{labels['baseline']} {baseline:g}",
+        annotation_position="bottom left",
+    )
+    if y_range is not None:
+        figure.update_yaxes(range=list(y_range))
+    return chart(chart_id, title, figure)

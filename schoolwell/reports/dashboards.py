@@ -135,6 +135,7 @@ def school_context(user, school: School) -> dict:
         "sections": [
             screening_section({school.pk}, threshold=indicators.IDENTIFIED, with_school=False),
             *referral_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
+            *support_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
             sel_section(user, {school.pk}),
             *_common_sections(students, threshold=indicators.IDENTIFIED),
         ],
@@ -153,6 +154,7 @@ def district_context(user) -> dict:
         ),
         screening_section(school_ids, threshold=None, with_school=True),
         *referral_sections(user, school_ids, threshold=None),
+        *support_sections(user, school_ids, threshold=None),
         sel_section(user, school_ids),
         *_common_sections(students, threshold=None),
     ]
@@ -319,3 +321,68 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
         note=_("Opened recently: in the last 30 days."),
     )
     return [flow_section, *equity, capacity_section]
+
+
+def support_sections(user, school_ids: set[int], *, threshold: int | None) -> list[Section]:
+    """Support plans: time from referral to first contact, reviews on time, and plans
+    improved / unchanged / worse (by school, grade band and language)."""
+    from schoolwell.referrals.selectors import staff_referrals
+    from schoolwell.support.selectors import staff_plans
+
+    since = dt.date(indicators.school_year_start(timezone.localdate()), 8, 1)
+    data = indicators.support_indicators(
+        staff_plans(user).filter(school_id__in=school_ids),
+        staff_referrals(user).filter(school_id__in=school_ids),
+        since=since,
+        threshold=threshold,
+    )
+    groupings = {"school": _("School"), "band": _("Grade band"), "language": _("Language")}
+    median = data.overall_median_days
+    first_contact = Section(
+        "support-first-contact",
+        _("School days from referral to first contact"),
+        figures=[
+            (_("Median school days"), "–" if median is None else f"{median:g}"),
+            (_("Referrals with a first contact"), str(data.overall_referrals)),
+        ],
+        headers=[_("Group"), _("Referrals"), _("Median school days")],
+        rows=[
+            (
+                f"{groupings[r.grouping]}: {r.label}",
+                r.referrals,
+                "–" if r.median_days is None else r.median_days,
+            )
+            for r in data.first_contact
+            if r.referrals
+        ],
+        note=_(
+            "Since %(since)s. First contact: the first session with the student themself, "
+            "not the claim. A median of fewer than the small-cell threshold is not shown."
+        )
+        % {"since": since},
+    )
+    reviews = _table_section(
+        "support-reviews",
+        _("Support plan reviews on time"),
+        data.reviews["school"],
+        _("School"),
+        y_title=_("Reviews"),
+    )
+    reviews.note = _("On time: decided within %(n)s days of the review date.") % {
+        "n": indicators.REVIEW_GRACE_DAYS
+    }
+    change = [
+        _table_section(
+            f"support-change-{grouping}",
+            title,
+            data.change[grouping],
+            groupings[grouping],
+            y_title=_("Plans"),
+        )
+        for grouping, title in (
+            ("school", _("Support plans improved, unchanged or worse")),
+            ("band", _("Support plan change by grade band")),
+            ("language", _("Support plan change by preferred language")),
+        )
+    ]
+    return [first_contact, reviews, *change]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "schoolwell.consent",
     "schoolwell.sel",
     "schoolwell.reports",
+    "schoolwell.support",
 ]
 
 MIDDLEWARE = [

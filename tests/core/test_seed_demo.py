@@ -28,6 +28,7 @@ OUR_APPS = {
     "consent",
     "sel",
     "reports",
+    "support",
 }
 LOGIN_ROLES = {
     "teacher": Role.TEACHER,

@@ -10,6 +10,7 @@ from schoolwell.reports.exports.referrals import ReferralExport
 from schoolwell.reports.exports.roster import RosterExport
 from schoolwell.reports.exports.screening import ScreeningResultExport
 from schoolwell.reports.exports.sel import SelExport
+from schoolwell.reports.exports.support import SupportExport
 
 KINDS: dict[str, ExportKind] = {
     kind.code: kind
@@ -20,6 +21,7 @@ KINDS: dict[str, ExportKind] = {
         ReferralExport(),
         ConsentExport(),
         SelExport(),
+        SupportExport(),
         AggregateExport(),
     ]
 }

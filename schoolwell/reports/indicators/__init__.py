@@ -33,14 +33,21 @@ from schoolwell.reports.indicators.screening import (
     screening_completion,
     screening_completion_table,
 )
+from schoolwell.reports.indicators.support import (
+    REVIEW_GRACE_DAYS,
+    SupportIndicators,
+    support_indicators,
+)
 from schoolwell.reports.indicators.timeline import StudentTimeline, student_timeline
 
 __all__ = [
     "GRADE_BANDS",
     "IDENTIFIED",
+    "REVIEW_GRACE_DAYS",
     "ReferralFlow",
     "SchoolCapacity",
     "StudentTimeline",
+    "SupportIndicators",
     "WindowCompletion",
     "checkin_reach",
     "checkin_weekly_means",
@@ -60,4 +67,5 @@ __all__ = [
     "student_timeline",
     "students_by_band_and_language",
     "students_by_school_and_grade",
+    "support_indicators",
 ]

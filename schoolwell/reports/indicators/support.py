@@ -1,0 +1,174 @@
+"""Support-plan program indicators: time from referral to first contact, reviews on time,
+and the share of plans improved / unchanged / worse — by school, grade band and language.
+
+Five queries whatever the number of plans. Counts go through `count_table` (small-cell
+suppression); a median is shown only for a group of at least `threshold` referrals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.accounts.models import Language
+from schoolwell.reports.indicators.counts import GRADE_BANDS, count_table
+from schoolwell.reports.suppression import SuppressedTable, threshold_default
+
+# A review decided within this many days after its review date counts as on time.
+REVIEW_GRACE_DAYS = 7
+GROUPINGS = ("school", "band", "language")
+
+
+def grade_band(grade: int) -> str:
+    return next(label for low, high, label in GRADE_BANDS if low <= grade <= high)
+
+
+@dataclass(frozen=True)
+class MedianRow:
+    grouping: str
+    label: str
+    referrals: int
+    median_days: float | None  # None where the group is too small to show
+
+
+@dataclass(frozen=True)
+class SupportIndicators:
+    first_contact: list[MedianRow]
+    overall_median_days: float | None
+    overall_referrals: int
+    reviews: dict[str, SuppressedTable]
+    change: dict[str, SuppressedTable]
+
+
+def _group_rows(grouping: str, present: set, school_names: dict[int, str]):
+    if grouping == "school":
+        return sorted(((pk, school_names[pk]) for pk in present), key=lambda r: r[1])
+    if grouping == "band":
+        return [(label, label) for _lo, _hi, label in GRADE_BANDS if label in present]
+    return [(code, str(name)) for code, name in Language.choices]
+
+
+def _median(values: list[int]) -> float:
+    return round(statistics.median(values), 1)
+
+
+def support_indicators(
+    plans: QuerySet,
+    referrals: QuerySet,
+    *,
+    since: dt.date,
+    threshold: int | None = None,
+) -> SupportIndicators:
+    """`plans` and `referrals` come already scoped to what the reader may see."""
+    from schoolwell.referrals.schooldays import school_days_between
+    from schoolwell.roster.models import School
+    from schoolwell.support.models import Goal, ReviewDecision
+    from schoolwell.support.outcomes import goal_outcome, threshold_for
+    from schoolwell.support.selectors import latest_checks
+
+    limit = threshold_default() if threshold is None else threshold
+
+    # Referral → first contact (the first attended contact with the student themself).
+    contacts = referrals.filter(
+        opened_at__date__gte=since, support_contacts__first_contact=True
+    ).values_list(
+        "school_id",
+        "student__grade",
+        "student__preferred_language",
+        "opened_at",
+        "support_contacts__date",
+    )
+    waits = [
+        (
+            {"school": s, "band": grade_band(g), "language": lang},
+            school_days_between(timezone.localdate(opened), first),
+        )
+        for s, g, lang, opened, first in contacts
+    ]
+    reviews = ReviewDecision.objects.filter(plan__in=plans, date__gte=since).values_list(
+        "plan__school_id",
+        "plan__student__grade",
+        "plan__student__preferred_language",
+        "date",
+        "due_on",
+    )
+    review_rows = [
+        (
+            {"school": s, "band": grade_band(g), "language": lang},
+            "on_time" if (date - due).days <= REVIEW_GRACE_DAYS else "late",
+        )
+        for s, g, lang, date, due in reviews
+    ]
+    # A plan's change is its first goal's: baseline against the latest data point.
+    goals = {}
+    for goal in (
+        Goal.objects.filter(plan__in=plans)
+        .select_related("plan__student")
+        .order_by("plan_id", "pk")
+    ):
+        goals.setdefault(goal.plan_id, goal)
+    latest = latest_checks([g.pk for g in goals.values()])
+    change_rows = []
+    for goal in goals.values():
+        check = latest.get(goal.pk)
+        if check is None:
+            continue
+        outcome = goal_outcome(
+            baseline=goal.baseline,
+            latest=check.value,
+            direction=goal.direction,
+            threshold=threshold_for(goal),
+        )
+        student = goal.plan.student
+        change_rows.append(
+            (
+                {
+                    "school": goal.plan.school_id,
+                    "band": grade_band(student.grade),
+                    "language": student.preferred_language,
+                },
+                outcome.category.value,
+            )
+        )
+    school_ids = {r[0]["school"] for r in waits + review_rows + change_rows}
+    names = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name"))
+
+    def tables(rows, columns) -> dict[str, SuppressedTable]:
+        out = {}
+        for grouping in GROUPINGS:
+            counts: dict[tuple, int] = {}
+            for keys, column in rows:
+                counts[(keys[grouping], column)] = counts.get((keys[grouping], column), 0) + 1
+            present = {keys[grouping] for keys, _c in rows}
+            out[grouping] = count_table(
+                counts,
+                rows=_group_rows(grouping, present, names),
+                columns=columns,
+                threshold=threshold,
+            )
+        return out
+
+    medians = []
+    for grouping in GROUPINGS:
+        present = {keys[grouping] for keys, _d in waits}
+        for value, label in _group_rows(grouping, present, names):
+            days = [d for keys, d in waits if keys[grouping] == value]
+            # Rule 7: a median of fewer than N referrals could single a child out.
+            shown = _median(days) if days and len(days) >= limit else None
+            medians.append(MedianRow(grouping, label, len(days), shown))
+    all_days = [d for _k, d in waits]
+    return SupportIndicators(
+        first_contact=medians,
+        overall_median_days=_median(all_days) if all_days and len(all_days) >= limit else None,
+        overall_referrals=len(all_days),
+        reviews=tables(review_rows, [("on_time", _("On time")), ("late", _("Late"))]),
+        change=tables(
+            change_rows,
+            [("improved", _("Improved")), ("unchanged", _("Unchanged")), ("worse", _("Worse"))],
+        ),
+    )
