@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Avg, Count
 
-from schoolwell.referrals import content, schooldays
-from schoolwell.referrals.models import RuleKind, ThresholdRule
+from schoolwell.referrals import schooldays, texts
+from schoolwell.referrals.models import ReasonCode, RuleKind, ThresholdRule
 from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS
 from schoolwell.referrals.services import Trigger, referral_trigger
 from schoolwell.roster.models import Student
@@ -59,8 +59,8 @@ def _number(value) -> Decimal | None:
 
 
 def _num(value: Decimal) -> str:
-    """2.00 → "2", 2.50 → "2.5" (thresholds in reason summaries)."""
-    return f"{value.normalize():f}"
+    """2.00 → "2", 2.50 → "2.5": thresholds as a reason's parameters."""
+    return f"{Decimal(value).normalize():f}"
 
 
 def _band_key(band) -> str | None:
@@ -70,34 +70,39 @@ def _band_key(band) -> str | None:
     return getattr(band, "key", band)
 
 
-def _screening_match(rule: ThresholdRule, result) -> str | None:
-    """A summary if `rule` fires on `result`, else None."""
+def _screening_match(rule: ThresholdRule, result) -> tuple[str, dict] | None:
+    """The reason (code, params) if `rule` fires on `result`, else None."""
     code = result.instrument.code
     if rule.kind == RuleKind.CRITICAL:
         if result.critical and rule.instrument_code in ("", code):
-            reasons = "; ".join(str(r) for r in (result.critical_reasons or []))
-            if len(reasons) > 180:
-                reasons = reasons[:179] + "…"
-            return f"{code}: critical answer" + (f" ({reasons})" if reasons else "")
+            return ReasonCode.CRITICAL, texts.critical_params(result)
         return None
     if rule.instrument_code != code:
         return None
     if rule.kind == RuleKind.SCORE_TOTAL:
         total = _number(result.total)
         if result.complete and total is not None and total >= rule.threshold:
-            return f"{code} total {result.total} (≥ {_num(rule.threshold)})"
+            return ReasonCode.SCORE_TOTAL, {
+                "instrument": code,
+                "total": result.total,
+                "threshold": _num(rule.threshold),
+            }
         return None
     subscale = (result.subscales or {}).get(rule.subscale) if rule.subscale else None
     if rule.kind == RuleKind.SUBSCALE:
         score = _number(subscale.get("score")) if subscale else None
         if score is not None and score >= rule.threshold:
-            return f"{code} {rule.subscale} {subscale['score']} (≥ {_num(rule.threshold)})"
+            return ReasonCode.SUBSCALE, {
+                "instrument": code,
+                "subscale": rule.subscale,
+                "score": str(subscale["score"]),
+                "threshold": _num(rule.threshold),
+            }
         return None
     if rule.kind == RuleKind.BAND:
         band = _band_key((subscale or {}).get("band") if rule.subscale else result.band)
         if band and band in rule.bands:
-            where = f" {rule.subscale}" if rule.subscale else ""
-            return f"{code}{where} band: {band}"
+            return ReasonCode.BAND, {"instrument": code, "subscale": rule.subscale, "band": band}
     return None
 
 
@@ -106,11 +111,11 @@ def screening_result_evaluate(result) -> None:
     student = result.student
     triggers = []
     for rule in _rules(student.school_id, SCREENING_KINDS):
-        summary = _screening_match(rule, result)
-        if summary:
+        found = _screening_match(rule, result)
+        if found:
             # Each result is its own reason: a later administration over the line is news.
             key = f"rule:{rule.pk}:result:{result.pk}"
-            triggers.append(Trigger.from_rule(rule, key=key, summary=summary))
+            triggers.append(Trigger.from_rule(rule, key=key, code=found[0], params=found[1]))
     if triggers:  # nothing fired: no query, no savepoint (a class grid calls this per row)
         referral_trigger(student=student, triggers=triggers)
 
@@ -176,7 +181,8 @@ def checkins_evaluate(checkins) -> None:
                             Trigger.from_rule(
                                 rule,
                                 key=f"rule:{rule.pk}:tag:{tag}",
-                                summary=f"Concern tag: {content.concern_label(tag, 'en')}",
+                                code=ReasonCode.CONCERN_TAG,
+                                params={"tag": tag},
                             )
                         )
                 continue
@@ -189,12 +195,18 @@ def checkins_evaluate(checkins) -> None:
                     low = _low_days(rule, ids, day)
                     for student_id, n in low.items():
                         if n >= rule.count:
-                            summary = (
-                                f"{n} check-ins ≤ {_num(rule.threshold)} "
-                                f"within {rule.window_school_days} school days"
-                            )
+                            params = {
+                                "count": n,
+                                "threshold": _num(rule.threshold),
+                                "days": rule.window_school_days,
+                            }
                             by_student[student_id].append(
-                                Trigger.from_rule(rule, key=f"rule:{rule.pk}", summary=summary)
+                                Trigger.from_rule(
+                                    rule,
+                                    key=f"rule:{rule.pk}",
+                                    code=ReasonCode.CHECKIN_LOW,
+                                    params=params,
+                                )
                             )
                 elif rule.kind == RuleKind.CHECKIN_DROP:
                     baselines = _baselines(ids, day)
@@ -203,9 +215,14 @@ def checkins_evaluate(checkins) -> None:
                         if n < BASELINE_MIN_CHECKINS:
                             continue
                         if mean - Decimal(checkin.wellbeing) >= rule.threshold:
-                            summary = f"Wellbeing {checkin.wellbeing} vs 4-week baseline {mean:.1f}"
+                            params = {"wellbeing": checkin.wellbeing, "baseline": f"{mean:.1f}"}
                             by_student[checkin.student_id].append(
-                                Trigger.from_rule(rule, key=f"rule:{rule.pk}", summary=summary)
+                                Trigger.from_rule(
+                                    rule,
+                                    key=f"rule:{rule.pk}",
+                                    code=ReasonCode.CHECKIN_DROP,
+                                    params=params,
+                                )
                             )
     students = Student.objects.in_bulk(list(by_student))
     for student_id, triggers in by_student.items():
