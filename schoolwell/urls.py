@@ -40,6 +40,7 @@ urlpatterns = [
     path("audit/", include("schoolwell.audit.urls")),
     path("screening/", include("schoolwell.screening.urls")),
     path("referrals/", include("schoolwell.referrals.urls")),
+    path("safety/", include("schoolwell.safety.urls")),
     path("consent/", include("schoolwell.consent.urls")),
     path("sel/", include("schoolwell.sel.urls")),
     path("reports/", include("schoolwell.reports.urls")),

@@ -7,12 +7,15 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolwell.core import registry
-        from schoolwell.referrals import demo, panels, rules
+        from schoolwell.referrals import caseload, demo, panels, rules
 
         registry.nav_providers.append(panels.nav)
         registry.student_panel_providers.append(panels.student_panel)
         registry.class_panel_providers.append(panels.class_panel)
         registry.home_panel_providers.append(panels.home_panel)
+        registry.home_panel_providers.append(panels.counsellor_home_panel)
+        registry.action_item_providers.append(caseload.action_items)
+        registry.caseload_providers.append(caseload.caseload_items)
         registry.screening_result_hooks.append(rules.screening_result_evaluate)
         registry.checkin_hooks.append(rules.checkins_evaluate)
         # Rules and the on-call roster before screening's demo results (order 40) so the

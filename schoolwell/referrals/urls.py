@@ -1,10 +1,11 @@
 from django.urls import path
 
-from schoolwell.referrals.views import people, queue
+from schoolwell.referrals.views import caseload, people, queue
 
 app_name = "referrals"
 urlpatterns = [
     path("", queue.queue, name="queue"),
+    path("caseload/", caseload.caseload, name="caseload"),
     path("<int:pk>/", queue.detail, name="detail"),
     path("<int:pk>/claim/", queue.claim, name="claim"),
     path("<int:pk>/status/", queue.set_status, name="status"),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "schoolwell.audit",
     "schoolwell.screening",
     "schoolwell.referrals",
+    "schoolwell.safety",
     "schoolwell.consent",
     "schoolwell.sel",
     "schoolwell.reports",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record, access_log_record_many
+from schoolwell.core.registry import panels, referral_panel_providers
 from schoolwell.referrals import content, forms, selectors, services
 from schoolwell.referrals.models import ExternalProvider, Priority, Status
 
@@ -90,6 +91,10 @@ def detail(request, pk: int, *, error: services.ReferralError | None = None):
     access_log_record(user=request.user, student=referral.student, what="referral", request=request)
     context = _detail_context(request, referral)
     context["error"] = error
+    # Other apps' sections (the safety pathway leads a critical referral's page).
+    sections = panels(referral_panel_providers, request, referral)
+    context["lead_panels"] = [p for p in sections if p.order < 0]
+    context["panels"] = [p for p in sections if p.order >= 0]
     response = render(request, "referrals/detail.html", context)
     if error is not None:
         response.status_code = error.status_code
