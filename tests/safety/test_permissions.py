@@ -13,8 +13,16 @@ from schoolwell.safety.models import SafetyPlanRevision as Plan
 
 from .conftest import ASSESSMENT, PLAN
 
-WRONG = ["teacher", "other_teacher", "parent", "other_parent", "school_admin",
-         "district_admin", "other_counsellor", "outsider"]
+WRONG = [
+    "teacher",
+    "other_teacher",
+    "parent",
+    "other_parent",
+    "school_admin",
+    "district_admin",
+    "other_counsellor",
+    "outsider",
+]
 PAGES = ["safety:assessment", "safety:plan", "safety:plan_print", "safety:guardian"]
 
 
@@ -32,13 +40,19 @@ def test_wrong_people_write_nothing(request, client_for, planned, who):
     user = request.getfixturevalue(who)
     client = client_for(user)
     before = (RiskAssessment.objects.count(), Plan.objects.count())
-    assert client.post(reverse("safety:assessment", args=[planned.pk]), ASSESSMENT).status_code == 404
+    assert (
+        client.post(reverse("safety:assessment", args=[planned.pk]), ASSESSMENT).status_code == 404
+    )
     assert client.post(reverse("safety:plan", args=[planned.pk]), PLAN).status_code == 404
     assert (
         client.post(
             reverse("safety:guardian", args=[planned.pk]),
-            {"decision": "notified", "guardian_name": "Mum", "method": "phone",
-             "notified_at": "2026-11-18T10:00"},
+            {
+                "decision": "notified",
+                "guardian_name": "Mum",
+                "method": "phone",
+                "notified_at": "2026-11-18T10:00",
+            },
         ).status_code
         == 404
     )
@@ -51,7 +65,9 @@ def test_wrong_people_write_nothing(request, client_for, planned, who):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_the_schools_counsellor_reads_every_page_and_it_is_logged(client_for, planned, counsellor, page):
+def test_the_schools_counsellor_reads_every_page_and_it_is_logged(
+    client_for, planned, counsellor, page
+):
     response = client_for(counsellor).get(reverse(page, args=[planned.pk]))
     assert response.status_code == 200
     assert AccessLog.objects.filter(user=counsellor, student=planned.student).exists()
@@ -67,7 +83,9 @@ def test_administrators_see_the_referral_but_not_the_pathway(request, client_for
     assert b"Risk level" not in response.content
 
 
-def test_an_administrator_who_also_counsels_works_the_pathway(client_for, planned, school_admin, school_a):
+def test_an_administrator_who_also_counsels_works_the_pathway(
+    client_for, planned, school_admin, school_a
+):
     school_staff_add(school=school_a, user=school_admin, role=Role.COUNSELLOR)
     response = client_for(school_admin).get(reverse("safety:plan", args=[planned.pk]))
     assert response.status_code == 200
