@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolwell.referrals.views import caseload, people, queue
+from schoolwell.referrals.views import caseload, people, queue, timeline
 
 app_name = "referrals"
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/reassign/", queue.reassign, name="reassign"),
     path("<int:pk>/notes/", queue.add_note, name="note"),
     path("concern/<int:student_pk>/", people.raise_concern, name="concern"),
-    path("students/<int:pk>/timeline/", people.student_timeline, name="timeline"),
+    path("students/<int:pk>/timeline/", timeline.student_timeline, name="timeline"),
     path("notifications/", people.notifications, name="notifications"),
     path("notifications/read/", people.notifications_read, name="notifications_read"),
     path("rules/", people.rules, name="rules"),

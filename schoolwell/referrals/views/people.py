@@ -1,4 +1,4 @@
-"""Pages around the queue: raising a concern, the student timeline, notifications, rules."""
+"""Pages around the queue: raising a concern, notifications, rules."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwell.accounts.roles import Role, access_scope
-from schoolwell.audit.services import access_log_record
-from schoolwell.referrals import forms, selectors, services, timeline
+from schoolwell.referrals import forms, selectors, services
 from schoolwell.referrals.models import Priority, ThresholdRule
 from schoolwell.roster.selectors import visible_students
 
@@ -64,16 +63,6 @@ def raise_concern(request, student_pk: int):
     return render(
         request, "referrals/concern_form.html", {"form": form, "student": student}, status=status
     )
-
-
-def student_timeline(request, pk: int):
-    """Everything about a student's wellbeing on one page, oldest first (counsellors)."""
-    if not selectors.works_referrals(request.user):
-        raise PermissionDenied(_("Only counsellors and administrators see the timeline."))
-    student = selectors.staff_student(user=request.user, pk=pk)
-    access_log_record(user=request.user, student=student, what="student timeline", request=request)
-    entries = timeline.student_timeline(user=request.user, student=student)
-    return render(request, "referrals/timeline.html", {"student": student, "entries": entries})
 
 
 def notifications(request):
