@@ -44,6 +44,13 @@ class RiskAssessmentForm(forms.ModelForm):
             "rationale": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                # Every question needs an answer: no "---------" option to pick.
+                field.choices = [c for c in field.choices if c[0] != ""]
+
 
 class SafetyPlanForm(forms.ModelForm):
     class Meta:
