@@ -207,8 +207,7 @@ def reason_words(code: str, params: Mapping, *, raised_by=None) -> str:
 def reason_text(reason: ReferralReason) -> str:
     """One reason in the reader's language; the stored English text for an uncoded one."""
     if reason.code:
-        raised_by = reason.raised_by if reason.raised_by_id else None
-        words = reason_words(reason.code, reason.params or {}, raised_by=raised_by)
+        words = reason_words(reason.code, reason.params or {}, raised_by=reason.raised_by)
         if words:
             return words
     return reason.summary

@@ -10,6 +10,7 @@ class SafetyConfig(AppConfig):
         from schoolwell.core import registry
         from schoolwell.safety import demo, panels
 
+        registry.nav_providers.append(panels.nav)
         registry.referral_panel_providers.append(panels.referral_panel)
         registry.action_item_providers.append(panels.action_items)
         registry.caseload_providers.append(panels.caseload)

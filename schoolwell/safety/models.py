@@ -31,14 +31,19 @@ class SafetySettings(models.Model):
         "roster.School", on_delete=models.CASCADE, related_name="safety_settings"
     )
     guardian_policy = models.CharField(
-        max_length=20, choices=GuardianPolicy.choices, default=GuardianPolicy.ALWAYS
+        _("guardian notification"),
+        max_length=20,
+        choices=GuardianPolicy.choices,
+        default=GuardianPolicy.ALWAYS,
     )
     follow_up_school_days = models.PositiveSmallIntegerField(
+        _("follow-up within (school days)"),
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("School days after the safety plan within which a follow-up contact is due"),
     )
     on_call_contact = models.CharField(
+        _("on-call contact"),
         max_length=200,
         blank=True,
         help_text=_("Who a student can reach at school in a crisis, printed on safety plans"),

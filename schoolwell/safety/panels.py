@@ -8,14 +8,21 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from schoolwell.audit.services import access_log_record
-from schoolwell.core.registry import ActionItem, Panel
+from schoolwell.core.registry import ActionItem, NavItem, Panel
 from schoolwell.safety import selectors
 from schoolwell.safety.access import may_counsel
 from schoolwell.safety.models import GuardianPolicy
 
 LIMIT = 10  # per group on the home page; the queue and caseload list the rest
+
+
+def nav(scope) -> list[NavItem]:
+    if scope.administered_school_ids:
+        return [NavItem(_lazy("Safety pathway settings"), "safety:settings", 71)]
+    return []
 
 
 def referral_panel(request, referral) -> Panel | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
+from schoolwell.accounts.roles import access_scope
 from schoolwell.referrals import schooldays
 from schoolwell.referrals.models import Referral
 from schoolwell.safety.access import may_counsel
@@ -23,6 +24,7 @@ from schoolwell.safety.models import (
     NotificationDecision,
     RiskAssessment,
     SafetyPlanRevision,
+    SafetySettings,
 )
 from schoolwell.safety.selectors import settings_for
 
@@ -177,3 +179,26 @@ def follow_up_complete(
     follow_up.done_by = by
     follow_up.save(update_fields=["done_at", "done_by"])
     return follow_up
+
+
+@transaction.atomic
+def safety_settings_set(
+    *,
+    school,
+    by: User,
+    guardian_policy: str,
+    follow_up_school_days: int,
+    on_call_contact: str,
+) -> SafetySettings:
+    """A school administrator sets the pathway's policy for their school."""
+    if school.pk not in access_scope(by).administered_school_ids:
+        raise SafetyForbidden(_("Only the school's administrators change these settings."))
+    found, _created = SafetySettings.objects.update_or_create(
+        school=school,
+        defaults={
+            "guardian_policy": guardian_policy,
+            "follow_up_school_days": follow_up_school_days,
+            "on_call_contact": on_call_contact.strip(),
+        },
+    )
+    return found

@@ -71,7 +71,7 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "params", "en", "es"), CASES)
 def test_each_reason_reads_in_english_and_spanish(code, params, en, es):
-    reason = SimpleNamespace(code=code, params=params, raised_by_id=None, summary="raw")
+    reason = SimpleNamespace(code=code, params=params, raised_by=None, summary="raw")
     with translation.override("en"):
         assert texts.reason_text(reason) == en
     with translation.override("es"):
@@ -104,7 +104,7 @@ def test_a_teachers_concern_names_the_teacher(student_a, teacher):
 
 
 def test_an_uncoded_reason_shows_its_stored_text():
-    reason = SimpleNamespace(code="", params={}, raised_by_id=None, summary="Old English text")
+    reason = SimpleNamespace(code="", params={}, raised_by=None, summary="Old English text")
     with translation.override("es"):
         assert texts.reason_text(reason) == "Old English text"
 
