@@ -56,6 +56,11 @@ class ActionItem:
     detail: str = ""  # e.g. the leading reason
     badge: str = ""  # a css class for the badge: urgent, high, overdue…
 
+    @property
+    def at_time(self) -> bool:
+        """Due at a time of day (a referral), not on a day (a follow-up)."""
+        return isinstance(self.when, dt.datetime)
+
 
 # fn(request, scope, today) -> list[ActionItem]: what needs the user's action today.
 action_item_providers: list[Callable] = []

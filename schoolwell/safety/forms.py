@@ -71,7 +71,11 @@ class SafetyPlanForm(forms.ModelForm):
             "professionals": _("Including 988 and the school's on-call contact"),
             "safe_environment": _("How to keep what I could use to hurt myself out of reach"),
         }
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        # Each part's prompt is read with its box (plan.html gives it this id).
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3, "aria-describedby": f"id_{name}-help"})
+            for name in fields
+        }
 
 
 class GuardianNotificationForm(forms.Form):

@@ -58,7 +58,7 @@ def _assessment_items(referrals) -> list[ActionItem]:
             url=reverse("safety:assessment", args=[r.pk]),
             student_id=r.student_id,
             student_name=r.student.display_name,
-            when=r.opened_at,
+            when=r.due_at,  # the referral's own due time: how soon to assess
             badge="urgent",
         )
         for r in referrals
