@@ -41,6 +41,7 @@ urlpatterns = [
     path("screening/", include("schoolwell.screening.urls")),
     path("referrals/", include("schoolwell.referrals.urls")),
     path("alerts/", include("schoolwell.alerts.urls")),
+    path("safety/", include("schoolwell.safety.urls")),
     path("consent/", include("schoolwell.consent.urls")),
     path("sel/", include("schoolwell.sel.urls")),
     path("reports/", include("schoolwell.reports.urls")),

@@ -6,6 +6,7 @@ page, demo district) never needs editing when an app gains a feature.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,56 @@ student_panel_providers: list[Callable] = []
 class_panel_providers: list[Callable] = []
 # fn(request, scope) -> Panel | None: a card on the role-aware home page.
 home_panel_providers: list[Callable] = []
+# fn(request, referral) -> Panel | None: a section of a referral's page (order < 0: above
+# the referral's facts, for a step that must come first).
+referral_panel_providers: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """One thing that needs the user's action: on the home page's "needs action today" and,
+    per student, on the caseload. `group` and `title` are already in the reader's language."""
+
+    group: str  # heading it is listed under, e.g. "Urgent and overdue"
+    group_order: int  # headings in this order (most pressing first)
+    title: str  # what to do, e.g. "Risk assessment needed"
+    url: str
+    student_id: int | None = None
+    student_name: str = ""
+    when: dt.date | dt.datetime | None = None  # due (or since)
+    detail: str = ""  # e.g. the leading reason
+    badge: str = ""  # a css class for the badge: urgent, high, overdue…
+
+    @property
+    def at_time(self) -> bool:
+        """Due at a time of day (a referral), not on a day (a follow-up)."""
+        return isinstance(self.when, dt.datetime)
+
+
+# fn(request, scope, today) -> list[ActionItem]: what needs the user's action today.
+action_item_providers: list[Callable] = []
+# fn(user, today) -> list[ActionItem]: the user's caseload: one item per open case or step
+# (a referral assigned to them, a pathway step, a support plan…), grouped by student.
+caseload_providers: list[Callable] = []
+
+
+def _sort_key(item: ActionItem) -> tuple:
+    when = item.when
+    if isinstance(when, dt.datetime):
+        when = when.date()
+    return (item.group_order, when or dt.date.max, item.student_name)
+
+
+def action_items(request, scope, today: dt.date) -> list[ActionItem]:
+    found = [item for provider in action_item_providers for item in provider(request, scope, today)]
+    return sorted(found, key=_sort_key)
+
+
+def caseload_items(user, today: dt.date) -> list[ActionItem]:
+    found = [item for provider in caseload_providers for item in provider(user, today)]
+    return sorted(found, key=_sort_key)
+
+
 # (order, fn(district, rng, stdout)): steps of `seed_demo`, run in order after the roster.
 demo_steps: list[tuple[int, Callable]] = []
 

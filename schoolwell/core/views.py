@@ -30,7 +30,13 @@ def healthz(request):
 def home(request):
     """The role-aware start page: each role sees the shortcuts to its daily work."""
     scope = access_scope(request.user)
-    context = {"scope": scope, "home_panels": panels(home_panel_providers, request, scope)}
+    found = panels(home_panel_providers, request, scope)
+    # Panels ordered below 10 lead the page (a counsellor's "needs action today").
+    context = {
+        "scope": scope,
+        "lead_panels": [p for p in found if p.order < 10],
+        "home_panels": [p for p in found if p.order >= 10],
+    }
     if scope.has(Role.TEACHER):
         context["classes"] = taught_classes(request.user).select_related("school")
     if scope.has(Role.COUNSELLOR) or scope.has(Role.SCHOOL_ADMIN) or scope.has(Role.DISTRICT_ADMIN):

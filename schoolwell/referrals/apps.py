@@ -7,13 +7,16 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolwell.core import registry
-        from schoolwell.referrals import alerts, crisis, demo, panels, rules
+        from schoolwell.referrals import alerts, caseload, crisis, demo, panels, rules
 
         alerts.register_messages()  # what its outbox rows say (schoolwell.alerts)
         registry.nav_providers.append(panels.nav)
         registry.student_panel_providers.append(panels.student_panel)
         registry.class_panel_providers.append(panels.class_panel)
         registry.home_panel_providers.append(panels.home_panel)
+        registry.home_panel_providers.append(panels.counsellor_home_panel)
+        registry.action_item_providers.append(caseload.action_items)
+        registry.caseload_providers.append(caseload.caseload_items)
         registry.screening_result_hooks.append(rules.screening_result_evaluate)
         registry.checkin_hooks.append(rules.checkins_evaluate)
         registry.on_call_providers.append(crisis.on_call_contacts)

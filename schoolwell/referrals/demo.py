@@ -27,6 +27,8 @@ from schoolwell.roster.models import Class, School, Student
 from schoolwell.roster.services import school_staff_add
 
 SECONDARY, ELEMENTARY = "riverside-secondary", "riverside-elementary"
+# "3 check-ins at 2 or less within 10 school days", as the default rule fires it.
+LOW = {"count": 3, "threshold": "2", "days": 10}
 
 
 def rules_install_defaults(*, school: School) -> int:
@@ -126,9 +128,10 @@ def _second_counsellor(school: School) -> User:
     return user
 
 
-def _rule_trigger(school: School, code: str, summary: str, key: str) -> services.Trigger:
+def _rule_trigger(school: School, code: str, params: dict, key: str) -> services.Trigger:
     rule = ThresholdRule.objects.get(school=school, code=code)
-    return services.Trigger.from_rule(rule, key=key, summary=summary)
+    # A rule's kind names the reason it gives (RuleKind and ReasonCode share their values).
+    return services.Trigger.from_rule(rule, key=key, code=rule.kind, params=params)
 
 
 @transaction.atomic
@@ -157,8 +160,8 @@ def seed_referrals(district, rng, stdout) -> None:
             student=student, by=teacher, concern_code=code, note=note, priority=priority, now=at
         ).referral
 
-    def by_rule(student, code, summary, at, key=None):
-        trigger = _rule_trigger(student.school, code, summary, key or f"demo:{code}")
+    def by_rule(student, code, params, at, key=None):
+        trigger = _rule_trigger(student.school, code, params, key or f"demo:{code}")
         return services.referral_trigger(student=student, triggers=[trigger], now=at).referral
 
     # New and unclaimed: an urgent one past due (escalated below), a high and a routine one.
@@ -172,11 +175,11 @@ def seed_referrals(district, rng, stdout) -> None:
     concern(
         own[1], "withdrawn", "Very quiet for two weeks, eating alone.", Priority.HIGH, now - days
     )
-    by_rule(others[0], "checkins-drop", "Wellbeing 2 vs 4-week baseline 4.3", now - 2 * days)
-    by_rule(others[1], "checkins-low", "3 check-ins ≤ 2 within 10 school days", now - 4 * hours)
+    by_rule(others[0], "checkins-drop", {"wellbeing": 2, "baseline": "4.3"}, now - 2 * days)
+    by_rule(others[1], "checkins-low", LOW, now - 4 * hours)
 
     # Routine, then raised to urgent by a teacher's concern (priority raised event).
-    raised = by_rule(others[2], "concern-disclosed", "Concern tag: family_change", now - 5 * days)
+    raised = by_rule(others[2], "concern-disclosed", {"tag": "family_change"}, now - 5 * days)
     services.concern_raise(
         student=others[2],
         by=colleague_teacher(others[2]),
@@ -191,9 +194,7 @@ def seed_referrals(district, rng, stdout) -> None:
     claimed = concern(own[2], "tearful", "Tearful twice this week.", Priority.HIGH, now - 2 * days)
     services.referral_claim(referral=claimed, by=counsellor, now=now - 2 * days + 2 * hours)
 
-    triage = by_rule(
-        others[3], "checkins-low", "3 check-ins ≤ 2 within 10 school days", now - 3 * days
-    )
+    triage = by_rule(others[3], "checkins-low", LOW, now - 3 * days)
     services.referral_claim(referral=triage, by=counsellor, now=now - 3 * days + hours)
     services.referral_status_set(
         referral=triage, by=counsellor, status=Status.TRIAGE, now=now - 3 * days + 2 * hours
@@ -213,9 +214,7 @@ def seed_referrals(district, rng, stdout) -> None:
         now=now - 3 * days + 3 * hours,
     )
 
-    progress = by_rule(
-        others[4], "concern-disclosed", "Concern tag: bullying_concern", now - 8 * days
-    )
+    progress = by_rule(others[4], "concern-disclosed", {"tag": "bullying_concern"}, now - 8 * days)
     services.referral_claim(referral=progress, by=colleague, now=now - 8 * days + hours)
     services.referral_status_set(
         referral=progress, by=colleague, status=Status.IN_PROGRESS, now=now - 7 * days
@@ -230,7 +229,7 @@ def seed_referrals(district, rng, stdout) -> None:
     services.referral_reassign(referral=progress, by=colleague, to=counsellor, now=now - 2 * days)
 
     internal = by_rule(
-        others[5], "checkins-drop", "Wellbeing 1 vs 4-week baseline 3.8", now - 12 * days
+        others[5], "checkins-drop", {"wellbeing": 1, "baseline": "3.8"}, now - 12 * days
     )
     services.referral_claim(referral=internal, by=counsellor, now=now - 12 * days + hours)
     services.referral_refer_out(
@@ -251,8 +250,7 @@ def seed_referrals(district, rng, stdout) -> None:
         )
     ]
     closing += [
-        by_rule(s, "checkins-low", "3 check-ins ≤ 2 within 10 school days", now - (25 - i) * days)
-        for i, s in enumerate(others[7:10])
+        by_rule(s, "checkins-low", LOW, now - (25 - i) * days) for i, s in enumerate(others[7:10])
     ]
     for index, (referral, (outcome, note)) in enumerate(zip(closing, outcomes, strict=True)):
         opened = referral.opened_at
@@ -269,9 +267,9 @@ def seed_referrals(district, rng, stdout) -> None:
         )
 
     # The elementary school: one new high (overdue), one closed.
-    by_rule(little[0], "checkins-low", "3 check-ins ≤ 2 within 10 school days", now - 4 * days)
+    by_rule(little[0], "checkins-low", LOW, now - 4 * days)
     elem_counsellor = User.objects.get(username="counsellor.elem")
-    done = by_rule(little[1], "concern-disclosed", "Concern tag: disclosed_worry", now - 20 * days)
+    done = by_rule(little[1], "concern-disclosed", {"tag": "disclosed_worry"}, now - 20 * days)
     services.referral_claim(referral=done, by=elem_counsellor, now=now - 20 * days + hours)
     services.referral_close(
         referral=done,
@@ -320,9 +318,7 @@ def _refer_external(school: School, counsellor: User, at: dt.datetime, stdout) -
         return
     referral = services.referral_trigger(
         student=student,
-        triggers=[
-            _rule_trigger(school, "checkins-low", "3 check-ins ≤ 2 within 10 school days", "demo")
-        ],
+        triggers=[_rule_trigger(school, "checkins-low", LOW, "demo")],
         now=at,
     ).referral
     if referral.assignee_id is None:

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from schoolwell.referrals import content, schooldays
-from schoolwell.referrals.models import RuleKind, ThresholdRule
+from schoolwell.referrals import schooldays, texts
+from schoolwell.referrals.models import ReasonCode, RuleKind, ThresholdRule
 
 BASELINE_DAYS = 28  # "the student's own rolling baseline of the last 4 weeks"
 BASELINE_MIN_CHECKINS = 5  # fewer than this is not a baseline yet
@@ -24,11 +24,13 @@ BASELINE_MIN_CHECKINS = 5  # fewer than this is not a baseline yet
 
 @dataclass(frozen=True)
 class Fire:
-    """One rule firing for one student: the reason key (rule 3 dedupes on it) and summary."""
+    """One rule firing for one student: the reason key (rule 3 dedupes on it) and the
+    reason as a code with parameters (put into words by `referrals.texts`)."""
 
     rule: ThresholdRule
     key: str
-    summary: str
+    code: str
+    params: dict
 
 
 def _number(value) -> Decimal | None:
@@ -36,7 +38,7 @@ def _number(value) -> Decimal | None:
 
 
 def _num(value: Decimal) -> str:
-    """2.00 → "2", 2.50 → "2.5" (thresholds in reason summaries)."""
+    """2.00 → "2", 2.50 → "2.5": thresholds as a reason's parameters."""
     return f"{Decimal(value).normalize():f}"
 
 
@@ -47,34 +49,39 @@ def _band_key(band) -> str | None:
     return getattr(band, "key", band)
 
 
-def screening_match(rule: ThresholdRule, result) -> str | None:
-    """A summary if `rule` fires on `result` (a ScreeningResult), else None."""
+def screening_match(rule: ThresholdRule, result) -> tuple[str, dict] | None:
+    """The reason (code, params) if `rule` fires on `result` (a ScreeningResult), else None."""
     code = result.instrument.code
     if rule.kind == RuleKind.CRITICAL:
         if result.critical and rule.instrument_code in ("", code):
-            reasons = "; ".join(str(r) for r in (result.critical_reasons or []))
-            if len(reasons) > 180:
-                reasons = reasons[:179] + "…"
-            return f"{code}: critical answer" + (f" ({reasons})" if reasons else "")
+            return ReasonCode.CRITICAL, texts.critical_params(result)
         return None
     if rule.instrument_code != code:
         return None
     if rule.kind == RuleKind.SCORE_TOTAL:
         total = _number(result.total)
         if result.complete and total is not None and total >= rule.threshold:
-            return f"{code} total {result.total} (≥ {_num(rule.threshold)})"
+            return ReasonCode.SCORE_TOTAL, {
+                "instrument": code,
+                "total": result.total,
+                "threshold": _num(rule.threshold),
+            }
         return None
     subscale = (result.subscales or {}).get(rule.subscale) if rule.subscale else None
     if rule.kind == RuleKind.SUBSCALE:
         score = _number(subscale.get("score")) if subscale else None
         if score is not None and score >= rule.threshold:
-            return f"{code} {rule.subscale} {subscale['score']} (≥ {_num(rule.threshold)})"
+            return ReasonCode.SUBSCALE, {
+                "instrument": code,
+                "subscale": rule.subscale,
+                "score": str(subscale["score"]),
+                "threshold": _num(rule.threshold),
+            }
         return None
     if rule.kind == RuleKind.BAND:
         band = _band_key((subscale or {}).get("band") if rule.subscale else result.band)
         if band and band in rule.bands:
-            where = f" {rule.subscale}" if rule.subscale else ""
-            return f"{code}{where} band: {band}"
+            return ReasonCode.BAND, {"instrument": code, "subscale": rule.subscale, "band": band}
     return None
 
 
@@ -83,9 +90,9 @@ def screening_fires(rules: Iterable[ThresholdRule], result) -> list[Fire]:
     administration over the line is news)."""
     fires = []
     for rule in rules:
-        summary = screening_match(rule, result)
-        if summary:
-            fires.append(Fire(rule, f"rule:{rule.pk}:result:{result.pk}", summary))
+        found = screening_match(rule, result)
+        if found:
+            fires.append(Fire(rule, f"rule:{rule.pk}:result:{result.pk}", *found))
     return fires
 
 
@@ -166,11 +173,7 @@ def checkin_fires(rules: Iterable[ThresholdRule], checkin, history: History | No
                 continue
             for tag in sorted(set(checkin.tags or []) & set(rule.tags)):
                 fires.append(
-                    Fire(
-                        rule,
-                        f"rule:{rule.pk}:tag:{tag}",
-                        f"Concern tag: {content.concern_label(tag, 'en')}",
-                    )
+                    Fire(rule, f"rule:{rule.pk}:tag:{tag}", ReasonCode.CONCERN_TAG, {"tag": tag})
                 )
             continue
         if checkin.wellbeing is None:
@@ -180,14 +183,15 @@ def checkin_fires(rules: Iterable[ThresholdRule], checkin, history: History | No
                 end=checkin.date, school_days=rule.window_school_days, threshold=rule.threshold
             )
             if n >= rule.count:
-                summary = (
-                    f"{n} check-ins ≤ {_num(rule.threshold)} "
-                    f"within {rule.window_school_days} school days"
-                )
-                fires.append(Fire(rule, f"rule:{rule.pk}", summary))
+                params = {
+                    "count": n,
+                    "threshold": _num(rule.threshold),
+                    "days": rule.window_school_days,
+                }
+                fires.append(Fire(rule, f"rule:{rule.pk}", ReasonCode.CHECKIN_LOW, params))
         elif rule.kind == RuleKind.CHECKIN_DROP:
             mean, n = history.baseline(checkin.date)
             if n >= BASELINE_MIN_CHECKINS and mean - Decimal(checkin.wellbeing) >= rule.threshold:
-                summary = f"Wellbeing {checkin.wellbeing} vs 4-week baseline {mean:.1f}"
-                fires.append(Fire(rule, f"rule:{rule.pk}", summary))
+                params = {"wellbeing": checkin.wellbeing, "baseline": f"{mean:.1f}"}
+                fires.append(Fire(rule, f"rule:{rule.pk}", ReasonCode.CHECKIN_DROP, params))
     return fires

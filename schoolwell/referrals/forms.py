@@ -54,6 +54,22 @@ class QueueFilterForm(forms.Form):
         )
 
 
+class ClaimForm(forms.Form):
+    """Claiming from the queue returns to the same queue page (its filters kept)."""
+
+    next = forms.CharField(required=False, max_length=2000)
+
+    def next_url(self, request) -> str | None:
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        target = self.cleaned_data.get("next") if self.is_valid() else ""
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return None
+
+
 class ConcernForm(forms.Form):
     # Nothing is preselected: a default concern or urgency would be recorded unread.
     concerns = forms.MultipleChoiceField(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.roles import Role, access_scope
-from schoolwell.core.registry import NavItem, Panel
-from schoolwell.referrals import selectors
+from schoolwell.audit.services import access_log_record_many
+from schoolwell.core.registry import NavItem, Panel, action_items
+from schoolwell.referrals import caseload, selectors
 from schoolwell.referrals.models import OPEN_STATUSES, Referral
+
+CASELOAD_PREVIEW = 8  # students on the home page; the caseload page lists them all
 
 
 def nav(scope) -> list[NavItem]:
@@ -15,6 +19,8 @@ def nav(scope) -> list[NavItem]:
     if scope.roles & {Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
         items.append(NavItem(_("Referral queue"), "referrals:queue", 20))
         items.append(NavItem(_("Notifications"), "referrals:notifications", 21))
+    if scope.counsel_school_ids:
+        items.append(NavItem(_("My caseload"), "referrals:caseload", 19))
     if scope.administered_school_ids:
         items.append(NavItem(_("Referral rules"), "referrals:rules", 70))
     return items
@@ -51,6 +57,40 @@ def class_panel(request, klass) -> Panel | None:
         c for c in selectors.concerns_raised_by(user=request.user) if c.student.pk in members
     ]
     return Panel("referrals/panel_class.html", {"concerns": concerns}, 30)
+
+
+def counsellor_home_panel(request, scope) -> Panel | None:
+    """A counsellor's day first: what needs action today, then their caseload."""
+    if not scope.counsel_school_ids:
+        return None
+    today = timezone.localdate()
+    items = action_items(request, scope, today)
+    rows = caseload.caseload(user=request.user, today=today)
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.group, []).append(item)
+    shown = {i.student_id for i in items if i.student_id} | {
+        r.student.pk for r in rows[:CASELOAD_PREVIEW]
+    }
+    # Naming a student beside "risk assessment needed" discloses their record (FERPA log).
+    access_log_record_many(
+        user=request.user,
+        students=sorted(shown),
+        what="home: action items",
+        request=request,
+        action="view",
+    )
+    return Panel(
+        "referrals/panel_home_counsellor.html",
+        {
+            "groups": list(groups.items()),
+            "caseload": rows[:CASELOAD_PREVIEW],
+            "caseload_total": len(rows),
+            "now": timezone.now(),
+            "today": today,
+        },
+        5,
+    )
 
 
 def home_panel(request, scope) -> Panel | None:

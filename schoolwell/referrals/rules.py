@@ -57,7 +57,9 @@ def screening_result_evaluate(result) -> None:
     if fires:  # nothing fired: no query, no savepoint (a class grid calls this per row)
         referral_trigger(
             student=student,
-            triggers=[Trigger.from_rule(f.rule, key=f.key, summary=f.summary) for f in fires],
+            triggers=[
+                Trigger.from_rule(f.rule, key=f.key, code=f.code, params=f.params) for f in fires
+            ],
         )
 
 
@@ -106,7 +108,9 @@ def checkins_evaluate(checkins) -> None:
                     rules, checkin, histories.get(checkin.student_id)
                 ):
                     by_student[checkin.student_id].append(
-                        Trigger.from_rule(fire.rule, key=fire.key, summary=fire.summary)
+                        Trigger.from_rule(
+                            fire.rule, key=fire.key, code=fire.code, params=fire.params
+                        )
                     )
     students = Student.objects.in_bulk(list(by_student))
     for student_id, triggers in by_student.items():

@@ -22,6 +22,7 @@ from django.http import Http404
 
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.referrals import texts
 from schoolwell.referrals.alerts import school_staff
 from schoolwell.referrals.models import (
     OPEN_STATUSES,
@@ -83,16 +84,23 @@ def referral_queue(*, user: User, filters: QueueFilters, now: dt.datetime) -> Qu
     return referrals.order_by("priority", "due_at", "opened_at", "pk")
 
 
-def reason_counts(referrals: list[Referral]) -> dict[int, int]:
-    """How many reasons each referral of a queue page has (one query for the page, so
-    the queue query itself stays an index scan in queue order)."""
-    rows = (
-        ReferralReason.objects.filter(referral__in=referrals)
-        .values_list("referral_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return dict(rows)
+@dataclass(frozen=True)
+class LeadingReason:
+    reason: ReferralReason | None
+    more: int  # the referral's other reasons, shown as "+N more"
+
+
+def leading_reasons(referrals: list[Referral]) -> dict[int, LeadingReason]:
+    """Each referral's most serious reason and how many others it has: one query for the
+    page (so the queue query itself stays an index scan in queue order)."""
+    by_referral: dict[int, list[ReferralReason]] = {}
+    rows = ReferralReason.objects.filter(referral__in=referrals).select_related("raised_by", "rule")
+    for reason in rows.order_by():
+        by_referral.setdefault(reason.referral_id, []).append(reason)
+    return {
+        referral_id: LeadingReason(texts.leading_reason(reasons), len(reasons) - 1)
+        for referral_id, reasons in by_referral.items()
+    }
 
 
 def queue_counts(*, user: User) -> dict[str, int]:

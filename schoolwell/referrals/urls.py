@@ -1,10 +1,11 @@
 from django.urls import path
 
-from schoolwell.referrals.views import people, queue, rules
+from schoolwell.referrals.views import caseload, people, queue, rules, timeline
 
 app_name = "referrals"
 urlpatterns = [
     path("", queue.queue, name="queue"),
+    path("caseload/", caseload.caseload, name="caseload"),
     path("<int:pk>/", queue.detail, name="detail"),
     path("<int:pk>/claim/", queue.claim, name="claim"),
     path("<int:pk>/status/", queue.set_status, name="status"),
@@ -13,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/reassign/", queue.reassign, name="reassign"),
     path("<int:pk>/notes/", queue.add_note, name="note"),
     path("concern/<int:student_pk>/", people.raise_concern, name="concern"),
-    path("students/<int:pk>/timeline/", people.student_timeline, name="timeline"),
+    path("students/<int:pk>/timeline/", timeline.student_timeline, name="timeline"),
     path("notifications/", people.notifications, name="notifications"),
     path("notifications/read/", people.notifications_read, name="notifications_read"),
     path("schools/<int:school_pk>/on-call/", people.on_call, name="on_call"),

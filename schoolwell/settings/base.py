@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "schoolwell.screening",
     "schoolwell.referrals",
     "schoolwell.alerts",
+    "schoolwell.safety",
     "schoolwell.consent",
     "schoolwell.sel",
     "schoolwell.reports",

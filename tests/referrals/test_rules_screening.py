@@ -23,6 +23,7 @@ def result(student, code, *, total=None, band=None, subscales=None, critical=Fal
         subscales=subscales or {},
         critical=critical,
         critical_reasons=["Thoughts of death or self-harm"] if critical else [],
+        answers={"q9": 1} if critical else {},
         complete=complete,
     )
 
@@ -75,7 +76,12 @@ def test_critical_answer_opens_an_urgent_referral_even_if_incomplete(rules_a, st
     referral = Referral.objects.get(student=student_a)
     assert referral.priority == Priority.URGENT
     assert fired(student_a) == ["critical-item"]
-    assert "Thoughts of death" in referral.reasons.get().summary
+    reason = referral.reasons.get()
+    assert (reason.code, reason.params) == (
+        "critical",
+        {"instrument": "phq-a", "items": [["self-harm-thoughts", "q9", 1]]},
+    )
+    assert reason.summary == "PHQ-A item 9: Several days"
 
 
 def test_no_critical_answer_no_referral(rules_a, student_a):
@@ -122,8 +128,12 @@ def test_every_screening_rule_kind_is_shipped(rules_a):
 
 def test_reason_says_what_fired(rules_a, student_a):
     screening_result_evaluate(result(student_a, "phq-a", total=10, band="moderate"))
-    summary = Referral.objects.get(student=student_a).reasons.get().summary
-    assert summary == "phq-a total 10 (≥ 10)"
+    reason = Referral.objects.get(student=student_a).reasons.get()
+    assert (reason.code, reason.params) == (
+        "score_total",
+        {"instrument": "phq-a", "total": 10, "threshold": "10"},
+    )
+    assert reason.summary == "PHQ-A total 10 (threshold 10)"
 
 
 def test_rules_are_read_once_per_transaction(

@@ -1,4 +1,5 @@
-"""The counsellor's student timeline: chronological, audit-logged, constant queries."""
+"""The counsellor's student timeline: newest first, filtered by kind, check-ins by week,
+audit-logged, constant queries."""
 
 import datetime as dt
 
@@ -45,9 +46,9 @@ def test_timeline_lists_referrals_and_events_in_order(client_for, student_a, cou
     response = client_for(counsellor).get(url(student_a))
     assert response.status_code == 200
     entries = response.context["entries"]
-    assert [e.at for e in entries] == sorted(e.at for e in entries)
-    assert [e.kind for e in entries] == ["referral", "event", "referral", "event"]
-    assert entries[0].item == old
+    assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
+    assert [e.kind for e in entries] == ["event", "referral", "event", "referral"]
+    assert entries[-1].item == old
     assert (
         AccessLog.objects.filter(
             user=counsellor, student=student_a, what="student timeline"
@@ -88,17 +89,23 @@ def history(student, teacher, n):
 def test_timeline_merges_checkins_results_and_referrals(client_for, student_a, teacher, counsellor):
     history(student_a, teacher, 2)
     open_referral(student_a, Priority.HIGH, now=NOW)
-    entries = client_for(counsellor).get(url(student_a)).context["entries"]
-    assert [e.kind for e in entries] == [
-        "checkin",
-        "result",
-        "checkin",
-        "result",
-        "referral",
-        "event",
-    ]
-    page = client_for(counsellor).get(url(student_a)).content.decode()
+    client = client_for(counsellor)
+    entries = client.get(url(student_a)).context["entries"]
+    # Tuesday's and Monday's check-ins are one line for their week.
+    assert [e.kind for e in entries] == ["event", "referral", "result", "week", "result"]
+    assert len(entries[3].item.checkins) == 2
+    page = client.get(url(student_a)).content.decode()
     assert "Very tired or low energy" in page and "Mild" in page
+    assert "2 check-ins" in page
+    every = client.get(url(student_a), {"all_checkins": "on"}).context["entries"]
+    assert [e.kind for e in every] == [
+        "event",
+        "referral",
+        "result",
+        "checkin",
+        "result",
+        "checkin",
+    ]
 
 
 def test_timeline_queries_are_constant(
@@ -112,8 +119,12 @@ def test_timeline_queries_are_constant(
     many_closed_referrals(student_a, 1000)
     history(student_a, teacher, 300)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(url(student_a))
+        response = client.get(url(student_a), {"all_checkins": "on"})
     assert len(response.context["entries"]) == 2006 + 2 * 303
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url(student_a))
+    weeks = [e for e in response.context["entries"] if e.kind == "week"]
+    assert 43 <= len(weeks) <= 45  # 303 days of check-ins, one line per week
 
 
 @pytest.mark.parametrize("who", ["teacher", "parent", "outsider"])
@@ -124,3 +135,39 @@ def test_timeline_is_403_for_non_counsellors(request, client_for, student_a, who
 
 def test_timeline_of_another_schools_student_is_404(client_for, student_b, counsellor):
     assert client_for(counsellor).get(url(student_b)).status_code == 404
+
+
+def test_filters_by_kind(client_for, student_a, teacher, counsellor):
+    history(student_a, teacher, 3)
+    open_referral(student_a, Priority.HIGH, now=NOW)
+    client = client_for(counsellor)
+    kinds = {e.kind for e in client.get(url(student_a), {"kind": "screening"}).context["entries"]}
+    assert kinds == {"result"}
+    both = client.get(url(student_a), {"kind": ["referrals", "checkins"]}).context["entries"]
+    assert {e.kind for e in both} == {"referral", "event", "week"}
+    # A made-up kind is a form error, not a 500: the whole timeline is shown.
+    assert client.get(url(student_a), {"kind": "secrets"}).status_code == 200
+
+
+def test_one_week_can_be_opened(client_for, student_a, teacher, counsellor):
+    history(student_a, teacher, 9)  # Nov 17 back to Nov 9: two weeks
+    client = client_for(counsellor)
+    response = client.get(url(student_a), {"kind": "checkins", "week": "2026-11-09"})
+    kinds = [(e.kind, e.at.date()) for e in response.context["entries"]]
+    assert [k for k, _ in kinds].count("week") == 1  # the week of Nov 16
+    assert [d for k, d in kinds if k == "checkin"] == [
+        dt.date(2026, 11, d) for d in (15, 14, 13, 12, 11, 10, 9)
+    ]
+
+
+def test_notes_show_but_a_colleagues_private_note_stays_hidden(
+    client_for, student_a, counsellor, colleague
+):
+    from schoolwell.referrals.services import referral_note_add
+
+    referral = open_referral(student_a)
+    referral_note_add(referral=referral, by=counsellor, body="Shared observation.", private=False)
+    referral_note_add(referral=referral, by=colleague, body="Colleague's memory aid.", private=True)
+    page = client_for(counsellor).get(url(student_a), {"kind": "notes"}).content.decode()
+    assert "Shared observation." in page
+    assert "Colleague&#x27;s memory aid." not in page and "memory aid (hidden)" in page

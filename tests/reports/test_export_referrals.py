@@ -95,3 +95,18 @@ def test_other_school_counsellor_sees_only_theirs(
 ):
     rows = load_rows(run_export(other_counsellor, "referrals"))["Referrals"][1:]
     assert [row[1] for row in rows] == ["B1"]
+
+
+def test_reasons_sheet_says_each_reason_in_words(
+    run_export, school_admin, student_a, teacher, load_rows
+):
+    from schoolwell.referrals.services import concern_raise
+
+    referral = concern_raise(
+        student=student_a, by=teacher, concern_code="withdrawn", note="private words", priority=2
+    ).referral
+    rows = load_rows(run_export(school_admin, "referrals"))["Reasons"][1:]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        (referral.pk, "High", "Concern raised by Tess Teacher: Withdrawn or unusually quiet")
+    ]
+    assert "private words" not in str(rows)

@@ -8,6 +8,7 @@ from schoolwell.referrals.models.people import ExternalProvider, Notification, O
 from schoolwell.referrals.models.referral import (
     OPEN_STATUSES,
     Priority,
+    ReasonCode,
     Referral,
     ReferralEvent,
     ReferralNote,
@@ -30,6 +31,7 @@ __all__ = [
     "Notification",
     "OnCall",
     "Priority",
+    "ReasonCode",
     "Referral",
     "ReferralEvent",
     "ReferralNote",

@@ -34,6 +34,19 @@ class Source(models.TextChoices):
     MANUAL = "manual", _("Concern raised by staff")
 
 
+class ReasonCode(models.TextChoices):
+    """What a reason is; its parameters say the rest. Rendered by referrals.texts."""
+
+    CRITICAL = "critical", _("Critical answer")
+    SCORE_TOTAL = "score_total", _("Total score at or above a threshold")
+    SUBSCALE = "subscale", _("Subscale score at or above a threshold")
+    BAND = "band", _("Severity band")
+    CHECKIN_LOW = "checkin_low", _("Low check-ins")
+    CHECKIN_DROP = "checkin_drop", _("Drop from the student's baseline")
+    CONCERN_TAG = "concern_tag", _("Check-in concern tag")
+    CONCERN = "concern", _("Concern raised by staff")
+
+
 class Referral(models.Model):
     """A student's case in the counsellors' queue. At most one is open per student (rule 3)."""
 
@@ -112,7 +125,11 @@ class ReferralReason(models.Model):
     )
     # Same key twice on one referral is the same reason (rule 3): a rule adds itself once.
     trigger_key = models.CharField(max_length=100)
-    summary = models.CharField(max_length=255, help_text=_("What fired, e.g. 'PHQ-A total 16'"))
+    # Shown in the reader's language from `code` and `params` (referrals.texts); `summary` is
+    # the English text, the only text of reasons stored before codes existed.
+    code = models.CharField(max_length=16, choices=ReasonCode.choices, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    summary = models.CharField(max_length=255, help_text=_("What fired, in English"))
     concern_code = models.CharField(max_length=64, blank=True)
     note = models.TextField(blank=True, help_text=_("The raising teacher's note"))
     priority = models.PositiveSmallIntegerField(choices=Priority.choices)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
-from schoolwell.referrals import content, schooldays
+from schoolwell.referrals import content, schooldays, texts
 from schoolwell.referrals.models import (
     OPEN_STATUSES,
     DueUnit,
     Priority,
+    ReasonCode,
     Referral,
     ReferralEvent,
     ReferralReason,
@@ -45,30 +46,39 @@ ALERT_PRIORITIES = (Priority.URGENT, Priority.HIGH)
 
 @dataclass(frozen=True)
 class Trigger:
-    """One reason to open (or add to) a referral."""
+    """One reason to open (or add to) a referral: a code and its parameters (rendered in the
+    reader's language by referrals.texts), `summary` only where no code fits."""
 
     source: str
     trigger_key: str
-    summary: str
     priority: int
     due_within: int
     due_unit: str
+    code: str = ""
+    params: dict = field(default_factory=dict)
+    summary: str = ""
     rule: ThresholdRule | None = None
     raised_by: User | None = None
     concern_code: str = ""
     note: str = ""
 
     @classmethod
-    def from_rule(cls, rule: ThresholdRule, *, key: str, summary: str) -> Trigger:
+    def from_rule(cls, rule: ThresholdRule, *, key: str, code: str, params: dict) -> Trigger:
         return cls(
             source=Source.RULE,
             trigger_key=key,
-            summary=summary[:255],
+            code=code,
+            params=params,
             priority=rule.priority,
             due_within=rule.due_within,
             due_unit=rule.due_unit,
             rule=rule,
         )
+
+    def english(self) -> str:
+        if not self.code:
+            return self.summary[:255]
+        return texts.reason_summary_en(self.code, self.params, raised_by=self.raised_by)
 
 
 @dataclass(frozen=True)
@@ -138,7 +148,9 @@ def referral_trigger(
                 source=trigger.source,
                 rule=trigger.rule,
                 trigger_key=trigger.trigger_key,
-                summary=trigger.summary,
+                code=trigger.code,
+                params=trigger.params,
+                summary=trigger.english(),
                 concern_code=trigger.concern_code,
                 note=trigger.note,
                 priority=trigger.priority,
@@ -156,7 +168,7 @@ def referral_trigger(
             actor=top.raised_by,
             priority=referral.priority,
             source=referral.source,
-            reasons=[r.summary for r in added],
+            reason_ids=[r.pk for r in added],
         )
         if referral.priority in ALERT_PRIORITIES:
             _alert(alert)
@@ -166,7 +178,7 @@ def referral_trigger(
             ReferralEvent.Kind.REASON_ADDED,
             at=now,
             actor=top.raised_by,
-            reasons=[r.summary for r in added],
+            reason_ids=[r.pk for r in added],
         )
         best = min(added, key=lambda r: r.priority)
         if best.priority < referral.priority:
@@ -250,9 +262,8 @@ def concerns_raise(
                 source=Source.MANUAL,
                 # The same teacher raising the same concern again is the same reason (rule 3).
                 trigger_key=f"manual:{by.pk}:{code}"[:100],
-                # Stored in English; pages show it in the reader's language from concern_code.
-                summary=f"Concern raised by {by.get_full_name() or by.username}: "
-                f"{content.concern_label(code, 'en')}"[:255],
+                code=ReasonCode.CONCERN,
+                params={"concern": code},
                 priority=level,
                 due_within=within,
                 due_unit=unit,

@@ -1,5 +1,4 @@
-"""Pages around the queue: raising a concern, the student timeline, notifications, the
-on-call roster."""
+"""Pages around the queue: raising a concern, notifications, the on-call roster."""
 
 from __future__ import annotations
 
@@ -12,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schoolwell.accounts.roles import Role, access_scope
-from schoolwell.audit.services import access_log_record
-from schoolwell.referrals import forms, selectors, services, timeline
+from schoolwell.referrals import forms, selectors, services
 from schoolwell.referrals.alerts import school_staff
 from schoolwell.referrals.models import OnCall, Priority
 from schoolwell.roster.selectors import administered_schools, visible_students
@@ -67,16 +65,6 @@ def raise_concern(request, student_pk: int):
     return render(
         request, "referrals/concern_form.html", {"form": form, "student": student}, status=status
     )
-
-
-def student_timeline(request, pk: int):
-    """Everything about a student's wellbeing on one page, oldest first (counsellors)."""
-    if not selectors.works_referrals(request.user):
-        raise PermissionDenied(_("Only counsellors and administrators see the timeline."))
-    student = selectors.staff_student(user=request.user, pk=pk)
-    access_log_record(user=request.user, student=student, what="student timeline", request=request)
-    entries = timeline.student_timeline(user=request.user, student=student)
-    return render(request, "referrals/timeline.html", {"student": student, "entries": entries})
 
 
 def notifications(request):

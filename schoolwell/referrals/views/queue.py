@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record, access_log_record_many
+from schoolwell.core.registry import panels, referral_panel_providers
 from schoolwell.referrals import content, forms, selectors, services
 from schoolwell.referrals.models import ExternalProvider, Priority, Status
 
@@ -32,9 +33,9 @@ def queue(request):
     now = timezone.now()
     referrals = selectors.referral_queue(user=request.user, filters=form.filters(), now=now)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    reasons = selectors.reason_counts(list(page))
+    leading = selectors.leading_reasons(list(page))
     for referral in page:
-        referral.reason_count = reasons.get(referral.pk, 0)
+        referral.leading = leading.get(referral.pk)
     # Seeing a student in the queue discloses that they have a referral (FERPA log).
     access_log_record_many(
         user=request.user,
@@ -55,7 +56,9 @@ def queue(request):
                 (Status(s).label, n) for s, n in selectors.queue_counts(user=request.user).items()
             ],
             "query": query.urlencode(),
+            "here": request.get_full_path(),
             "many_schools": len(access_scope(request.user).staff_school_ids) > 1,
+            "counsel_school_ids": access_scope(request.user).counsel_school_ids,
         },
     )
 
@@ -88,6 +91,10 @@ def detail(request, pk: int, *, error: services.ReferralError | None = None):
     access_log_record(user=request.user, student=referral.student, what="referral", request=request)
     context = _detail_context(request, referral)
     context["error"] = error
+    # Other apps' sections (the safety pathway leads a critical referral's page).
+    sections = panels(referral_panel_providers, request, referral)
+    context["lead_panels"] = [p for p in sections if p.order < 0]
+    context["panels"] = [p for p in sections if p.order >= 0]
     response = render(request, "referrals/detail.html", context)
     if error is not None:
         response.status_code = error.status_code
@@ -113,11 +120,33 @@ def _invalid(form) -> services.ReferralError:
 
 @require_POST
 def claim(request, pk: int):
+    """Claim; from the queue, in place: a script gets JSON, a plain form returns to the
+    queue page it came from."""
+    form = forms.ClaimForm(request.POST)
+    if request.headers.get("X-Requested-With") == "fetch":
+        _require_referral_staff(request)
+        referral = selectors.referral_for_staff(user=request.user, pk=pk)
+        try:
+            claimed = services.referral_claim(referral=referral, by=request.user)
+        except services.ReferralError as error:
+            return JsonResponse({"message": error.message}, status=error.status_code)
+        return JsonResponse(
+            {
+                "message": _("You have claimed this referral."),
+                "assignee": str(claimed.assignee),
+                "status": claimed.get_status_display(),
+            }
+        )
+
     def action(referral):
         services.referral_claim(referral=referral, by=request.user)
         return _("You have claimed this referral.")
 
-    return _act(request, pk, action)
+    response = _act(request, pk, action)
+    target = form.next_url(request)
+    if target and response.status_code == 302:
+        return redirect(target)
+    return response
 
 
 @require_POST

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.referrals.models import Priority, ReferralEvent, Source, Status
+from schoolwell.referrals.models import Priority, ReferralEvent, ReferralReason, Source, Status
 from schoolwell.referrals.selectors import staff_referrals
 from schoolwell.reports.exports.base import (
     STUDENT_COLUMNS,
@@ -62,6 +62,32 @@ EVENT_COLUMNS = [
     Column("Event", width=22, display=EVENT_KINDS.get),
     Column("By", width=16, definition="Blank when the system acted"),
 ]
+
+
+REASON_COLUMNS = [
+    Column("Referral", CellKind.INT, width=9),
+    Column("Added", CellKind.DATETIME, width=18),
+    Column("Priority", width=10, display=PRIORITIES.get),
+    Column("Reason", width=60, definition="What fired or was raised, in words (no teacher's note)"),
+]
+
+
+def _reason_rows(rows) -> Iterator[tuple]:
+    """Each reason in words, through the one renderer the pages use (referrals.texts)."""
+    from types import SimpleNamespace
+
+    from schoolwell.referrals import texts
+
+    for student_id, referral_id, at, priority, code, params, summary, *who in rows:
+        first, last, username = who
+        # A teacher's concern names the teacher, as on the referral page.
+        raised_by = (
+            SimpleNamespace(get_full_name=f"{first} {last}".strip, username=username)
+            if username
+            else None
+        )
+        reason = SimpleNamespace(code=code, params=params, summary=summary, raised_by=raised_by)
+        yield student_id, referral_id, at, priority, texts.reason_text(reason)
 
 
 def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
@@ -114,9 +140,27 @@ class ReferralExport(ExportKind):
         event_rows = events.values_list(
             "referral__student_id", "referral_id", "at", "kind", "actor__username"
         ).iterator(chunk_size=2000)
+        reasons = ReferralReason.objects.filter(referral__in=referrals).order_by(
+            "referral_id", "created_at", "pk"
+        )
+        reason_rows = reasons.values_list(
+            "referral__student_id",
+            "referral_id",
+            "created_at",
+            "priority",
+            "code",
+            "params",
+            "summary",
+            "raised_by__first_name",
+            "raised_by__last_name",
+            "raised_by__username",
+        ).iterator(chunk_size=2000)
         return [
             Table("Referrals", REFERRAL_COLUMNS, self._rows(rows), referrals.count(), keyed=True),
             Table("Events", EVENT_COLUMNS, event_rows, events.count(), keyed=True),
+            Table(
+                "Reasons", REASON_COLUMNS, _reason_rows(reason_rows), reasons.count(), keyed=True
+            ),
         ]
 
     def _rows(self, rows) -> Iterator[tuple]:
