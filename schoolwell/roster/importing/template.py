@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.importing.errors import ErrorLog, ImportRejected, ImportResult, KindCounts
+from schoolwell.roster.importing.limits import import_budget
 from schoolwell.roster.importing.parsing import chunks
 from schoolwell.roster.importing.rowreader import RowReader
 from schoolwell.roster.importing.scope import accounts_beyond
@@ -48,11 +49,14 @@ def roster_import_template(
     path = Path(path)
     errors = ErrorLog()
     result = ImportResult(format="template", dry_run=dry_run)
-    with transaction.atomic():
+    # The whole file is checked before the write transaction opens: on SQLite that
+    # transaction holds the database's only write lock, which other users' pages wait for.
+    with import_budget():
+        columns = _check(path, school, errors, limits)
+    errors.raise_if_any()
+    with import_budget(timed=False), transaction.atomic():
         # One import per school at a time (PostgreSQL; SQLite serialises writers anyway).
         School.objects.select_for_update().filter(pk=school.pk).first()
-        columns = _check(path, school, errors, limits)
-        errors.raise_if_any()
         with guarded_write():
             _write(path, school, columns, result)
         if dry_run:
