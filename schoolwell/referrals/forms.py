@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.core.input import BoundedJSONField
 from schoolwell.referrals import content
 from schoolwell.referrals.models import OPEN_STATUSES, Priority, Status, ThresholdRule
 from schoolwell.referrals.selectors import QueueFilters
@@ -141,3 +142,5 @@ class RuleForm(forms.ModelForm):
             "due_within",
             "due_unit",
         ]
+        # Bounded parsing: 1,100 bytes of `[` in a JSON field were a RecursionError (a 500).
+        field_classes = {"bands": BoundedJSONField, "tags": BoundedJSONField}

@@ -131,6 +131,19 @@ STATICFILES_FINDERS = [
     "schoolwell.reports.finders.PlotlyFinder",
 ]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Roster imports (issue 10): a hostile file is refused within seconds and in bounded memory.
+# Per zip member once uncompressed (a 50,000-student OneRoster district is ~100 MB in all),
+# and for the whole zip; each member is counted as it is read, whatever its header says.
+ROSTER_IMPORT_MAX_MEMBER_BYTES = int(
+    os.environ.get("ROSTER_IMPORT_MAX_MEMBER_BYTES", 256 * 1024 * 1024)
+)
+ROSTER_IMPORT_MAX_TOTAL_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_TOTAL_BYTES", 1024**3))
+# An XLSX template, all parts together: openpyxl holds its shared strings in memory.
+ROSTER_IMPORT_MAX_WORKBOOK_BYTES = int(
+    os.environ.get("ROSTER_IMPORT_MAX_WORKBOOK_BYTES", 64 * 1024 * 1024)
+)
+ROSTER_IMPORT_MAX_ROWS = int(os.environ.get("ROSTER_IMPORT_MAX_ROWS", 1_000_000))  # per file
+ROSTER_IMPORT_MAX_SECONDS = int(os.environ.get("ROSTER_IMPORT_MAX_SECONDS", 300))  # check pass
 # Uploads (roster files) are streamed to disk past this size instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a class grid of 60 students × 20 items posts many fields
@@ -183,8 +196,18 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# JSON bodies and fields (core.input): Python's parser recurses per level, so depth is
+# bounded before parsing; the largest legitimate body is a class grid draft (~200 KB).
+JSON_MAX_BYTES = int(os.environ.get("JSON_MAX_BYTES", 1024 * 1024))
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", 32))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PARSER_CLASSES": [
+        "schoolwell.core.input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

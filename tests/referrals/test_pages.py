@@ -67,6 +67,28 @@ def test_critical_rule_cannot_be_made_less_than_urgent(client_for, rules_a, scho
     assert rule.priority == Priority.URGENT
 
 
+@pytest.mark.parametrize("field", ["bands", "tags"])
+def test_deeply_nested_json_in_a_rule_is_a_form_error(client_for, rules_a, school_admin, field):
+    rule = rules_a["checkins-low"]
+    data = {
+        "name": "Renamed",
+        "active": "on",
+        "bands": "[]",
+        "tags": "[]",
+        "count": "4",
+        "window_school_days": "10",
+        "priority": Priority.HIGH,
+        "due_within": "2",
+        "due_unit": "school_days",
+        field: "[" * 1100,  # was a RecursionError (a 500)
+    }
+    response = client_for(school_admin).post(reverse("referrals:rule_edit", args=[rule.pk]), data)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.name != "Renamed"
+
+
 @pytest.mark.parametrize("who", ["counsellor", "teacher", "parent"])
 def test_only_administrators_edit_rules(request, client_for, rules_a, who):
     client = client_for(request.getfixturevalue(who))
