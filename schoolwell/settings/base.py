@@ -194,7 +194,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schoolwell.reports.tasks.export_expire_task",
         "schedule": 15 * 60,
     },
+    # An export whose worker died (or whose outcome the database refused) is marked failed.
+    "reports-fail-stale-exports": {
+        "task": "schoolwell.reports.tasks.export_fail_stale_task",
+        "schedule": 5 * 60,
+    },
 }
+# An export still running after this long has died (the largest takes a few minutes).
+EXPORT_MAX_RUNNING_MINUTES = int(os.environ.get("EXPORT_MAX_RUNNING_MINUTES", 60))
 
 # JSON bodies and fields (core.input): Python's parser recurses per level, so depth is
 # bounded before parsing; the largest legitimate body is a class grid draft (~200 KB).
