@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_safe
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.core.registry import home_panel_providers, panels
@@ -16,10 +17,12 @@ from schoolwell.roster.selectors import (
 
 
 @login_not_required
+@require_safe  # monitors may probe with HEAD
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
 def home(request):
     """The role-aware start page: each role sees the shortcuts to its daily work."""
     scope = access_scope(request.user)

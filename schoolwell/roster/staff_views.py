@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role
@@ -29,6 +29,7 @@ def _school(request, pk):
     return get_object_or_404(administered_schools(request.user), pk=pk)
 
 
+@require_http_methods(["GET", "POST"])
 def staff_list(request, pk: int):
     school = _school(request, pk)
     form = StaffForm(request.POST or None)

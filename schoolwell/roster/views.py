@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record
@@ -17,6 +18,7 @@ from schoolwell.roster.selectors import (
 from schoolwell.roster.services import class_teachers
 
 
+@require_GET
 def student_list(request):
     students = staff_visible_students(request.user).filter(active=True).select_related("school")
     # NUL cannot go into a PostgreSQL query (it was a 500); it is never part of a name.
@@ -45,6 +47,7 @@ def student_list(request):
     )
 
 
+@require_GET
 def student_detail(request, pk: int):
     """A student's page for staff. Another school's or class's student is a 404 (rule 9)."""
     student = get_object_or_404(
@@ -75,6 +78,7 @@ def student_detail(request, pk: int):
     return render(request, "roster/student_detail.html", context)
 
 
+@require_GET
 def class_detail(request, pk: int):
     klass = get_object_or_404(visible_classes(request.user).select_related("school", "term"), pk=pk)
     return render(

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PUT, PATCH, DELETE, TRACE never reach a page (core.middleware); the API is exempt.
+    "schoolwell.core.middleware.SiteMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,6 +53,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# DRF answers each endpoint's methods itself (a 405 for what a viewset does not offer).
+HTTP_METHODS_EXEMPT_PREFIXES = ["/api/"]
 
 ROOT_URLCONF = "schoolwell.urls"
 WSGI_APPLICATION = "schoolwell.wsgi.application"

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.audit.services import access_log_record
@@ -19,6 +19,7 @@ from schoolwell.referrals.models import Priority, ThresholdRule
 from schoolwell.roster.selectors import visible_students
 
 
+@require_http_methods(["GET", "POST"])
 def raise_concern(request, student_pk: int):
     """A teacher's "I am worried about this student", for a student of their class."""
     if not access_scope(request.user).has(Role.TEACHER):
@@ -66,6 +67,7 @@ def raise_concern(request, student_pk: int):
     )
 
 
+@require_GET
 def student_timeline(request, pk: int):
     """Everything about a student's wellbeing on one page, oldest first (counsellors)."""
     if not selectors.works_referrals(request.user):
@@ -76,6 +78,7 @@ def student_timeline(request, pk: int):
     return render(request, "referrals/timeline.html", {"student": student, "entries": entries})
 
 
+@require_GET
 def notifications(request):
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(
         request.GET.get("page")
@@ -98,10 +101,12 @@ def _administered_rules(request):
     return ThresholdRule.objects.filter(school_id__in=school_ids).select_related("school")
 
 
+@require_GET
 def rules(request):
     return render(request, "referrals/rules.html", {"rules": _administered_rules(request)})
 
 
+@require_http_methods(["GET", "POST"])
 def rule_edit(request, pk: int):
     rule = _administered_rules(request).filter(pk=pk).first()
     if rule is None:

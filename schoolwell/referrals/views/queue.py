@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record, access_log_record_many
@@ -25,6 +25,7 @@ def _require_referral_staff(request) -> None:
         raise PermissionDenied(_("Only counsellors and administrators can see referrals."))
 
 
+@require_GET
 def queue(request):
     _require_referral_staff(request)
     counsellors = list(selectors.school_counsellors(request.user))
@@ -82,6 +83,7 @@ def _detail_context(request, referral) -> dict:
     }
 
 
+@require_GET
 def detail(request, pk: int, *, error: services.ReferralError | None = None):
     _require_referral_staff(request)
     referral = selectors.referral_for_staff(user=request.user, pk=pk)

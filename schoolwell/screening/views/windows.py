@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record_many
@@ -36,6 +36,7 @@ from schoolwell.screening.views.access import (
 )
 
 
+@require_GET
 def index(request):
     scope = access_scope(request.user)
     if not scope.staff_school_ids and not scope.class_ids:
@@ -77,6 +78,7 @@ def window_new(request):
     return render(request, "screening/window_new.html", {"form": form}, status=status)
 
 
+@require_GET
 def window_detail(request, pk: int):
     """Counts for the school (staff) and the classes the user can open."""
     window = window_or_404(request.user, pk)
@@ -108,6 +110,7 @@ def window_detail(request, pk: int):
     )
 
 
+@require_GET
 def window_class(request, pk: int, class_pk: int):
     """Who in this class is due, done, not consented or absent; what the user may do next."""
     window = window_or_404(request.user, pk)
