@@ -84,9 +84,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (the dev server plus a shell or an eager task) wait instead of failing.
+    # The embedded default under concurrent use ("database is locked" was a 500 on ordinary
+    # pages): WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
+    # when a transaction begins, so a writer waits (up to the busy timeout, in seconds) at
+    # its start instead of failing when a read lock cannot be upgraded midway; NORMAL
+    # synchronous is safe with WAL and spares an fsync per commit.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
