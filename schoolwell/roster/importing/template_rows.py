@@ -128,7 +128,7 @@ def template_record(r: RowReader) -> dict:
         ),
         "preferred_name": r.text("preferred_name", max_length=_max(Student, "preferred_name")),
         "grade": r.grade("grade", required=True),
-        "date_of_birth": r.date("date_of_birth"),
+        "date_of_birth": r.birth_date("date_of_birth"),
         "preferred_language": r.choice("preferred_language", LANGUAGES, required=False) or "en",
         "class_code": r.text("class_code", required=True, max_length=_max(Class, "class_code")),
         "class_title": r.text("class_title", required=True, max_length=_max(Class, "title")),
@@ -142,6 +142,4 @@ def template_record(r: RowReader) -> dict:
             may_consent=r.boolean("guardian_may_consent", default=True),
             language=r.choice("guardian_language", LANGUAGES, required=False) or "en",
         )
-    if record["date_of_birth"] and record["date_of_birth"] > dt.date.today():
-        r.error("date_of_birth", _("The date of birth is in the future."))
     return record
