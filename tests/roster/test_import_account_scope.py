@@ -177,3 +177,21 @@ def test_oneroster_agent_may_link_a_guardian_of_the_same_school(
     files["users"][0]["agentSourcedIds"] = "p1,gx"
     roster_import_oneroster(path=make_zip(files), district=district, by=admin_s1)
     assert GuardianLink.objects.filter(guardian=parent, student__sourced_id="st1").exists()
+
+
+def test_a_grant_given_after_the_check_is_still_refused_when_writing(
+    school_a, school_admin, admin_b, make_template, table_counts
+):
+    # Pass 1 runs before the write transaction; the write pass checks again under the lock.
+    from unittest import mock
+
+    from schoolwell.roster.importing import template
+
+    before = table_counts()
+    with (
+        mock.patch.object(template, "_emails_beyond", return_value={}),
+        pytest.raises(ImportRejected, match=GUARDIAN_REFUSED),
+    ):
+        import_template(path=make_template(_as_guardian(admin_b)), school=school_a, by=school_admin)
+    assert table_counts() == before
+    assert _fresh(admin_b).first_name == "Bea"

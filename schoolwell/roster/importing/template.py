@@ -58,7 +58,7 @@ def roster_import_template(
         # One import per school at a time (PostgreSQL; SQLite serialises writers anyway).
         School.objects.select_for_update().filter(pk=school.pk).first()
         with guarded_write():
-            _write(path, school, columns, result)
+            _write(path, school, columns, result, limits)
         if dry_run:
             transaction.set_rollback(True)
     logger.info("roster template import into %s: %s", school.code, result.log_line())
@@ -160,9 +160,12 @@ def _emails_beyond(records, accounts: dict[str, set[int]], limits: dict) -> dict
 
 
 class _Writer:
-    def __init__(self, school: School, columns: set[str], result: ImportResult) -> None:
+    def __init__(
+        self, school: School, columns: set[str], result: ImportResult, limits: dict | None
+    ) -> None:
         self.school = school
         self.result = result
+        self.limits = limits
         optional = [
             f for f in ("preferred_name", "date_of_birth", "preferred_language") if f in columns
         ]
@@ -275,6 +278,16 @@ class _Writer:
                 address__in=wanted.keys() - found.keys()
             ):
                 found[user.email.lower()] = user
+            if self.limits:
+                # Checked again under the write lock: a grant given since pass 1 must not
+                # let this file rename or link the account after all.
+                beyond = accounts_beyond(
+                    {u.pk for u in found.values()}, as_guardian=kind == "guardians", **self.limits
+                )
+                if beyond:
+                    raise ImportRejected.single(
+                        BEYOND_MESSAGES["guardian" if kind == "guardians" else "teacher"]
+                    )
             new, changed = [], []
             for email, person in wanted.items():
                 user = found.get(email)
@@ -319,13 +332,15 @@ class _Writer:
         self.result.kind("enrollments").absent = active_enrollments - len(self.done_enrollments)
 
 
-def _write(path: Path, school: School, columns: set[str], result: ImportResult) -> None:
+def _write(
+    path: Path, school: School, columns: set[str], result: ImportResult, limits: dict | None
+) -> None:
     """Pass 2: classes first (few, gathered in one read), then rows in batches."""
     errors = ErrorLog()  # the file was checked; nothing can be reported now
     titles = {}
     for r in template_rows(path, errors):
         titles.setdefault(r.text("class_code"), r.text("class_title"))
-    writer = _Writer(school, columns, result)
+    writer = _Writer(school, columns, result, limits)
     writer.classes(titles)
     for batch in chunks(template_rows(path, errors)):
         writer.batch([template_record(r) for r in batch])
