@@ -84,7 +84,12 @@ def _detail_context(request, referral) -> dict:
 
 
 @require_GET
-def detail(request, pk: int, *, error: services.ReferralError | None = None):
+def detail(request, pk: int):
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk: int, *, error: services.ReferralError | None = None):
+    """The referral page; also re-shown by the POST actions with their refusal."""
     _require_referral_staff(request)
     referral = selectors.referral_for_staff(user=request.user, pk=pk)
     access_log_record(user=request.user, student=referral.student, what="referral", request=request)
@@ -103,7 +108,7 @@ def _act(request, pk: int, action) -> HttpResponse:
     try:
         message = action(referral)
     except services.ReferralError as error:
-        return detail(request, pk, error=error)
+        return _detail_page(request, pk, error=error)
     messages.success(request, message)
     return redirect("referrals:detail", pk=pk)
 
