@@ -50,6 +50,16 @@ class FormDraftForm(forms.Form):
         ("deny_label", _("Button to refuse"), False),
         ("revoke_label", _("Button to withdraw"), False),
     )
+    # The texts are JSON on the model, so no column limits them: these do (a 1 MB title
+    # was accepted, then shown on every parent's page and in every reminder email).
+    MAX_LENGTHS = {
+        "title": 200,
+        "summary": 2000,
+        "body": 50_000,
+        "grant_label": 80,
+        "deny_label": 80,
+        "revoke_label": 80,
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +68,7 @@ class FormDraftForm(forms.Form):
                 self.fields[f"{name}_{code}"] = forms.CharField(
                     label=f"{label} ({language})",
                     required=code == "en",
+                    max_length=self.MAX_LENGTHS[name],
                     widget=forms.Textarea(attrs={"rows": 12 if name == "body" else 3})
                     if long
                     else forms.TextInput,

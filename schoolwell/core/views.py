@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.core.health import health_report
@@ -19,7 +19,7 @@ from schoolwell.roster.selectors import (
 
 
 @login_not_required
-@require_GET
+@require_safe  # monitors may probe with HEAD
 @never_cache
 def healthz(request):
     """For load balancers: 200 when the database and the broker answer, else 503 (JSON)."""
@@ -27,6 +27,7 @@ def healthz(request):
     return JsonResponse(report, status=200 if healthy else 503)
 
 
+@require_GET
 def home(request):
     """The role-aware start page: each role sees the shortcuts to its daily work."""
     scope = access_scope(request.user)

@@ -33,10 +33,26 @@ class Export(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to=export_upload_to, blank=True)
+
+    class Failure(models.TextChoices):
+        """Why an export failed, stored as a code and shown in the reader's language."""
+
+        NOT_ALLOWED = "not_allowed", _("Your role no longer allows this export.")
+        DATABASE = (
+            "database",
+            _("The database could not be read while the export ran. Please request it again."),
+        )
+        TIMED_OUT = (
+            "timed_out",
+            _("The export stopped before it finished (it ran too long). Please request it again."),
+        )
+        FAILED = "failed", _("The export failed. Please request it again.")
+
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
-    error = models.CharField(max_length=255, blank=True)
+    error = models.CharField(max_length=255, blank=True)  # a Failure code
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -47,6 +63,14 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} export #{self.pk} ({self.status})"
+
+    @property
+    def error_message(self) -> str:
+        if not self.error:
+            return ""
+        if self.error in self.Failure.values:
+            return str(self.Failure(self.error).label)
+        return self.error  # written before failures were codes
 
     @property
     def is_expired(self) -> bool:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,7 +119,7 @@ def export_request(*, user, kind: str, filters: ExportFilters) -> Export:
 def export_run(*, export_id: int) -> Export:
     """Build the file of a queued export, updating its progress as rows are written."""
     claimed = Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
-        status=Export.Status.RUNNING
+        status=Export.Status.RUNNING, started_at=timezone.now()
     )
     export = Export.objects.select_related("requested_by").get(pk=export_id)
     if not claimed:  # a redelivered task: another worker has it or it is finished
@@ -157,15 +158,55 @@ def export_run(*, export_id: int) -> Export:
                 export.save(update_fields=["file", "status", "rows_done", "finished_at"])
     except Exception as exc:
         logger.exception("export %s failed", export.pk)
-        if export.file:
-            export.file.delete(save=False)
-        Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.FAILED,
-            finished_at=timezone.now(),
-            error=(_("Not allowed.") if isinstance(exc, PermissionDenied) else _("Export failed.")),
-        )
-        export.refresh_from_db()
+        if isinstance(exc, PermissionDenied):
+            failure = Export.Failure.NOT_ALLOWED
+        elif isinstance(exc, DatabaseError):
+            failure = Export.Failure.DATABASE
+        else:
+            failure = Export.Failure.FAILED
+        return _export_fail(export, failure)
     return export
+
+
+def _export_fail(export: Export, failure: str) -> Export:
+    """Mark a running export failed. The database error that failed it may have broken the
+    connection too: it is reopened once; if that fails as well, export_fail_stale will
+    mark it later, so an export is never left "running" for ever."""
+    if export.file:
+        try:
+            export.file.delete(save=False)
+        except OSError:
+            logger.exception("export %s: could not delete its partial file", export.pk)
+    for attempt in (1, 2):
+        try:
+            Export.objects.filter(pk=export.pk, status=Export.Status.RUNNING).update(
+                status=Export.Status.FAILED, finished_at=timezone.now(), error=failure
+            )
+            export.refresh_from_db()
+            break
+        except DatabaseError:
+            if attempt == 2 or connection.in_atomic_block:
+                logger.exception("export %s: could not be marked failed", export.pk)
+                export.status, export.error = Export.Status.FAILED, failure
+                break
+            connection.close()  # the next query opens a fresh connection
+    return export
+
+
+def export_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Periodic: fail exports still "running" past the limit — their worker died, or a
+    database failure kept it from recording the outcome."""
+    now = now or timezone.now()
+    limit = dt.timedelta(minutes=settings.EXPORT_MAX_RUNNING_MINUTES)
+    stale = Export.objects.filter(status=Export.Status.RUNNING).filter(
+        Q(started_at__lte=now - limit) | Q(started_at__isnull=True, created_at__lte=now - limit)
+    )
+    count = stale.update(
+        status=Export.Status.FAILED, finished_at=now, error=Export.Failure.TIMED_OUT
+    )
+    if count:
+        logger.warning("%d export(s) left running past %s were marked failed", count, limit)
+    return count
 
 
 def export_expire(*, now: dt.datetime | None = None) -> int:

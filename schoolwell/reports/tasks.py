@@ -12,3 +12,9 @@ def export_run_task(export_id: int) -> str:
 def export_expire_task() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): remove export files past their expiry."""
     return services.export_expire()
+
+
+@shared_task(name="schoolwell.reports.tasks.export_fail_stale_task")
+def export_fail_stale_task() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): fail exports left running past the limit."""
+    return services.export_fail_stale()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 from rest_framework import permissions, serializers, viewsets
 
 from schoolwell.audit.services import access_log_record
+from schoolwell.core.input import InputRejected, int_param
 from schoolwell.roster.models import Class, Student
 from schoolwell.roster.selectors import staff_visible_students, visible_classes
 
@@ -51,9 +52,12 @@ class StudentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = staff_visible_students(self.request.user).filter(active=True)
-        klass = self.request.query_params.get("class")
-        if klass and klass.isdigit():
-            queryset = queryset.filter(enrollments__klass_id=int(klass), enrollments__active=True)
+        try:
+            klass = int_param(self.request.query_params, "class", minimum=1)
+        except InputRejected as exc:
+            raise serializers.ValidationError({"class": [str(exc)]}) from None
+        if klass is not None:
+            queryset = queryset.filter(enrollments__klass_id=klass, enrollments__active=True)
         return queryset.select_related("school").order_by("family_name", "given_name", "pk")
 
     def retrieve(self, request, *args, **kwargs):

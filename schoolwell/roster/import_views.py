@@ -6,7 +6,7 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.forms import RosterImportForm
@@ -33,6 +33,7 @@ def _require_administrator(request) -> None:
         raise PermissionDenied
 
 
+@require_http_methods(["GET", "POST"])
 @csrf_exempt
 def roster_import(request):
     # Uploads go to a temporary file, never into request memory: the handlers must be

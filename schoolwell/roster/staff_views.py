@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role
@@ -18,10 +18,22 @@ STAFF_ROLE_CHOICES = [
 ]
 
 
+def _max_length(field: str) -> int:
+    return User._meta.get_field(field).max_length
+
+
 class StaffForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
-    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    # The email becomes the username of a new account too: it must fit both columns (a
+    # 312-character address passed the form and was refused by PostgreSQL: a 500).
+    email = forms.EmailField(
+        label=_("Email"), max_length=min(_max_length("email"), _max_length("username"))
+    )
+    first_name = forms.CharField(
+        label=_("Given name"), max_length=_max_length("first_name"), required=False
+    )
+    last_name = forms.CharField(
+        label=_("Family name"), max_length=_max_length("last_name"), required=False
+    )
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
 
 
@@ -29,6 +41,7 @@ def _school(request, pk):
     return get_object_or_404(administered_schools(request.user), pk=pk)
 
 
+@require_http_methods(["GET", "POST"])
 def staff_list(request, pk: int):
     school = _school(request, pk)
     form = StaffForm(request.POST or None)

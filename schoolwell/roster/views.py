@@ -1,10 +1,13 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record
+from schoolwell.core.input import InputRejected, int_param
 from schoolwell.core.registry import class_panel_providers, panels, student_panel_providers
 from schoolwell.roster.selectors import (
     class_roster,
@@ -15,6 +18,7 @@ from schoolwell.roster.selectors import (
 from schoolwell.roster.services import class_teachers
 
 
+@require_GET
 def student_list(request):
     students = staff_visible_students(request.user).filter(active=True).select_related("school")
     # NUL cannot go into a PostgreSQL query (it was a 500); it is never part of a name.
@@ -26,15 +30,24 @@ def student_list(request):
             | Q(preferred_name__icontains=query)
             | Q(local_id=query)
         )
-    grade = request.GET.get("grade", "")
-    if grade.lstrip("-").isdigit():
-        students = students.filter(grade=int(grade))
+    try:
+        # A number too large for the column was a 500 (OverflowError on SQLite).
+        grade = int_param(request.GET, "grade", minimum=-1, maximum=13)
+    except InputRejected as exc:
+        return HttpResponseBadRequest(str(exc))
+    if grade is not None:
+        students = students.filter(grade=grade)
     page = Paginator(students.order_by("family_name", "given_name", "pk"), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "roster/student_list.html", {"page": page, "q": query, "grade": grade})
+    return render(
+        request,
+        "roster/student_list.html",
+        {"page": page, "q": query, "grade": "" if grade is None else grade},
+    )
 
 
+@require_GET
 def student_detail(request, pk: int):
     """A student's page for staff. Another school's or class's student is a 404 (rule 9)."""
     student = get_object_or_404(
@@ -65,6 +78,7 @@ def student_detail(request, pk: int):
     return render(request, "roster/student_detail.html", context)
 
 
+@require_GET
 def class_detail(request, pk: int):
     klass = get_object_or_404(visible_classes(request.user).select_related("school", "term"), pk=pk)
     return render(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.roles import STAFF_ROLES, access_scope
 from schoolwell.roster.models import Class, School
@@ -58,6 +58,7 @@ def _week_of(day: dt.date) -> str:
     return f"{reverse('sel:week')}?start={day.isoformat()}"
 
 
+@require_GET
 def library(request):
     _require_staff(request)
     competencies = selectors.competencies()
@@ -84,6 +85,7 @@ def library(request):
     )
 
 
+@require_GET
 def lesson_detail(request, pk: int):
     _require_staff(request)
     lesson = get_object_or_404(
@@ -102,6 +104,7 @@ def lesson_detail(request, pk: int):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def lesson_new(request):
     _require_staff(request)
     schools = selectors.lesson_author_schools(request.user)
@@ -119,6 +122,7 @@ def lesson_new(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def lesson_edit(request, pk: int):
     _require_staff(request)
     lesson = get_object_or_404(selectors.visible_lessons(request.user), pk=pk)
@@ -162,6 +166,7 @@ def lesson_copy(request, pk: int):
     return redirect("sel:lesson_edit", copy.pk)
 
 
+@require_http_methods(["GET", "POST"])
 def lesson_schedule(request, pk: int):
     _require_staff(request)
     lesson = get_object_or_404(selectors.visible_lessons(request.user), pk=pk)
@@ -200,6 +205,7 @@ def lesson_schedule(request, pk: int):
     )
 
 
+@require_GET
 def week(request):
     _require_staff(request)
     today = timezone.localdate()
@@ -211,6 +217,7 @@ def week(request):
     return render(request, "sel/week.html", {"plan": plan, "today": today})
 
 
+@require_http_methods(["GET", "POST"])
 def delivery(request, pk: int):
     """Log a scheduled lesson. Only the class's teachers and its school's administrators
     reach it (others: 404, the class is not theirs)."""
@@ -279,6 +286,7 @@ def delivery(request, pk: int):
     )
 
 
+@require_GET
 def coverage(request):
     _require_staff(request)
     today = timezone.localdate()

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PUT, PATCH, DELETE, TRACE never reach a page (core.middleware); the API is exempt.
+    "schoolwell.core.middleware.SiteMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +60,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# DRF answers each endpoint's methods itself (a 405 for what a viewset does not offer).
+HTTP_METHODS_EXEMPT_PREFIXES = ["/api/"]
 
 ROOT_URLCONF = "schoolwell.urls"
 WSGI_APPLICATION = "schoolwell.wsgi.application"
@@ -86,9 +91,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (the dev server plus a shell or an eager task) wait instead of failing.
+    # The embedded default under concurrent use ("database is locked" was a 500 on ordinary
+    # pages): WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
+    # when a transaction begins, so a writer waits (up to the busy timeout, in seconds) at
+    # its start instead of failing when a read lock cannot be upgraded midway; NORMAL
+    # synchronous is safe with WAL and spares an fsync per commit.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -138,6 +151,19 @@ STATICFILES_FINDERS = [
     "schoolwell.reports.finders.PlotlyFinder",
 ]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Roster imports (issue 10): a hostile file is refused within seconds and in bounded memory.
+# Per zip member once uncompressed (a 50,000-student OneRoster district is ~100 MB in all),
+# and for the whole zip; each member is counted as it is read, whatever its header says.
+ROSTER_IMPORT_MAX_MEMBER_BYTES = int(
+    os.environ.get("ROSTER_IMPORT_MAX_MEMBER_BYTES", 256 * 1024 * 1024)
+)
+ROSTER_IMPORT_MAX_TOTAL_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_TOTAL_BYTES", 1024**3))
+# An XLSX template, all parts together: openpyxl holds its shared strings in memory.
+ROSTER_IMPORT_MAX_WORKBOOK_BYTES = int(
+    os.environ.get("ROSTER_IMPORT_MAX_WORKBOOK_BYTES", 64 * 1024 * 1024)
+)
+ROSTER_IMPORT_MAX_ROWS = int(os.environ.get("ROSTER_IMPORT_MAX_ROWS", 1_000_000))  # per file
+ROSTER_IMPORT_MAX_SECONDS = int(os.environ.get("ROSTER_IMPORT_MAX_SECONDS", 300))  # check pass
 # Uploads (roster files) are streamed to disk past this size instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a class grid of 60 students × 20 items posts many fields
@@ -195,7 +221,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schoolwell.reports.tasks.export_expire_task",
         "schedule": 15 * 60,
     },
+    # An export whose worker died (or whose outcome the database refused) is marked failed.
+    "reports-fail-stale-exports": {
+        "task": "schoolwell.reports.tasks.export_fail_stale_task",
+        "schedule": 5 * 60,
+    },
 }
+# An export still running after this long has died (the largest takes a few minutes).
+EXPORT_MAX_RUNNING_MINUTES = int(os.environ.get("EXPORT_MAX_RUNNING_MINUTES", 60))
+
+# JSON bodies and fields (core.input): Python's parser recurses per level, so depth is
+# bounded before parsing; the largest legitimate body is a class grid draft (~200 KB).
+JSON_MAX_BYTES = int(os.environ.get("JSON_MAX_BYTES", 1024 * 1024))
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", 32))
 
 # Alert delivery: a failing row is retried after 30 s, 1 min, 2 min … and given up (then
 # escalated to the next on-call counsellor and the administrators) after this many attempts.
@@ -206,6 +244,11 @@ ALERT_SENDING_LEASE_SECONDS = 600
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PARSER_CLASSES": [
+        "schoolwell.core.input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

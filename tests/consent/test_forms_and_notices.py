@@ -181,6 +181,35 @@ class TestManagementPages:
         form.refresh_from_db()
         assert form.title["en"] == "Counselling"
 
+    @pytest.mark.parametrize(
+        ("field", "length"), [("title_en", 201), ("title_es", 1024 * 1024), ("grant_label_en", 81)]
+    )
+    def test_oversized_texts_are_form_errors(
+        self, client_for, school_admin, school_a, field, length
+    ):
+        # A 1 MB title was accepted on main: the texts are JSON, no column limits them.
+        client = client_for(school_admin)
+        client.post(reverse("consent:form_new"), {"school": school_a.pk, "purpose": "counselling"})
+        form = ConsentForm.objects.get()
+        before = form.title
+        data = {
+            "policy": "active",
+            "notice_days": 7,
+            "school_year": school_year_now(school_a),
+            "title_en": "Counselling",
+            "summary_en": "Short",
+            "body_en": "Text.",
+            "grant_label_en": "Yes",
+            "deny_label_en": "No",
+            "revoke_label_en": "Stop",
+            field: "x" * length,
+        }
+        response = client.post(reverse("consent:form_edit", args=[form.pk]), data)
+        assert response.status_code == 400
+        assert "Ensure this value has at most" in response.content.decode()
+        form.refresh_from_db()
+        assert form.title == before
+
     def test_other_schools_form_is_404(self, client_for, school_admin, school_b):
         from .conftest import make_form
 

@@ -1,6 +1,7 @@
 """The roster API uses the same scoping as the pages."""
 
 import pytest
+from django.test import Client
 
 from schoolwell.audit.models import AccessLog
 
@@ -60,3 +61,32 @@ def test_list_query_count_is_constant(
         enroll(make_student(school_a, f"m{i}"), class_a)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/api/v1/students/")
+
+
+def test_a_deeply_nested_body_is_a_400_not_a_500(teacher, student_a):
+    # With CSRF enforced, as for a browser: the check reads the body, which was parsed
+    # without a depth limit (RecursionError, a 500) for any signed-in user.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+    client.get("/")  # sets the CSRF cookie
+    response = client.post(
+        "/api/v1/students/",
+        b"[" * 1100,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-1", "1e3", "abc", "0"])
+def test_a_bad_class_parameter_is_a_400(client_for, teacher, student_a, value):
+    response = client_for(teacher).get("/api/v1/students/", {"class": value})
+    assert response.status_code == 400
+    assert "“class” must be a whole number" in response.json()["class"][0]
+
+
+def test_the_class_parameter_filters(client_for, counsellor, student_a, student_a2, class_a):
+    response = client_for(counsellor).get("/api/v1/students/", {"class": str(class_a.pk)})
+    assert response.status_code == 200
+    assert {row["local_id"] for row in response.json()["results"]} == {"A1"}

@@ -274,6 +274,7 @@ BAD_FILES = [
     ("student at a district", lambda f: _mutate(f, "users", 0, orgSourcedIds="d1"), "users.csv, row 2, orgSourcedIds: A student must belong to a school"),
     ("two districts", lambda f: f["orgs"].append({"sourcedId": "d2", "name": "Second", "type": "district"}), "orgs.csv, row 5, type: The file holds more than one district"),
     ("bad timestamp", lambda f: _mutate(f, "orgs", 1, dateLastModified="yesterday"), "orgs.csv, row 3, dateLastModified: “yesterday” is not a date and time"),
+    ("ancient birth date", lambda f: _mutate(f, "demographics", 0, birthDate="0001-01-01"), "demographics.csv, row 2, birthDate: The date of birth is more than 100 years ago"),
 ]  # fmt: skip
 
 

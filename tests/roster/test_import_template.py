@@ -100,6 +100,7 @@ BAD_ROWS = [
     ("bad grade", {"grade": "Seventh"}, "Roster, row 2, grade: “Seventh” is not a grade"),
     ("bad date", {"date_of_birth": "21/04/2013"}, "Roster, row 2, date_of_birth: “21/04/2013” is not a date"),
     ("future birth date", {"date_of_birth": "2999-01-01"}, "Roster, row 2, date_of_birth: The date of birth is in the future"),
+    ("ancient birth date", {"date_of_birth": "0001-01-01"}, "Roster, row 2, date_of_birth: The date of birth is more than 100 years ago"),
     ("missing student id", {"student_id": ""}, "Roster, row 2, student_id: A value is required"),
     ("bad language", {"preferred_language": "fr"}, "Roster, row 2, preferred_language: “fr” is not one of"),
     ("guardian without name", {"guardian_given_name": ""}, "Roster, row 2, guardian_given_name: A value is required with an email address"),

@@ -59,6 +59,23 @@ def test_bad_input_is_a_clear_400_and_changes_nothing(client_for, school_admin, 
     assert User.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"email": "a" * 300 + "@school.org"}, "email"),  # 312 characters: accepted on main
+        ({"email": "b" * 140 + "@school.org"}, "email"),  # fits email, not the username
+        ({"email": "ok@school.org", "first_name": "x" * 151}, "first_name"),
+    ],
+)
+def test_overlong_fields_are_form_errors(client_for, school_admin, school_a, data, field):
+    before = User.objects.count()
+    response = client_for(school_admin).post(staff_url(school_a), {"role": "counsellor", **data})
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert "Ensure this value has at most" in response.content.decode()
+    assert User.objects.count() == before
+
+
 def test_unknown_role_on_remove_is_404(client_for, school_admin, school_a, counsellor):
     response = client_for(school_admin).post(
         reverse("roster:school_staff_remove", args=[school_a.pk]),

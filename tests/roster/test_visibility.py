@@ -114,6 +114,22 @@ def test_student_list_is_scoped(request, client_for, everyone, persona, expected
     assert shown == expected
 
 
+def test_student_list_filters_by_grade(client_for, counsellor, student_a, student_a2):
+    student_a2.grade = 8
+    student_a2.save()
+    html = client_for(counsellor).get(reverse("roster:student_list"), {"grade": "8"}).content
+    assert f"/roster/students/{student_a2.pk}/".encode() in html
+    assert f"/roster/students/{student_a.pk}/".encode() not in html
+
+
+@pytest.mark.parametrize("grade", ["99999999999999999999", "14", "-2", "seventh"])
+def test_a_bad_grade_filter_is_a_400(client_for, counsellor, student_a, grade):
+    # 99999999999999999999 was a 500 (OverflowError on SQLite).
+    response = client_for(counsellor).get(reverse("roster:student_list"), {"grade": grade})
+    assert response.status_code == 400
+    assert "“grade” must be a whole number from -1 to 13" in response.content.decode()
+
+
 def test_student_list_query_count_is_constant(
     client_for, counsellor, school_a, class_a, django_assert_max_num_queries
 ):

@@ -120,6 +120,8 @@ def test_draft_survives_sign_out_and_is_cleared_on_submit(
         json.dumps({"answers": {"999999": {"steal": "1"}}}),
         json.dumps({"answers": {"{a}": {"steal": "9"}}}),
         json.dumps({"answers": {"{a}": {"no-such-item": "1"}}}),
+        "[" * 1100,  # was a RecursionError (a 500)
+        '{"answers": ' + "[" * 5000 + "]" * 5000 + "}",
     ],
 )
 def test_bad_drafts_are_a_400_and_change_nothing(

@@ -49,7 +49,16 @@ def test_school_admin_opens_a_window(client_for, school_admin, school_a, instrum
 @pytest.mark.parametrize(
     "extra, message",
     [
-        ({"closes_on": "2020-01-01"}, "must close on or after"),
+        (
+            {"closes_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat()},
+            "must close on or after",
+        ),
+        ({"opens_on": "0001-01-01"}, "within a year before or two after today"),  # was saved
+        ({"closes_on": "9999-12-31"}, "within a year before or two after today"),
+        (
+            {"closes_on": (timezone.localdate() + dt.timedelta(days=400)).isoformat()},
+            "at most a school year",
+        ),
         ({"grades": []}, "This field is required"),
         ({"name": ""}, "This field is required"),
     ],

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.consent import services
 from schoolwell.consent.forms import FormDraftForm, PublishForm, SettingsForm
@@ -24,6 +24,7 @@ def _list_url(school) -> str:
     return reverse("consent:form_list") + "?" + urlencode({"school": school.pk})
 
 
+@require_GET
 def form_list(request):
     schools, school = _admin_school(request)
     forms = ConsentForm.objects.filter(school=school).order_by("purpose", "-version")
@@ -80,6 +81,7 @@ def form_new(request):
     return redirect("consent:form_edit", pk=form.pk)
 
 
+@require_http_methods(["GET", "POST"])
 def form_edit(request, pk: int):
     """Edit a draft; a published version is shown read-only (it can never change)."""
     form = _admin_form(request, pk)

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.consent import services
@@ -22,6 +22,7 @@ from schoolwell.consent.views.common import guardian_language, refused
 from schoolwell.roster.selectors import guardian_children
 
 
+@require_GET
 @guardian_language
 def portal(request):
     scope = access_scope(request.user)
@@ -44,6 +45,7 @@ def _child_request(request, student_id: int, form_id: int):
     raise Http404
 
 
+@require_GET
 @guardian_language
 def child(request, student_id: int):
     entries = guardian_consents(request.user, student_id=student_id)
@@ -53,6 +55,7 @@ def child(request, student_id: int):
     return render(request, "consent/child.html", {"entry": entries[0], "history": history})
 
 
+@require_GET
 @guardian_language
 def form_detail(request, student_id: int, form_id: int):
     """The full text of a form in the guardian's language, with the decision buttons when
@@ -106,6 +109,7 @@ def decide(request, student_id: int, form_id: int):
     return redirect("consent:child", student_id=entry.student.pk)
 
 
+@require_http_methods(["GET", "POST"])
 @guardian_language
 def revoke(request, student_id: int, form_id: int):
     """Withdrawing permission, with a confirmation step (GET asks, POST withdraws)."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.models import User
 from schoolwell.audit.models import AccessLog
@@ -31,6 +31,7 @@ from schoolwell.roster.models import Student
 from schoolwell.roster.selectors import administered_schools
 
 
+@require_http_methods(["GET", "POST"])
 def record(request, student_id: int):
     """Enter a decision a guardian gave on paper or by phone (the school's administrators
     and counsellors; anyone else gets a 404 and nothing is written)."""
@@ -113,6 +114,7 @@ def _purposes(school) -> list[tuple[str, str]]:
     return choices
 
 
+@require_GET
 def coverage(request):
     """Consent coverage of one school and purpose, by grade and by class."""
     schools, school = _admin_school(request)
@@ -132,6 +134,7 @@ def coverage(request):
     )
 
 
+@require_GET
 def awaiting(request):
     """Students of a school still awaiting an answer for a purpose."""
     schools, school = _admin_school(request)

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.referrals import forms, selectors, services
@@ -17,6 +17,7 @@ from schoolwell.referrals.models import OnCall, Priority
 from schoolwell.roster.selectors import administered_schools, visible_students
 
 
+@require_http_methods(["GET", "POST"])
 def raise_concern(request, student_pk: int):
     """A teacher's "I am worried about this student", for a student of their class."""
     if not access_scope(request.user).has(Role.TEACHER):

@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record, access_log_record_many
@@ -26,6 +26,7 @@ def _require_referral_staff(request) -> None:
         raise PermissionDenied(_("Only counsellors and administrators can see referrals."))
 
 
+@require_GET
 def queue(request):
     _require_referral_staff(request)
     counsellors = list(selectors.school_counsellors(request.user))
@@ -85,7 +86,13 @@ def _detail_context(request, referral) -> dict:
     }
 
 
-def detail(request, pk: int, *, error: services.ReferralError | None = None):
+@require_GET
+def detail(request, pk: int):
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk: int, *, error: services.ReferralError | None = None):
+    """The referral page; also re-shown by the POST actions with their refusal."""
     _require_referral_staff(request)
     referral = selectors.referral_for_staff(user=request.user, pk=pk)
     access_log_record(user=request.user, student=referral.student, what="referral", request=request)
@@ -108,7 +115,7 @@ def _act(request, pk: int, action) -> HttpResponse:
     try:
         message = action(referral)
     except services.ReferralError as error:
-        return detail(request, pk, error=error)
+        return _detail_page(request, pk, error=error)
     messages.success(request, message)
     return redirect("referrals:detail", pk=pk)
 

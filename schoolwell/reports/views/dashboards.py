@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.reports import dashboards
 from schoolwell.roster.selectors import administered_schools
 
 
+@require_GET
 def reports_home(request):
     scope = access_scope(request.user)
     if not scope.roles & {Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN, Role.COUNSELLOR}:
@@ -25,12 +27,14 @@ def reports_home(request):
     )
 
 
+@require_GET
 def school_dashboard(request, school_id: int):
     """A school administrator's program dashboard; another school's id is a 404 (rule 9)."""
     school = get_object_or_404(administered_schools(request.user), pk=school_id)
     return render(request, "reports/school.html", dashboards.school_context(request.user, school))
 
 
+@require_GET
 def district_dashboard(request):
     """Across the district's schools: de-identified and small-cell suppressed (rule 7)."""
     if not access_scope(request.user).has(Role.DISTRICT_ADMIN):
@@ -38,6 +42,7 @@ def district_dashboard(request):
     return render(request, "reports/district.html", dashboards.district_context(request.user))
 
 
+@require_GET
 def teacher_dashboard(request):
     if not access_scope(request.user).has(Role.TEACHER):
         raise PermissionDenied

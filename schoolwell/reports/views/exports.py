@@ -20,7 +20,9 @@ def _status(export: Export) -> dict:
     return {
         "id": export.pk,
         "status": export.status,
-        "status_label": str(export.get_status_display()),
+        "status_label": " · ".join(
+            str(part) for part in (export.get_status_display(), export.error_message) if part
+        ),
         "percent": export.percent,
         "rows_done": export.rows_done,
         "rows_total": export.rows_total,

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from schoolwell.accounts.models import User
 from schoolwell.roster.importing.errors import ErrorLog, ImportResult
+from schoolwell.roster.importing.limits import import_budget
 from schoolwell.roster.importing.oneroster_check import OneRosterCheck
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
 from schoolwell.roster.importing.oneroster_write import OneRosterWrite
@@ -36,18 +37,23 @@ def roster_import_oneroster(
     """
     errors = ErrorLog()
     result = ImportResult(format="oneroster", dry_run=dry_run)
-    with open_zip(path) as archive, transaction.atomic():
-        # One import per district at a time (PostgreSQL; SQLite serialises writers anyway),
-        # so what pass 1 checked still holds in pass 2.
-        district = District.objects.select_for_update().get(pk=district.pk)
-        scope = import_scope(district=district, by=by)
-        source = OneRosterZip.open(archive, errors)
-        errors.raise_if_any()
-        catalogue = OneRosterCheck(source, scope, errors).run()
-        errors.raise_if_any()
-        with guarded_write():
-            OneRosterWrite(source, scope, catalogue, result).run()
-        if dry_run:
-            transaction.set_rollback(True)
+    with open_zip(path) as archive:
+        # Pass 1 runs before the write transaction opens: on SQLite that transaction holds
+        # the database's only write lock, which every other user's page waits for.
+        with import_budget():
+            scope = import_scope(district=district, by=by)
+            source = OneRosterZip.open(archive, errors)
+            errors.raise_if_any()
+            catalogue = OneRosterCheck(source, scope, errors).run()
+            errors.raise_if_any()
+        with import_budget(timed=False), transaction.atomic():
+            # One import per district at a time (PostgreSQL; SQLite serialises writers
+            # anyway). Anything that changed since pass 1 and clashes is refused by the
+            # database, which guarded_write turns into a rejection with nothing saved.
+            District.objects.select_for_update().filter(pk=district.pk).first()
+            with guarded_write():
+                OneRosterWrite(source, scope, catalogue, result).run()
+            if dry_run:
+                transaction.set_rollback(True)
     logger.info("roster OneRoster import into %s: %s", district.code, result.log_line())
     return result

@@ -278,12 +278,31 @@ class OneRosterCheck(KnownRecords):
                 if agents:
                     pairs.append((r, self.cat.users.get(r.text("sourcedId"), ""), agents))
             self._known_users({a for _r, _role, agents in pairs for a in agents})
+            # A guardian found only in the database must be one the importer may link.
+            protected = self._protected_accounts(
+                {
+                    a
+                    for _r, _role, agents in pairs
+                    for a in agents
+                    if self.cat.users.get(a) == DB_ACCOUNT
+                },
+                guardians=True,
+            )
             for r, role, agents in pairs:
                 for agent in agents:
                     other = self.cat.users.get(agent)
                     if other is None:
                         r.error(
                             "agentSourcedIds", _("Unknown user “%(value)s”.") % {"value": agent}
+                        )
+                    elif role == STUDENT and agent in protected:
+                        r.error(
+                            "agentSourcedIds",
+                            _(
+                                "“%(value)s” is a staff account or a guardian at another "
+                                "school; it cannot be linked here."
+                            )
+                            % {"value": agent},
                         )
                     elif role == STUDENT and other not in GUARDIAN_ROLES | {DB_ACCOUNT}:
                         r.error(

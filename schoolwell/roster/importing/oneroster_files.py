@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from schoolwell.roster.importing.errors import ErrorLog, ImportRejected
+from schoolwell.roster.importing.limits import open_member
 from schoolwell.roster.importing.oneroster_rows import FILES, REQUIRED_FILES
 from schoolwell.roster.importing.parsing import csv_rows, text_stream, zip_members
 from schoolwell.roster.importing.rowreader import RowReader
@@ -38,7 +39,7 @@ class OneRosterZip:
                 _("This zip has no manifest.csv, so it is not a OneRoster CSV export."), MANIFEST
             )
         props = {}
-        with self.archive.open(self.members[MANIFEST]) as raw:
+        with open_member(self.archive, self.members[MANIFEST]) as raw:
             for number, row in csv_rows(
                 text_stream(raw),
                 file=MANIFEST,
@@ -89,7 +90,7 @@ class OneRosterZip:
         if not self.has(name):
             return set()
         known = {column.lower(): column for column in FILES[name].columns}
-        with self.archive.open(self.members[FILES[name].filename.lower()]) as raw:
+        with open_member(self.archive, self.members[FILES[name].filename.lower()]) as raw:
             first = next(csv.reader(text_stream(raw)), [])
         return {known[t.strip().lower()] for t in first if t.strip().lower() in known}
 
@@ -98,7 +99,7 @@ class OneRosterZip:
         if not self.has(name):
             return
         spec = FILES[name]
-        with self.archive.open(self.members[spec.filename.lower()]) as raw:
+        with open_member(self.archive, self.members[spec.filename.lower()]) as raw:
             for number, row in csv_rows(
                 text_stream(raw),
                 file=spec.filename,

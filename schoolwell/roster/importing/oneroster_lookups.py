@@ -6,11 +6,11 @@ belong to someone else. Each lookup runs once per batch of 1,000 rows.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from schoolwell.accounts.models import User
-from schoolwell.roster.importing.oneroster_rows import STUDENT
+from schoolwell.roster.importing.oneroster_rows import GUARDIAN_ROLES, STUDENT
+from schoolwell.roster.importing.scope import accounts_beyond
 from schoolwell.roster.models import AcademicTerm, Class, Enrollment, School, Student
 
 # Roles of users found only in the database (a delta file referring to them).
@@ -78,25 +78,31 @@ class KnownRecords:
                     "username", "sourced_id"
                 )
             ),
-            "protected": self._protected_accounts({rec["sid"] for rec in accounts}),
+            "protected": self._protected_accounts(
+                {rec["sid"] for rec in accounts if rec["role"] not in GUARDIAN_ROLES}
+            )
+            | self._protected_accounts(
+                {rec["sid"] for rec in accounts if rec["role"] in GUARDIAN_ROLES}, guardians=True
+            ),
         }
         return taken
 
-    def _protected_accounts(self, sids: set[str]) -> set[str]:
+    def _protected_accounts(self, sids: set[str], *, guardians: bool = False) -> set[str]:
         """Accounts an import may not rename or disable: never a superuser or Django staff,
         and for a school administrator, no one holding rights beyond their schools (else a
-        file could lock out a district administrator)."""
-        condition = Q(is_superuser=True) | Q(is_staff=True)
-        if not self.scope.district_wide:
-            foreign_groups = Group.objects.filter(
-                schoolgroupobjectpermission__isnull=False
-            ).exclude(schoolgroupobjectpermission__content_object_id__in=self.scope.school_ids)
-            condition |= Q(districtuserobjectpermission__isnull=False) | Q(
-                groups__in=foreign_groups
+        file could lock out a district administrator), nor a staff account or another
+        school's guardian in a guardian's row (issue 10: no parent link into staff)."""
+        if not sids:
+            return set()
+        if self.scope.district_wide:
+            return set(
+                User.objects.filter(
+                    Q(is_superuser=True) | Q(is_staff=True), sourced_id__in=sids
+                ).values_list("sourced_id", flat=True)
             )
-        return set(
-            User.objects.filter(condition, sourced_id__in=sids).values_list("sourced_id", flat=True)
-        )
+        users = dict(User.objects.filter(sourced_id__in=sids).values_list("pk", "sourced_id"))
+        beyond = accounts_beyond(users, school_ids=self.scope.school_ids, as_guardian=guardians)
+        return {users[pk] for pk in beyond}
 
     def _known_classes(self, refs: set[str]) -> None:
         refs -= self.cat.classes.keys()

@@ -224,4 +224,4 @@ def enrollment_record(r: RowReader) -> dict:
 
 
 def demographic_record(r: RowReader) -> dict:
-    return {**_common(r), "birth_date": r.date("birthDate")}
+    return {**_common(r), "birth_date": r.birth_date("birthDate")}

@@ -19,10 +19,9 @@ from django.db import reset_queries
 from django.utils.translation import gettext as _
 
 from schoolwell.roster.importing.errors import ErrorLog, ImportRejected
+from schoolwell.roster.importing.limits import current_budget
 
 BATCH_SIZE = 1000
-# A zip bomb guard: the uncompressed files of a 50,000-student district are ~100 MB.
-MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 
 Row = dict[str, str]
 
@@ -42,9 +41,14 @@ def open_zip(path: str | Path) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         raise ImportRejected.single(_("The file is not a zip archive.")) from None
-    if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+    budget = current_budget()
+    try:
+        # A zip bomb guard (the files of a 50,000-student district are ~100 MB uncompressed);
+        # members are counted again while they are read (limits.open_member).
+        budget.check_declared(archive, member=budget.member_bytes, total=budget.total_bytes)
+    except ImportRejected:
         archive.close()
-        raise ImportRejected.single(_("The zip archive is too large once uncompressed."))
+        raise
     return archive
 
 
@@ -91,9 +95,11 @@ def csv_rows(
     if missing:
         return
     number = 1
+    budget = current_budget()
     try:
         for values in reader:
             number += 1
+            budget.check_rows(file, number)
             if not any(v.strip() for v in values):
                 continue
             yield (

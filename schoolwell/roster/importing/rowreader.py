@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from schoolwell.roster.importing.errors import ErrorLog
 from schoolwell.roster.importing.parsing import parse_bool, parse_date, parse_datetime, parse_grade
 
+# Students are children; adult learners stay well under this.
+MAX_AGE_YEARS = 100
+
 
 class RowReader:
     def __init__(self, errors: ErrorLog, file: str, number: int, row: dict[str, Any]) -> None:
@@ -50,6 +53,20 @@ class RowReader:
 
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
         return self.parsed(column, parse_date, required=required)
+
+    def birth_date(self, column: str) -> dt.date | None:
+        """A student's date of birth: never in the future, nor a century ago (0001-01-01
+        from a careless or hostile file would skew every age-based rule and report)."""
+        born = self.date(column)
+        today = dt.date.today()
+        if born and born > today:
+            self.error(column, _("The date of birth is in the future."))
+        elif born and born < today.replace(year=today.year - MAX_AGE_YEARS, day=1):
+            self.error(
+                column,
+                _("The date of birth is more than %(years)d years ago.") % {"years": MAX_AGE_YEARS},
+            )
+        return born
 
     def datetime(self, column: str) -> dt.datetime | None:
         return self.parsed(column, parse_datetime)

@@ -13,12 +13,15 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.importing.errors import ErrorLog, ImportRejected, ImportResult, KindCounts
+from schoolwell.roster.importing.limits import import_budget
 from schoolwell.roster.importing.parsing import chunks
 from schoolwell.roster.importing.rowreader import RowReader
+from schoolwell.roster.importing.scope import accounts_beyond
 from schoolwell.roster.importing.template_rows import template_record, template_rows
 from schoolwell.roster.importing.writer import Upserter, guarded_write, unusable_password
 from schoolwell.roster.models import Class, Enrollment, GuardianLink, School, Student
@@ -33,26 +36,38 @@ def roster_import_template(
     *, path: str | Path, school: School, by: User | None, dry_run: bool = False
 ) -> ImportResult:
     """Import a filled-in template into `school`; `by` None is the command line."""
-    if by is not None and school.pk not in access_scope(by).administered_school_ids:
-        raise ImportRejected.single(_("You do not administer this school."))
+    limits = None
+    if by is not None:
+        scope = access_scope(by)
+        if school.pk not in scope.administered_school_ids:
+            raise ImportRejected.single(_("You do not administer this school."))
+        if not scope.is_superuser:
+            limits = {
+                "school_ids": scope.administered_school_ids,
+                "district_ids": scope.district_ids,
+            }
     path = Path(path)
     errors = ErrorLog()
     result = ImportResult(format="template", dry_run=dry_run)
-    with transaction.atomic():
+    # The whole file is checked before the write transaction opens: on SQLite that
+    # transaction holds the database's only write lock, which other users' pages wait for.
+    with import_budget():
+        columns = _check(path, school, errors, limits)
+    errors.raise_if_any()
+    with import_budget(timed=False), transaction.atomic():
         # One import per school at a time (PostgreSQL; SQLite serialises writers anyway).
         School.objects.select_for_update().filter(pk=school.pk).first()
-        columns = _check(path, school, errors)
-        errors.raise_if_any()
         with guarded_write():
-            _write(path, school, columns, result)
+            _write(path, school, columns, result, limits)
         if dry_run:
             transaction.set_rollback(True)
     logger.info("roster template import into %s: %s", school.code, result.log_line())
     return result
 
 
-def _check(path: Path, school: School, errors: ErrorLog) -> set[str]:
-    """Pass 1: every row valid, every repeated student/class/person consistent."""
+def _check(path: Path, school: School, errors: ErrorLog, limits: dict | None) -> set[str]:
+    """Pass 1: every row valid, every repeated student/class/person consistent, and (for an
+    administrator, `limits` set) no row naming an account beyond what they administer."""
     students: dict[str, tuple] = {}
     classes: dict[str, str] = {}
     people: dict[str, tuple] = {}
@@ -61,9 +76,11 @@ def _check(path: Path, school: School, errors: ErrorLog) -> set[str]:
     for batch in chunks(template_rows(path, errors)):
         records = [(r, template_record(r)) for r in batch]
         columns |= set(batch[0].row)
-        ambiguous = _ambiguous_emails(
+        accounts = _accounts_by_email(
             {p["email"] for _r, rec in records for p in (rec["teacher"], rec["guardian"]) if p}
         )
+        ambiguous = {email for email, pks in accounts.items() if len(pks) > 1}
+        beyond = _emails_beyond(records, accounts, limits) if limits else {}
         for r, rec in records:
             if r.ok:  # a half-read row would make every later row of the student "differ"
                 student = tuple(rec[f] for f in STUDENT_FIELDS)
@@ -82,6 +99,8 @@ def _check(path: Path, school: School, errors: ErrorLog) -> set[str]:
                         f"{prefix}_email",
                         _("Several SchoolWell accounts have this email address."),
                     )
+                elif person["email"] in beyond.get(prefix, ()):
+                    r.error(f"{prefix}_email", BEYOND_MESSAGES[prefix])
     if not students and not errors:
         errors.add(path.name, None, "", _("The file has no rows to import."))
     return columns
@@ -99,24 +118,54 @@ def _duplicate_class_codes(school: School) -> set[str]:
     return {code for code in codes if codes.count(code) > 1}
 
 
-def _ambiguous_emails(emails: set[str]) -> set[str]:
+def _accounts_by_email(emails: set[str]) -> dict[str, set[int]]:
+    """email → ids of the accounts the writer would match (by username, else by email)."""
     if not emails:
-        return set()
-    by_username = set(User.objects.filter(username__in=emails).values_list("username", flat=True))
-    found: dict[str, int] = {}
-    for email in (
+        return {}
+    found: dict[str, set[int]] = {
+        username: {pk}
+        for username, pk in User.objects.filter(username__in=emails).values_list("username", "pk")
+    }
+    for address, pk in (
         User.objects.annotate(address=Lower("email"))
-        .filter(address__in=emails - by_username)
-        .values_list("address", flat=True)
+        .filter(address__in=emails - found.keys())
+        .values_list("address", "pk")
     ):
-        found[email] = found.get(email, 0) + 1
-    return {email for email, count in found.items() if count > 1}
+        found.setdefault(address, set()).add(pk)
+    return found
+
+
+# Issue 10: an administrator's file may create people and link them to their own school's
+# students and classes, never take over an account that reaches further.
+BEYOND_MESSAGES = {
+    "guardian": gettext_lazy(
+        "This email address belongs to a staff account or to a guardian at another school; "
+        "it cannot be linked as a guardian here. Use the guardian's own email address."
+    ),
+    "teacher": gettext_lazy(
+        "This email address belongs to an account with rights beyond the schools you "
+        "administer; ask a district administrator to import it."
+    ),
+}
+
+
+def _emails_beyond(records, accounts: dict[str, set[int]], limits: dict) -> dict[str, set[str]]:
+    beyond = {}
+    for prefix in ("teacher", "guardian"):
+        emails = {rec[prefix]["email"] for _r, rec in records if rec[prefix]}
+        ids = {pk for email in emails for pk in accounts.get(email, ())}
+        foreign = accounts_beyond(ids, as_guardian=prefix == "guardian", **limits)
+        beyond[prefix] = {email for email in emails if accounts.get(email, set()) & foreign}
+    return beyond
 
 
 class _Writer:
-    def __init__(self, school: School, columns: set[str], result: ImportResult) -> None:
+    def __init__(
+        self, school: School, columns: set[str], result: ImportResult, limits: dict | None
+    ) -> None:
         self.school = school
         self.result = result
+        self.limits = limits
         optional = [
             f for f in ("preferred_name", "date_of_birth", "preferred_language") if f in columns
         ]
@@ -229,6 +278,16 @@ class _Writer:
                 address__in=wanted.keys() - found.keys()
             ):
                 found[user.email.lower()] = user
+            if self.limits:
+                # Checked again under the write lock: a grant given since pass 1 must not
+                # let this file rename or link the account after all.
+                beyond = accounts_beyond(
+                    {u.pk for u in found.values()}, as_guardian=kind == "guardians", **self.limits
+                )
+                if beyond:
+                    raise ImportRejected.single(
+                        BEYOND_MESSAGES["guardian" if kind == "guardians" else "teacher"]
+                    )
             new, changed = [], []
             for email, person in wanted.items():
                 user = found.get(email)
@@ -273,13 +332,15 @@ class _Writer:
         self.result.kind("enrollments").absent = active_enrollments - len(self.done_enrollments)
 
 
-def _write(path: Path, school: School, columns: set[str], result: ImportResult) -> None:
+def _write(
+    path: Path, school: School, columns: set[str], result: ImportResult, limits: dict | None
+) -> None:
     """Pass 2: classes first (few, gathered in one read), then rows in batches."""
     errors = ErrorLog()  # the file was checked; nothing can be reported now
     titles = {}
     for r in template_rows(path, errors):
         titles.setdefault(r.text("class_code"), r.text("class_title"))
-    writer = _Writer(school, columns, result)
+    writer = _Writer(school, columns, result, limits)
     writer.classes(titles)
     for batch in chunks(template_rows(path, errors)):
         writer.batch([template_record(r) for r in batch])

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from schoolwell.accounts.models import Language, User
 from schoolwell.roster.importing.errors import ErrorLog, ImportRejected
+from schoolwell.roster.importing.limits import check_workbook, current_budget
 from schoolwell.roster.importing.parsing import csv_rows, text_stream
 from schoolwell.roster.importing.rowreader import RowReader
 from schoolwell.roster.importing.template_columns import COLUMN_NAMES, REQUIRED, SHEET
@@ -25,6 +26,8 @@ LANGUAGES = {
     "espanol": "es",
 }
 RELATIONSHIPS = {value: value for value in GuardianLink.Relationship.values}
+# The template has ~20 columns; extra ones are allowed (ignored), within reason.
+MAX_COLUMNS = 200
 
 
 def _cell(value) -> str | dt.date:
@@ -40,13 +43,16 @@ def _cell(value) -> str | dt.date:
 
 
 def _xlsx_rows(path: Path, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
+    check_workbook(path)
+    budget = current_budget()
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise ImportRejected.single(_("The file is not a readable XLSX workbook.")) from None
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        # Bounded width: one cell in column XFD would otherwise pad every row to 16,384.
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         header = [str(v).strip().lower() if v is not None else "" for v in next(rows, ())]
         positions = {}
         for index, title in enumerate(header):
@@ -60,6 +66,7 @@ def _xlsx_rows(path: Path, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
         number = 1
         try:
             for number, values in enumerate(rows, start=2):
+                budget.check_rows(sheet.title, number)
                 if not any(v not in (None, "") for v in values):
                     continue
                 yield (
@@ -69,6 +76,8 @@ def _xlsx_rows(path: Path, errors: ErrorLog) -> Iterator[tuple[int, dict]]:
                         for name, index in positions.items()
                     },
                 )
+        except ImportRejected:
+            raise
         except Exception:  # a damaged sheet fails mid-way, in whichever way openpyxl finds
             errors.add(sheet.title, number + 1, "", _("Cannot read this row."))
     finally:
@@ -119,7 +128,7 @@ def template_record(r: RowReader) -> dict:
         ),
         "preferred_name": r.text("preferred_name", max_length=_max(Student, "preferred_name")),
         "grade": r.grade("grade", required=True),
-        "date_of_birth": r.date("date_of_birth"),
+        "date_of_birth": r.birth_date("date_of_birth"),
         "preferred_language": r.choice("preferred_language", LANGUAGES, required=False) or "en",
         "class_code": r.text("class_code", required=True, max_length=_max(Class, "class_code")),
         "class_title": r.text("class_title", required=True, max_length=_max(Class, "title")),
@@ -133,6 +142,4 @@ def template_record(r: RowReader) -> dict:
             may_consent=r.boolean("guardian_may_consent", default=True),
             language=r.choice("guardian_language", LANGUAGES, required=False) or "en",
         )
-    if record["date_of_birth"] and record["date_of_birth"] > dt.date.today():
-        r.error("date_of_birth", _("The date of birth is in the future."))
     return record

@@ -3,14 +3,13 @@ server-side as the teacher goes, submitted in one request."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolwell.core.input import InputRejected, parse_json
 from schoolwell.screening.instruments import localized
 from schoolwell.screening.models import GridDraft, Respondent
 from schoolwell.screening.selectors import Status, class_window_status
@@ -114,9 +113,11 @@ def grid_draft(request, pk: int, class_pk: int):
     if len(request.body) > MAX_DRAFT_BYTES:
         return JsonResponse({"error": _("The draft is too large.")}, status=413)
     try:
-        answers = json.loads(request.body)["answers"]
+        answers = parse_json(request.body, max_bytes=MAX_DRAFT_BYTES)["answers"]
         if not isinstance(answers, dict):
             raise ValueError
+    except InputRejected as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("The draft could not be read.")}, status=400)
     try:

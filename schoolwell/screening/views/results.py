@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record_many
@@ -21,6 +21,7 @@ from schoolwell.screening.selectors import (
 from schoolwell.screening.services import ScreeningInputError, concern_tag_set
 
 
+@require_GET
 def class_results(request, class_pk: int):
     klass = get_object_or_404(visible_classes(request.user).select_related("school"), pk=class_pk)
     trends = class_checkin_trends(user=request.user, klass=klass)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.roster.selectors import staff_visible_students
 from schoolwell.screening.instruments import localized
@@ -138,6 +138,7 @@ def _short_name(student) -> str:
 
 @login_not_required
 @never_cache
+@require_GET
 def kiosk_home(request):
     session = _kiosk(request)
     if session is None:

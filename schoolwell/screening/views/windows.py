@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record_many
@@ -42,6 +42,7 @@ from schoolwell.screening.views.access import (
 )
 
 
+@require_GET
 def index(request):
     scope = access_scope(request.user)
     if not scope.staff_school_ids and not scope.class_ids:
@@ -140,6 +141,7 @@ def window_end(request, pk: int):
     return redirect("screening:window_detail", window.pk)
 
 
+@require_GET
 def window_detail(request, pk: int):
     """Counts for the school (staff) and the classes the user can open."""
     window = window_or_404(request.user, pk)
@@ -180,6 +182,7 @@ def window_detail(request, pk: int):
     )
 
 
+@require_GET
 def window_class(request, pk: int, class_pk: int):
     """Who in this class is due, done, not consented or absent; what the user may do next."""
     window = window_or_404(request.user, pk)
