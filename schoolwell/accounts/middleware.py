@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+from rest_framework.views import APIView
 
 from schoolwell.accounts.second_factor import (
     ENROLLED_SESSION_KEY,
@@ -17,6 +18,14 @@ from schoolwell.accounts.session_limits import session_remaining, session_touch
 
 # Views a half-signed-in user (password given, second step not yet) may still use.
 ALWAYS_OPEN = frozenset({"logout", "set_language"})
+
+
+def is_public(view_func) -> bool:
+    """Marked @login_not_required, and not an API view: DRF marks every API view so and
+    then authenticates by the session itself, so those are anything but public."""
+    if getattr(view_func, "login_required", True):
+        return False
+    return not issubclass(getattr(view_func, "cls", object), APIView)
 
 
 def activity_neutral(view):
@@ -73,9 +82,7 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "login_required", True):
-            return None
-        if getattr(view_func, "second_factor_exempt", False):
+        if is_public(view_func) or getattr(view_func, "second_factor_exempt", False):
             return None
         match = request.resolver_match
         if match is not None and match.url_name in ALWAYS_OPEN:

@@ -65,22 +65,26 @@ def second_factor_enrol_confirm(*, request, device: TOTPDevice, token: str) -> l
     return codes
 
 
+def _normalise(token: str) -> str:
+    return "".join(token.split()).lower()
+
+
+def _devices_for(user, token: str):
+    """An app code is 6 digits; anything else can only be a recovery code."""
+    model = TOTPDevice if len(token) == 6 and token.isdigit() else StaticDevice
+    return model.objects.filter(user=user, confirmed=True)
+
+
 def second_factor_verify(*, request, token: str) -> Device | None:
     """The second sign-in step: a code from the app, or one of the recovery codes (used up).
 
     Each device throttles its own failures (django-otp doubles the wait after each one).
     """
     user = request.user
-    token = "".join(token.split()).lower()
+    token = _normalise(token)
     with transaction.atomic():
-        if token.isdigit():
-            devices = TOTPDevice.objects.filter(user=user, confirmed=True)
-        else:
-            devices = StaticDevice.objects.filter(user=user, confirmed=True)
-        device = next(
-            (d for d in devices.select_for_update() if d.verify_token(token)),
-            None,
-        )
+        devices = _devices_for(user, token).select_for_update()
+        device = next((d for d in devices if d.verify_token(token)), None)
         if isinstance(device, StaticDevice):
             _event(user=user, kind=SecondFactorEvent.Kind.RECOVERY_CODE_USED, request=request)
     if device is not None:
@@ -88,12 +92,9 @@ def second_factor_verify(*, request, token: str) -> Device | None:
     return device
 
 
-def second_factor_throttled(user) -> bool:
-    """Is every device of the user waiting out its throttle after failed codes?"""
-    devices = [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
-        *StaticDevice.objects.filter(user=user, confirmed=True),
-    ]
+def second_factor_throttled(*, user, token: str) -> bool:
+    """Was this kind of code refused because of the wait after earlier failures?"""
+    devices = list(_devices_for(user, _normalise(token)))
     return bool(devices) and not any(d.verify_is_allowed()[0] for d in devices)
 
 

@@ -64,10 +64,12 @@ def two_factor_verify(request):
     form = CodeForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
-        if second_factor_verify(request=request, token=form.cleaned_data["code"]):
-            return redirect(_next(request))
-        if second_factor_throttled(user):
+        code = form.cleaned_data["code"]
+        # Asked before trying: a refusal during the wait must not read as a wrong code.
+        if second_factor_throttled(user=user, token=code):
             error = _("Too many wrong codes. Wait a minute, then try again.")
+        elif second_factor_verify(request=request, token=code):
+            return redirect(_next(request))
         else:
             error = _("That code didn't work. Check the app and try again.")
     return render(
