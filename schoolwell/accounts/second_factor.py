@@ -84,28 +84,34 @@ def enrolled_staff(user) -> QuerySet[TOTPDevice]:
 
     scope = access_scope(user)
     schools = scope.administered_school_ids
+    # Everyone whose grants touch those schools or districts (no ordering: a compound query).
     staff = (
         User.objects.filter(
             groups__in=SchoolGroupObjectPermission.objects.filter(
                 content_object_id__in=schools
             ).values("group_id")
         )
-        .values("pk")
+        .order_by()
+        .values_list("pk", flat=True)
         .union(
-            SchoolUserObjectPermission.objects.filter(content_object_id__in=schools).values(
-                "user_id"
-            ),
+            SchoolUserObjectPermission.objects.filter(content_object_id__in=schools)
+            .order_by()
+            .values_list("user_id", flat=True),
             ClassUserObjectPermission.objects.filter(
                 content_object__school_id__in=schools, content_object__active=True
-            ).values("user_id"),
-            DistrictUserObjectPermission.objects.filter(
-                content_object_id__in=scope.district_ids
-            ).values("user_id"),
+            )
+            .order_by()
+            .values_list("user_id", flat=True),
+            DistrictUserObjectPermission.objects.filter(content_object_id__in=scope.district_ids)
+            .order_by()
+            .values_list("user_id", flat=True),
             User.objects.filter(
                 groups__in=DistrictGroupObjectPermission.objects.filter(
                     content_object_id__in=scope.district_ids
                 ).values("group_id")
-            ).values("pk"),
+            )
+            .order_by()
+            .values_list("pk", flat=True),
         )
     )
     return (
