@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from schoolwell.accounts import panels
+        from schoolwell.accounts import demo, panels
         from schoolwell.accounts.session_limits import session_start
         from schoolwell.core import registry
 
@@ -16,3 +16,4 @@ class AccountsConfig(AppConfig):
         # goes through auth.login, which sends this: the session's clocks start there.
         user_logged_in.connect(session_start, dispatch_uid="schoolwell_session_start")
         registry.nav_providers.append(panels.nav)
+        registry.demo_steps.append((20, demo.seed_second_factor))
