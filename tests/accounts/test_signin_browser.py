@@ -21,6 +21,8 @@ def test_counsellor_signs_in_with_a_code_and_reaches_the_queue(phone_page, setti
     settings.REQUIRE_2FA_FOR_STAFF = True
     device = enrol(counsellor)
     page = phone_page
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     password_step(page, "counsellor")
     page.wait_for_url("**/accounts/two-factor/verify/**")
     expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
@@ -31,6 +33,8 @@ def test_counsellor_signs_in_with_a_code_and_reaches_the_queue(phone_page, setti
     expect(page.get_by_role("heading", name="Referral queue")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path="/tmp/signin-queue.png", full_page=True)
+    # Every feature the Permissions-Policy names is one Chromium knows.
+    assert not [m for m in console if "Permissions-Policy" in m or "feature" in m.lower()]
 
 
 def test_counsellor_enrols_at_first_sign_in(phone_page, settings, counsellor):
