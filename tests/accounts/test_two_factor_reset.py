@@ -1,6 +1,7 @@
 """Administrators reset a colleague's second factor (lost phone); never their own."""
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -127,3 +128,24 @@ def test_staff_list_query_count_is_constant(
     with django_assert_max_num_queries(14):
         html = client.get(STAFF).content.decode()
     assert html.count("Reset<span") == size
+
+
+def test_the_database_refuses_to_rewrite_a_record(counsellor, school_admin):
+    event = SecondFactorEvent.objects.create(
+        user=counsellor, kind=SecondFactorEvent.Kind.RESET, by=school_admin
+    )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_secondfactorevent SET by_id = NULL WHERE id = %s", [event.pk]
+        )
+    assert SecondFactorEvent.objects.get(pk=event.pk).by == school_admin
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_to_delete_a_record(counsellor, school_admin):
+    event = SecondFactorEvent.objects.create(
+        user=counsellor, kind=SecondFactorEvent.Kind.RESET, by=school_admin
+    )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM accounts_secondfactorevent WHERE id = %s", [event.pk])
+    assert SecondFactorEvent.objects.filter(pk=event.pk).exists()
