@@ -185,3 +185,33 @@ def test_pages_are_in_spanish(client, required, counsellor):
     client.post(reverse("set_language"), {"language": "es", "next": VERIFY})
     html = client.get(VERIFY).content.decode()
     assert "Inicio de sesión en dos pasos" in html
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "accounts:two_factor",
+        "accounts:two_factor_verify",
+        "accounts:two_factor_enrol",
+        "accounts:two_factor_recovery_codes",
+        "accounts:two_factor_staff",
+    ],
+)
+def test_signed_out_visitors_are_sent_to_sign_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{reverse('login')}?next=")
+
+
+def test_session_endpoints_for_signed_out_visitors(client):
+    assert client.get(reverse("accounts:session_status")).json() == {"remaining": 0}
+    response = client.post(reverse("accounts:session_keep_alive"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_recovery_codes_page_without_new_codes_shows_none(client, counsellor):
+    device = enrol(counsellor, codes=["abcd2345"])
+    sign_in(client, counsellor)
+    client.post(VERIFY, {"code": code_for(device)})
+    response = client.get(reverse("accounts:two_factor_recovery_codes"))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:two_factor")
