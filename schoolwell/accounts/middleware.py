@@ -9,11 +9,7 @@ from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 from rest_framework.views import APIView
 
-from schoolwell.accounts.second_factor import (
-    ENROLLED_SESSION_KEY,
-    is_enrolled,
-    second_factor_required,
-)
+from schoolwell.accounts.second_factor import second_step
 from schoolwell.accounts.session_limits import session_remaining, session_touch
 
 # Views a half-signed-in user (password given, second step not yet) may still use.
@@ -87,14 +83,7 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in ALWAYS_OPEN:
             return None
-        user = request.user
-        if not user.is_authenticated or user.is_verified():
-            return None
-        if second_factor_required(user):
-            enrolled = is_enrolled(user)
-            target = "accounts:two_factor_verify" if enrolled else "accounts:two_factor_enrol"
-        elif request.session.get(ENROLLED_SESSION_KEY):
-            target = "accounts:two_factor_verify"
-        else:
+        target = second_step(request)
+        if target is None:
             return None
         return redirect_to_login(request.get_full_path(), resolve_url(target))

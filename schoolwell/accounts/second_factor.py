@@ -24,8 +24,16 @@ def second_factor_required(user) -> bool:
     return settings.REQUIRE_2FA_FOR_STAFF and bool(access_scope(user).roles & REQUIRED_ROLES)
 
 
-def confirmed_totp(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def second_step(request) -> str | None:
+    """The page a signed-in user must pass before any other: enrol or verify (None: none)."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if second_factor_required(user):
+        return "accounts:two_factor_verify" if is_enrolled(user) else "accounts:two_factor_enrol"
+    if request.session.get(ENROLLED_SESSION_KEY):
+        return "accounts:two_factor_verify"
+    return None
 
 
 def is_enrolled(user) -> bool:

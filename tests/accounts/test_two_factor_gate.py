@@ -97,3 +97,10 @@ def test_unverified_session_may_still_sign_out_and_switch_language(client, requi
     assert response.status_code == 302 and response["Location"] == "/"
     client.post(reverse("logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_half_signed_in_pages_show_no_menu(client, required, counsellor):
+    enrol(counsellor)
+    sign_in(client, counsellor)
+    html = client.get(reverse("accounts:two_factor_verify")).content.decode()
+    assert 'class="menu"' not in html and "Sign out" in html
