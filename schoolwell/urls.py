@@ -36,6 +36,7 @@ urlpatterns = [
         core_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/", include("schoolwell.accounts.urls")),
     path("roster/", include("schoolwell.roster.urls")),
     path("audit/", include("schoolwell.audit.urls")),
     path("screening/", include("schoolwell.screening.urls")),

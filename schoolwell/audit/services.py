@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from schoolwell.accounts.client_ip import client_ip
 from schoolwell.audit.models import AccessLog
 
 
 def _client(request) -> tuple[str | None, str]:
     if request is None:
         return None, ""
-    # Behind a proxy, SecurityMiddleware/SECURE_PROXY_SSL_HEADER deployments set REMOTE_ADDR
-    # through the WSGI server's proxy handling; we do not trust X-Forwarded-For ourselves.
-    return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")[:255]
+    # The same address sign-in throttling uses: X-Forwarded-For only from trusted proxies.
+    return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:255]
 
 
 def access_log_record(

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "schoolwell.core",
     "schoolwell.accounts",
     "schoolwell.roster",
@@ -52,11 +55,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second sign-in step?
+    "django_otp.middleware.OTPMiddleware",
+    # Before LoginRequiredMiddleware: an idle or over-age session is signed out first, so the
+    # deny-by-default redirect to the sign-in page follows.
+    "schoolwell.accounts.middleware.SessionLimitsMiddleware",
     # Deny by default: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ...and a verified second factor where one is required or enrolled (after the above).
+    "schoolwell.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store on personal pages, Permissions-Policy on every response.
+    "schoolwell.core.middleware.PrivacyHeadersMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -79,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schoolwell.accounts.context_processors.roles",
+                "schoolwell.accounts.context_processors.session_limits",
             ],
         },
     },
@@ -133,6 +146,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# Behind reverse proxies every request comes from a proxy's address: with TRUSTED_PROXY_COUNT
+# set to the number of proxies in front of the app, the client is the address the outermost
+# proxy appended to X-Forwarded-For. 0 (the default) ignores the header, which a client could
+# forge. (django-ipware is not installed, so axes' AXES_IPWARE_* settings would not apply.)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "schoolwell.accounts.client_ip.client_ip"
+
+# Two-step sign-in (django-otp: TOTP app plus single-use recovery codes). When on, counsellors
+# and school and district administrators must use it; anyone else may enrol. Production turns
+# it on unless the environment says REQUIRE_2FA_FOR_STAFF=0; development and tests leave it off.
+REQUIRE_2FA_FOR_STAFF = os.environ.get("REQUIRE_2FA_FOR_STAFF", "0") == "1"
+OTP_TOTP_ISSUER = "SchoolWell"
+# Failed codes double the wait before the next try: 1, 2, 4, 8 ... seconds per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]
@@ -170,7 +199,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a class grid of 60 students × 20 items
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a school day
+# A school day at most, counted from sign-in (never extended by activity)...
+SESSION_COOKIE_AGE = 8 * 60 * 60
+# ...and ended sooner after this many seconds without a request (0: never). The last-activity
+# stamp in the session is rewritten at most once per SESSION_ACTIVITY_RESOLUTION seconds, so
+# an active user costs one session write a minute, not one per page.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_IDLE_WARNING = 2 * 60  # the page offers "Stay signed in" this long before the end
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

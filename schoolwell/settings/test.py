@@ -14,3 +14,6 @@ STORAGES = {
 }
 # runserver / the test client serve static files themselves; WhiteNoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# Tests turn these on where they test them (the environment must not change the suite).
+REQUIRE_2FA_FOR_STAFF = False
+TRUSTED_PROXY_COUNT = 0

@@ -52,6 +52,7 @@ def test_seed_demo_builds_everything_once_and_prints_logins():
     call_command("seed_demo", stdout=out)
     text = out.getvalue()
     assert demo.DEMO_PASSWORD in text
+    assert "Two-step sign-in is off" in text  # the logins above need the password only
     for username, role in LOGIN_ROLES.items():
         assert username in text
         user = User.objects.get(username=username)

@@ -27,3 +27,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for login in demo.DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<14} {login.role:<22} {login.what}")
+        if settings.REQUIRE_2FA_FOR_STAFF:
+            self.stdout.write(
+                "Two-step sign-in is ON (REQUIRE_2FA_FOR_STAFF=1): counsellor, schooladmin and "
+                "districtadmin set up an authenticator app at their first sign-in."
+            )
+        else:
+            self.stdout.write(
+                "Two-step sign-in is off (REQUIRE_2FA_FOR_STAFF=0, the development default): "
+                "the password alone signs these in. See README to turn it on."
+            )
