@@ -8,16 +8,15 @@ so a retried task never alerts twice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.referrals.models import (
     OPEN_STATUSES,
@@ -30,25 +29,10 @@ from schoolwell.referrals.models import (
 BATCH = 500
 
 
-def school_staff(school_ids: Collection[int], codename: str) -> QuerySet[User]:
-    """Users holding `codename` on any of the schools, through a group or directly."""
-    return User.objects.filter(
-        Q(
-            groups__schoolgroupobjectpermission__content_object_id__in=school_ids,
-            groups__schoolgroupobjectpermission__permission__codename=codename,
-        )
-        | Q(
-            schooluserobjectpermission__content_object_id__in=school_ids,
-            schooluserobjectpermission__permission__codename=codename,
-        ),
-        is_active=True,
-    ).distinct()
-
-
 def on_call_counsellors(school_id: int) -> list[User]:
     """The school's on-call counsellors; every counsellor of the school if nobody is on
     call, so an urgent alert never goes nowhere (rule 4)."""
-    counsellors = school_staff([school_id], "counsel_school")
+    counsellors = gate.counsellors_of([school_id])
     on_call = list(
         counsellors.filter(on_call__school_id=school_id, on_call__active=True).order_by("pk")
     )
@@ -66,7 +50,7 @@ def _recipients(event: ReferralEvent) -> tuple[list[User], bool]:
         if priority == Priority.HIGH:
             return on_call_counsellors(referral.school_id), False
     if kind == ReferralEvent.Kind.ESCALATED:
-        return list(school_staff([referral.school_id], "administer_school").order_by("pk")), True
+        return list(gate.administrators_of([referral.school_id]).order_by("pk")), True
     if kind == ReferralEvent.Kind.OVERDUE and referral.assignee_id:
         return [referral.assignee], False
     if kind == ReferralEvent.Kind.REASSIGNED:

@@ -20,9 +20,9 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role, access_scope
-from schoolwell.referrals.alerts import school_staff
 from schoolwell.referrals.models import (
     OPEN_STATUSES,
     Notification,
@@ -111,8 +111,7 @@ def queue_counts(*, user: User) -> dict[str, int]:
 
 def school_counsellors(user: User) -> QuerySet[User]:
     """Counsellors of the user's schools (for the assignee filter and reassignment)."""
-    school_ids = access_scope(user).staff_school_ids
-    return school_staff(school_ids, "counsel_school").order_by(
+    return gate.counsellors_of(gate.school_ids(user, "referral.view")).order_by(
         "last_name", "first_name", "username"
     )
 
