@@ -97,7 +97,8 @@ class DistrictAdmin(admin.ModelAdmin):
 class SchoolAdmin(SchoolScopedAdmin):
     school_path = "id"
     list_display = ("name", "code", "district")
-    list_filter = ("district",)
+    # Related-only filters: the sidebar lists only what the administrator's queryset holds.
+    list_filter = (("district", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "code")
 
     def get_queryset(self, request):
@@ -119,7 +120,7 @@ class AcademicTermAdmin(admin.ModelAdmin):
 @admin.register(Class)
 class ClassAdmin(SchoolScopedAdmin):
     list_display = ("title", "class_code", "school", "term", "grades", "active")
-    list_filter = ("school", "active")
+    list_filter = (("school", admin.RelatedOnlyFieldListFilter), "active")
     search_fields = ("title", "class_code")
     inlines = [EnrollmentInline]
 
@@ -127,6 +128,6 @@ class ClassAdmin(SchoolScopedAdmin):
 @admin.register(Student)
 class StudentAdmin(SchoolScopedAdmin):
     list_display = ("local_id", "family_name", "given_name", "grade", "school", "active")
-    list_filter = ("school", "grade", "active")
+    list_filter = (("school", admin.RelatedOnlyFieldListFilter), "grade", "active")
     search_fields = ("local_id", "family_name", "given_name")
     inlines = [GuardianLinkInline]
