@@ -53,6 +53,12 @@ SCHOOL_ACTIONS: dict[str, str] = {
     "lesson.author": _STAFF,
 }
 
+_GRAIN_ROLES = {
+    _COUNSEL: frozenset({Role.COUNSELLOR}),
+    _ADMINISTER: frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}),
+    _STAFF: frozenset({Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}),
+}
+
 # Class-grain actions.
 CLASS_ACTIONS = frozenset({"class.teach", "class.view", "class.plan_sel"})
 
@@ -112,11 +118,12 @@ def may(who, action: str, obj=None) -> bool:
     """May the user (or scope) do `action` to `obj` (or anywhere, without an object)?"""
     scope = scope_of(who)
     if action in SCHOOL_ACTIONS:
-        allowed = _school_set(scope, SCHOOL_ACTIONS[action])
+        grain = SCHOOL_ACTIONS[action]
         if obj is None:
-            # A district administrator may import into a district that has no school yet.
-            return bool(allowed) or (action == "roster.import" and bool(scope.district_ids))
-        return _school_id(obj) in allowed
+            # Anywhere: holding the role is enough (a district administrator may import
+            # into a district that has no school yet).
+            return bool(scope.roles & _GRAIN_ROLES[grain])
+        return _school_id(obj) in _school_set(scope, grain)
     if action in CLASS_ACTIONS:
         return _may_class(scope, action, obj)
     if action in DISTRICT_ACTIONS:

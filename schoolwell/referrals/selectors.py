@@ -22,7 +22,6 @@ from django.http import Http404
 
 from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.referrals.models import (
     OPEN_STATUSES,
     Notification,
@@ -33,18 +32,16 @@ from schoolwell.referrals.models import (
     Status,
 )
 from schoolwell.roster.models import Student
-from schoolwell.roster.selectors import visible_students
 
 
 def works_referrals(user: User) -> bool:
     """Counsellors and administrators (school or district) see the referral queue."""
-    roles = access_scope(user).roles
-    return bool(roles & {Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+    return gate.may(user, "referral.view")
 
 
 def staff_referrals(user: User) -> QuerySet[Referral]:
     """Referrals of the schools the user counsels or administers."""
-    return Referral.objects.filter(school_id__in=access_scope(user).staff_school_ids)
+    return Referral.objects.filter(school_id__in=gate.school_ids(user, "referral.view"))
 
 
 @dataclass(frozen=True)
@@ -142,7 +139,7 @@ class VisibleNotes:
 def referral_notes(*, user: User, referral: Referral) -> VisibleNotes:
     """Counsellor notes for the school's counsellors and administrators; a private note
     only for its author (FERPA sole-possession); nothing for anyone else."""
-    if referral.school_id not in access_scope(user).staff_school_ids:
+    if not gate.may(user, "referral.view", referral):
         return VisibleNotes([], 0)
     notes = referral.notes.select_related("author").annotate(
         hidden=ExpressionWrapper(Q(private=True) & ~Q(author=user), output_field=BooleanField())
@@ -153,12 +150,7 @@ def referral_notes(*, user: User, referral: Referral) -> VisibleNotes:
 
 def staff_student(*, user: User, pk: int) -> Student:
     """A student of the user's schools (counsellors/administrators); 404 otherwise."""
-    student = (
-        visible_students(user, roles=[Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN])
-        .select_related("school")
-        .filter(pk=pk)
-        .first()
-    )
+    student = gate.students(user, "school.view").select_related("school").filter(pk=pk).first()
     if student is None:
         raise Http404
     return student
@@ -188,7 +180,7 @@ class RaisedConcern:
 
 
 def concerns_raised_by(*, user: User, student: Student | None = None) -> list[RaisedConcern]:
-    students = visible_students(user, roles=[Role.TEACHER])
+    students = gate.students(user, "student.teach")
     referrals = (
         Referral.objects.filter(reasons__raised_by=user, student__in=students)
         .values("pk", "student_id", "status")

@@ -198,10 +198,9 @@ def concern_raise(
     now: dt.datetime | None = None,
 ) -> TriggerOutcome:
     """A teacher's "I am worried about this student" for a student of their class."""
-    from schoolwell.accounts.roles import Role
-    from schoolwell.roster.selectors import visible_students
+    from schoolwell.accounts import gate
 
-    if not visible_students(by, roles=[Role.TEACHER]).filter(pk=student.pk).exists():
+    if not gate.may(by, "student.teach", student):
         raise ReferralForbidden(_("You can raise a concern only for students in your classes."))
     if priority not in Priority.values:
         raise ReferralError(_("Choose how soon a counsellor should act."))

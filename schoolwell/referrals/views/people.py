@@ -12,19 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record
 from schoolwell.referrals import forms, selectors, services, timeline
 from schoolwell.referrals.models import Priority, ThresholdRule
-from schoolwell.roster.selectors import visible_students
 
 
 def raise_concern(request, student_pk: int):
     """A teacher's "I am worried about this student", for a student of their class."""
-    if not access_scope(request.user).has(Role.TEACHER):
+    if not gate.may(request.user, "student.teach"):
         raise PermissionDenied(_("Only a student's teachers raise concerns here."))
     student = get_object_or_404(
-        visible_students(request.user, roles=[Role.TEACHER]).select_related("school"),
+        gate.students(request.user, "student.teach").select_related("school"),
         pk=student_pk,
     )
     form = forms.ConcernForm(request.POST or None)
@@ -92,7 +91,7 @@ def notifications_read(request):
 
 
 def _administered_rules(request):
-    school_ids = access_scope(request.user).administered_school_ids
+    school_ids = gate.school_ids(request.user, "school.administer")
     if not school_ids:
         raise PermissionDenied(_("Only school administrators edit threshold rules."))
     return ThresholdRule.objects.filter(school_id__in=school_ids).select_related("school")
