@@ -79,12 +79,17 @@ STUDENT_ACTIONS: dict[str, frozenset[Role]] = {
 # FERPA: the disclosure record is for the school's administrators and the student's guardians.
 DISCLOSURE_ACTIONS = frozenset({"student.view_disclosures"})
 
+# A school the user works at: as its staff, or as the teacher of one of its classes
+# (screening windows, crisis steps, the school's own SEL lessons).
+WORK_ACTIONS = frozenset({"school.work"})
+
 # Exports: allowed when the user holds one of the export kind's roles.
 EXPORT_ACTIONS = frozenset({"export.run"})
 
 ACTIONS = frozenset(
     {*SCHOOL_ACTIONS, *CLASS_ACTIONS, *DISTRICT_ACTIONS, *STUDENT_ACTIONS}
     | DISCLOSURE_ACTIONS
+    | WORK_ACTIONS
     | EXPORT_ACTIONS
 )
 
@@ -142,6 +147,11 @@ def may(who, action: str, obj=None) -> bool:
         return obj.school_id in scope.administered_school_ids or _reaches_student(
             scope, obj, frozenset({Role.PARENT})
         )
+    if action in WORK_ACTIONS:
+        if obj is None:
+            return bool(scope.staff_school_ids or scope.class_ids)
+        school_id = _school_id(obj)
+        return school_id in scope.staff_school_ids or school_id in _taught_school_ids(scope)
     if action in EXPORT_ACTIONS:
         kind_roles = getattr(obj, "roles", None)
         return bool(kind_roles) and bool(scope.roles & frozenset(kind_roles))
@@ -274,8 +284,12 @@ def school_ids(who, action: str) -> frozenset[int]:
 
 
 def schools(who, action: str) -> QuerySet:
-    from schoolwell.roster.models import School
+    from schoolwell.roster.models import Class, School
 
+    if action in WORK_ACTIONS:
+        scope = scope_of(who)
+        taught = Class.objects.filter(pk__in=scope.class_ids).values("school_id")
+        return School.objects.filter(Q(pk__in=scope.staff_school_ids) | Q(pk__in=taught))
     return School.objects.filter(pk__in=school_ids(who, action))
 
 

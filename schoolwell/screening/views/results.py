@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
-from schoolwell.roster.models import School
 from schoolwell.roster.selectors import administered_schools, visible_classes
 from schoolwell.screening.instruments import localized
 from schoolwell.screening.selectors import (
@@ -44,18 +43,14 @@ def class_results(request, class_pk: int):
             "klass": klass,
             "rows": rows,
             "windows": open_windows_for_class(klass),
-            "teaches": klass.pk in access_scope(request.user).class_ids,
+            "teaches": gate.may(request.user, "class.teach", klass),
         },
     )
 
 
 def crisis_plan(request, school_pk: int):
     """What to do now after a critical answer: for any staff member of the school."""
-    scope = access_scope(request.user)
-    schools = School.objects.filter(pk__in=scope.staff_school_ids) | School.objects.filter(
-        classes__pk__in=scope.class_ids
-    )
-    school = get_object_or_404(schools.distinct(), pk=school_pk)
+    school = get_object_or_404(gate.schools(request.user, "school.work"), pk=school_pk)
     plan = crisis_plan_for(school)
     language = request.LANGUAGE_CODE
     line = plan.crisis_line
