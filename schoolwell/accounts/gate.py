@@ -272,6 +272,11 @@ def students(who, action: str = "student.view", *, roles: Iterable[Role] | None 
 
     if action in SCHOOL_ACTIONS:
         return Student.objects.filter(school_id__in=school_ids(scope, action))
+    if action in DISCLOSURE_ACTIONS:
+        return Student.objects.filter(
+            Q(school_id__in=scope.administered_school_ids)
+            | Q(pk__in=_students(scope, [Role.PARENT]).values("pk"))
+        )
     return Student.objects.none()
 
 
