@@ -1,10 +1,11 @@
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
+from schoolwell.accounts.roles import Role
 from schoolwell.core.registry import nav_for
 
 
 def roles(request):
     """Expose the user's roles and navigation (per role) to templates."""
-    scope = access_scope(request.user)
+    scope = gate.scope_of(request.user)
     return {
         "roles": {role.value for role in scope.roles},
         "Role": Role,

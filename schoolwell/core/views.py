@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.core.registry import home_panel_providers, panels
 from schoolwell.roster.selectors import (
     administered_schools,
@@ -22,14 +22,14 @@ def healthz(request):
 
 def home(request):
     """The role-aware start page: each role sees the shortcuts to its daily work."""
-    scope = access_scope(request.user)
+    scope = gate.scope_of(request.user)
     context = {"scope": scope, "home_panels": panels(home_panel_providers, request, scope)}
-    if scope.has(Role.TEACHER):
+    if gate.may(scope, "class.teach"):
         context["classes"] = taught_classes(request.user).select_related("school")
-    if scope.has(Role.COUNSELLOR) or scope.has(Role.SCHOOL_ADMIN) or scope.has(Role.DISTRICT_ADMIN):
+    if gate.may(scope, "school.view"):
         context["schools"] = visible_schools(request.user)
         context["admin_schools"] = administered_schools(request.user)
-    if scope.has(Role.PARENT):
+    if gate.may(scope, "student.guard"):
         context["children"] = guardian_children(request.user).select_related("school")
     return render(request, "core/home.html", context)
 
