@@ -1,6 +1,6 @@
 """Reads of roster data, always scoped to the user asking.
 
-`visible_students` is the one place that decides which students a user may see; every
+`visible_students` (the gate's `students`) decides which students a user may see; every
 page, API call, export and dashboard starts from it (or from `visible_classes`).
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from schoolwell.accounts import gate
-from schoolwell.accounts.roles import STAFF_ROLES, Role
+from schoolwell.accounts.roles import Role
 from schoolwell.roster.models import Class, School, Student
 
 
@@ -28,12 +28,12 @@ def visible_students(user, *, roles: Iterable[Role] | None = None) -> QuerySet[S
 
 def staff_visible_students(user) -> QuerySet[Student]:
     """Students the user may see in a staff capacity (never through being a parent)."""
-    return visible_students(user, roles=STAFF_ROLES)
+    return gate.students(user, "student.view_staff")
 
 
 def guardian_children(user) -> QuerySet[Student]:
     """A guardian's own children (never any other student)."""
-    return visible_students(user, roles=[Role.PARENT])
+    return gate.students(user, "student.guard")
 
 
 def visible_classes(user) -> QuerySet[Class]:
