@@ -185,3 +185,22 @@ def test_on_call_alerts_reach_directly_granted_counsellors(school_a):
     direct = make_user("direct")
     assign_perm("roster.counsel_school", direct, school_a)
     assert on_call_counsellors(school_a.pk) == [direct]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_school_and_disclosure_querysets_agree_with_may(
+    request, persona, school_a, school_b, school_x, student_a, student_b, student_x
+):
+    user = request.getfixturevalue(persona)
+    worked = set(gate.schools(user, "school.work").values_list("pk", flat=True))
+    for school in (school_a, school_b, school_x):
+        assert (school.pk in worked) is gate.may(user, "school.work", school)
+    readers = set(gate.students(user, "student.view_disclosures").values_list("pk", flat=True))
+    for student in (student_a, student_b, student_x):
+        assert (student.pk in readers) is gate.may(user, "student.view_disclosures", student)
+
+
+def test_a_teacher_works_at_the_school_of_their_class(teacher, school_a, school_b):
+    assert gate.may(teacher, "school.work", school_a)
+    assert not gate.may(teacher, "school.work", school_b)
+    assert not gate.may(teacher, "school.view", school_a)  # but sees only their classes
