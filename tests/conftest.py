@@ -27,6 +27,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached access scopes are keyed by user id and grants version, which a rolled-back
+    test database hands out again: each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_user(username: str, **extra) -> User:
     return User.objects.create_user(
         username=username, password="pw-for-tests-only", email=f"{username}@example.org", **extra

@@ -1,6 +1,7 @@
 from django.conf import settings
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
+from schoolwell.accounts.roles import Role
 from schoolwell.accounts.second_factor import second_step
 from schoolwell.accounts.session_limits import session_remaining
 from schoolwell.core.registry import nav_for
@@ -8,7 +9,7 @@ from schoolwell.core.registry import nav_for
 
 def roles(request):
     """Expose the user's roles and navigation (per role) to templates."""
-    scope = access_scope(request.user)
+    scope = gate.scope_of(request.user)
     return {
         "roles": {role.value for role in scope.roles},
         "Role": Role,

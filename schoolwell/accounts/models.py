@@ -21,6 +21,9 @@ class User(AbstractUser):
         max_length=8, choices=Language.choices, default=Language.ENGLISH
     )
     phone = models.CharField(max_length=32, blank=True)
+    # Bumped by every grant service (accounts.roles.grants_changed) in the grant's own
+    # transaction: the cached access scope is keyed by it.
+    grants_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -18,12 +18,12 @@ class ConsentConfig(AppConfig):
         )
 
         def nav(scope):
-            from schoolwell.accounts.roles import Role
+            from schoolwell.accounts import gate
 
             items = []
-            if scope.has(Role.PARENT):
+            if gate.may(scope, "student.guard"):
                 items.append(NavItem(_("Consent"), "consent:portal", 20))
-            if scope.administered_school_ids:
+            if gate.may(scope, "consent.manage"):
                 items.append(NavItem(_("Consent coverage"), "consent:coverage", 60))
             return items
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.core.registry import Panel
 
 
@@ -10,14 +10,13 @@ def student_panel(request, student) -> Panel:
     """Effective consent per purpose, for the staff who can open the student's page."""
     from schoolwell.consent.gating import effective_consents
 
-    scope = access_scope(request.user)
     return Panel(
         "consent/_student_panel.html",
         {
             "consents": effective_consents([student])[student.pk],
             "student_id": student.pk,
             # Paper/phone entry: the school's administrators and counsellors only.
-            "may_record": student.school_id in scope.staff_school_ids,
+            "may_record": gate.may(request.user, "consent.record", student),
         },
         order=30,
     )
@@ -45,7 +44,7 @@ def home_panel(request, scope) -> Panel | None:
     """For guardians: what awaits their decision."""
     from schoolwell.consent.selectors import guardian_consents
 
-    if not scope.has(Role.PARENT):
+    if not gate.may(scope, "student.guard"):
         return None
     waiting = [
         (entry.student, item) for entry in guardian_consents(request.user) for item in entry.waiting

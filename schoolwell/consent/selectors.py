@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, QuerySet
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.consent.gating import (
     ALLOWED_STATES,
     AWAITING_STATES,
@@ -26,7 +26,7 @@ from schoolwell.consent.models import (
     Purpose,
 )
 from schoolwell.roster.models import Enrollment, GuardianLink, School, Student
-from schoolwell.roster.selectors import administered_schools, guardian_children, visible_students
+from schoolwell.roster.selectors import administered_schools, guardian_children
 
 
 @dataclass
@@ -133,10 +133,7 @@ def consent_history(student: Student) -> QuerySet[ConsentDecision]:
 def consent_staff_students(user) -> QuerySet[Student]:
     """Students whose consent the user may record on paper or phone: their school's
     administrators and counsellors (never teachers, never through being a parent)."""
-    scope = access_scope(user)
-    return visible_students(
-        user, roles=[Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]
-    ).filter(school_id__in=scope.staff_school_ids)
+    return gate.students(user, "consent.record")
 
 
 def school_forms(user, school: School) -> QuerySet[ConsentForm]:

@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.core.health import health_report
 from schoolwell.core.registry import home_panel_providers, panels
 from schoolwell.roster.selectors import (
@@ -30,7 +30,7 @@ def healthz(request):
 @require_GET
 def home(request):
     """The role-aware start page: each role sees the shortcuts to its daily work."""
-    scope = access_scope(request.user)
+    scope = gate.scope_of(request.user)
     found = panels(home_panel_providers, request, scope)
     # Panels ordered below 10 lead the page (a counsellor's "needs action today").
     context = {
@@ -38,12 +38,12 @@ def home(request):
         "lead_panels": [p for p in found if p.order < 10],
         "home_panels": [p for p in found if p.order >= 10],
     }
-    if scope.has(Role.TEACHER):
+    if gate.may(scope, "class.teach"):
         context["classes"] = taught_classes(request.user).select_related("school")
-    if scope.has(Role.COUNSELLOR) or scope.has(Role.SCHOOL_ADMIN) or scope.has(Role.DISTRICT_ADMIN):
+    if gate.may(scope, "school.view"):
         context["schools"] = visible_schools(request.user)
         context["admin_schools"] = administered_schools(request.user)
-    if scope.has(Role.PARENT):
+    if gate.may(scope, "student.guard"):
         context["children"] = guardian_children(request.user).select_related("school")
     return render(request, "core/home.html", context)
 

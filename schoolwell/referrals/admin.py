@@ -3,7 +3,7 @@ an administrator sees and edits only the schools they administer."""
 
 from django.contrib import admin
 
-from schoolwell.referrals.alerts import school_staff
+from schoolwell.accounts import gate
 from schoolwell.referrals.models import ExternalProvider, OnCall, ThresholdRule
 from schoolwell.roster.admin import SchoolScopedAdmin
 
@@ -23,7 +23,7 @@ class OnCallAdmin(SchoolScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only a counsellor of one of the administrator's schools can be put on call.
         if db_field.name == "counsellor" and not request.user.is_superuser:
-            kwargs["queryset"] = school_staff(self._school_ids(request), "counsel_school")
+            kwargs["queryset"] = gate.counsellors_of(self._school_ids(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

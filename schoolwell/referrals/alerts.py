@@ -8,14 +8,13 @@ with the referral or not at all, and the outbox's tasks send, retry and escalate
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.alerts import messages
 from schoolwell.alerts.models import Channel, Delivery, Kind, State
@@ -31,27 +30,10 @@ from schoolwell.referrals.models import (
 BATCH = 500
 
 
-def school_staff(school_ids: Collection[int], codename: str | Collection[str]) -> QuerySet[User]:
-    """Users holding `codename` (or any of several) on any of the schools, through a group
-    or directly."""
-    codenames = [codename] if isinstance(codename, str) else list(codename)
-    return User.objects.filter(
-        Q(
-            groups__schoolgroupobjectpermission__content_object_id__in=school_ids,
-            groups__schoolgroupobjectpermission__permission__codename__in=codenames,
-        )
-        | Q(
-            schooluserobjectpermission__content_object_id__in=school_ids,
-            schooluserobjectpermission__permission__codename__in=codenames,
-        ),
-        is_active=True,
-    ).distinct()
-
-
 def on_call_counsellors(school_id: int) -> list[User]:
     """The school's on-call counsellors; every counsellor of the school if nobody is on
     call, so an urgent alert never goes nowhere (rule 4)."""
-    counsellors = school_staff([school_id], "counsel_school")
+    counsellors = gate.counsellors_of([school_id])
     on_call = list(
         counsellors.filter(on_call__school_id=school_id, on_call__active=True).order_by("pk")
     )
@@ -59,7 +41,7 @@ def on_call_counsellors(school_id: int) -> list[User]:
 
 
 def _administrators(school_id: int) -> list[User]:
-    return list(school_staff([school_id], "administer_school").order_by("pk"))
+    return list(gate.administrators_of([school_id]).order_by("pk"))
 
 
 def _alert_for(event: ReferralEvent) -> tuple[str, list[User], tuple[str, ...]] | None:
@@ -97,7 +79,9 @@ def referral_alert_enqueue(event: ReferralEvent, *, now: dt.datetime | None = No
     recipients = alert_recipients(
         kind=kind,
         base=base,
-        pool=school_staff([referral.school_id], ("counsel_school", "administer_school")),
+        pool=(
+            gate.counsellors_of([referral.school_id]) | gate.administrators_of([referral.school_id])
+        ).distinct(),
         assignee_id=referral.assignee_id,
     )
     if not recipients:
@@ -277,7 +261,7 @@ def _escalate_to(delivery: Delivery) -> list[User]:
     """The next on-call counsellor after the one who could not be reached (or another
     counsellor of the school), and the school's administrators."""
     counsellors = [u for u in on_call_counsellors(delivery.school_id)]
-    others = list(school_staff([delivery.school_id], "counsel_school").order_by("pk"))
+    others = list(gate.counsellors_of([delivery.school_id]).order_by("pk"))
     ids = [u.pk for u in counsellors]
     after = []
     if delivery.recipient_id in ids:

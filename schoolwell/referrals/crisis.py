@@ -3,8 +3,8 @@ at a school and how to reach them, and which concerns are urgent there."""
 
 from __future__ import annotations
 
+from schoolwell.accounts import gate
 from schoolwell.core.registry import OnCallContact
-from schoolwell.referrals.alerts import school_staff
 from schoolwell.referrals.models import OnCall, Priority, RuleKind, ThresholdRule
 
 
@@ -14,7 +14,7 @@ def on_call_contacts(school_id: int) -> list[OnCallContact]:
         OnCall.objects.filter(
             school_id=school_id,
             active=True,
-            counsellor__in=school_staff([school_id], "counsel_school"),
+            counsellor__in=gate.counsellors_of([school_id]),
         )
         .select_related("counsellor")
         .order_by("pk")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.core.registry import NavItem, Panel, action_items
 from schoolwell.referrals import caseload, selectors
@@ -16,19 +16,18 @@ CASELOAD_PREVIEW = 8  # students on the home page; the caseload page lists them 
 
 def nav(scope) -> list[NavItem]:
     items = []
-    if scope.roles & {Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
+    if gate.may(scope, "referral.view"):
         items.append(NavItem(_("Referral queue"), "referrals:queue", 20))
         items.append(NavItem(_("Notifications"), "referrals:notifications", 21))
-    if scope.counsel_school_ids:
+    if gate.may(scope, "school.counsel"):
         items.append(NavItem(_("My caseload"), "referrals:caseload", 19))
-    if scope.administered_school_ids:
+    if gate.may(scope, "school.administer"):
         items.append(NavItem(_("Referral rules"), "referrals:rules", 70))
     return items
 
 
 def student_panel(request, student) -> Panel | None:
-    scope = access_scope(request.user)
-    if student.school_id in scope.staff_school_ids:
+    if gate.may(request.user, "referral.view", student):
         referral = (
             Referral.objects.filter(student=student, status__in=OPEN_STATUSES)
             .select_related("assignee")
@@ -37,7 +36,7 @@ def student_panel(request, student) -> Panel | None:
         return Panel(
             "referrals/panel_student_staff.html", {"referral": referral, "student": student}, 30
         )
-    if scope.has(Role.TEACHER):
+    if gate.may(request.user, "class.teach"):
         return Panel(
             "referrals/panel_student_teacher.html",
             {
@@ -50,7 +49,7 @@ def student_panel(request, student) -> Panel | None:
 
 
 def class_panel(request, klass) -> Panel | None:
-    if klass.pk not in access_scope(request.user).class_ids:
+    if not gate.may(request.user, "class.teach", klass):
         return None
     members = set(klass.enrollments.filter(active=True).values_list("student_id", flat=True))
     concerns = [
@@ -105,7 +104,7 @@ def home_panel(request, scope) -> Panel | None:
             },
             20,
         )
-    if scope.has(Role.TEACHER):
+    if gate.may(scope, "class.teach"):
         return Panel(
             "referrals/panel_home_teacher.html",
             {"concerns": selectors.concerns_raised_by(user=request.user)[:10]},

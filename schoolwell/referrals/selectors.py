@@ -20,10 +20,9 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import Role, access_scope
 from schoolwell.referrals import texts
-from schoolwell.referrals.alerts import school_staff
 from schoolwell.referrals.models import (
     OPEN_STATUSES,
     Notification,
@@ -34,18 +33,16 @@ from schoolwell.referrals.models import (
     Status,
 )
 from schoolwell.roster.models import Student
-from schoolwell.roster.selectors import visible_students
 
 
 def works_referrals(user: User) -> bool:
     """Counsellors and administrators (school or district) see the referral queue."""
-    roles = access_scope(user).roles
-    return bool(roles & {Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+    return gate.may(user, "referral.view")
 
 
 def staff_referrals(user: User) -> QuerySet[Referral]:
     """Referrals of the schools the user counsels or administers."""
-    return Referral.objects.filter(school_id__in=access_scope(user).staff_school_ids)
+    return Referral.objects.filter(school_id__in=gate.school_ids(user, "referral.view"))
 
 
 @dataclass(frozen=True)
@@ -119,8 +116,7 @@ def queue_counts(*, user: User) -> dict[str, int]:
 
 def school_counsellors(user: User) -> QuerySet[User]:
     """Counsellors of the user's schools (for the assignee filter and reassignment)."""
-    school_ids = access_scope(user).staff_school_ids
-    return school_staff(school_ids, "counsel_school").order_by(
+    return gate.counsellors_of(gate.school_ids(user, "referral.view")).order_by(
         "last_name", "first_name", "username"
     )
 
@@ -151,7 +147,7 @@ class VisibleNotes:
 def referral_notes(*, user: User, referral: Referral) -> VisibleNotes:
     """Counsellor notes for the school's counsellors and administrators; a private note
     only for its author (FERPA sole-possession); nothing for anyone else."""
-    if referral.school_id not in access_scope(user).staff_school_ids:
+    if not gate.may(user, "referral.view", referral):
         return VisibleNotes([], 0)
     notes = referral.notes.select_related("author").annotate(
         hidden=ExpressionWrapper(Q(private=True) & ~Q(author=user), output_field=BooleanField())
@@ -162,12 +158,7 @@ def referral_notes(*, user: User, referral: Referral) -> VisibleNotes:
 
 def staff_student(*, user: User, pk: int) -> Student:
     """A student of the user's schools (counsellors/administrators); 404 otherwise."""
-    student = (
-        visible_students(user, roles=[Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN])
-        .select_related("school")
-        .filter(pk=pk)
-        .first()
-    )
+    student = gate.students(user, "school.view").select_related("school").filter(pk=pk).first()
     if student is None:
         raise Http404
     return student
@@ -197,7 +188,7 @@ class RaisedConcern:
 
 
 def concerns_raised_by(*, user: User, student: Student | None = None) -> list[RaisedConcern]:
-    students = visible_students(user, roles=[Role.TEACHER])
+    students = gate.students(user, "student.teach")
     referrals = (
         Referral.objects.filter(reasons__raised_by=user, student__in=students)
         .values("pk", "student_id", "status")

@@ -7,17 +7,17 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self) -> None:
-        from schoolwell.accounts.roles import Role
+        from schoolwell.accounts import gate
         from schoolwell.core.registry import NavItem, nav_providers, student_panel_providers
         from schoolwell.reports.panels import timeline_panel
 
         def nav(scope):
             items = []
-            if scope.roles & {Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
+            if gate.may(scope, "school.administer"):
                 items.append(NavItem(_("Reports"), "reports:home", 80))
-            elif scope.has(Role.COUNSELLOR):
+            elif gate.may(scope, "school.counsel"):
                 items.append(NavItem(_("Exports"), "reports:export_list", 80))
-            if scope.has(Role.TEACHER):
+            if gate.may(scope, "class.teach"):
                 items.append(NavItem(_("My classes' trends"), "reports:teacher", 81))
             return items
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.reports import charts, indicators
 from schoolwell.reports.suppression import (
     SuppressedTable,
@@ -25,7 +25,7 @@ from schoolwell.reports.suppression import (
     threshold_default as suppression_threshold,
 )
 from schoolwell.roster.models import School
-from schoolwell.roster.selectors import taught_classes, visible_students
+from schoolwell.roster.selectors import taught_classes
 
 TREND_WEEKS = 6
 
@@ -127,9 +127,7 @@ def screening_section(school_ids: set[int], *, threshold: int | None, with_schoo
 
 
 def school_context(user, school: School) -> dict:
-    students = visible_students(user, roles=[Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]).filter(
-        school=school
-    )
+    students = gate.students(user, "school.administer").filter(school=school)
     return {
         "school": school,
         "sections": [
@@ -143,8 +141,8 @@ def school_context(user, school: School) -> dict:
 
 
 def district_context(user) -> dict:
-    students = visible_students(user, roles=[Role.DISTRICT_ADMIN])
-    school_ids = set(access_scope(user).administered_school_ids)
+    students = gate.students(user, "school.administer")
+    school_ids = set(gate.school_ids(user, "school.administer"))
     sections = [
         _table_section(
             "school-grade",
@@ -255,9 +253,7 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
         note=_("Since %(since)s. Overdue: open past its due time, as the queue counts it.")
         % {"since": since},
     )
-    students = visible_students(user, roles=[Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN]).filter(
-        school_id__in=school_ids
-    )
+    students = gate.students(user, "school.administer").filter(school_id__in=school_ids)
     equity = [
         _table_section(
             f"equity-{by}",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record
 from schoolwell.core.registry import Panel
 from schoolwell.reports import charts, indicators
@@ -19,7 +19,7 @@ TIMELINE_DAYS = 365
 def timeline_panel(request, student) -> Panel | None:
     """The counsellor's timeline of a student: check-ins, scores with band lines, referral
     events. Counsellors of the student's school only: it brings every source together."""
-    if student.school_id not in access_scope(request.user).counsel_school_ids:
+    if not gate.may(request.user, "student.view_sensitive", student):
         return None
     since = timezone.localdate() - dt.timedelta(days=TIMELINE_DAYS)
     data = indicators.student_timeline(request.user, student, since=since)

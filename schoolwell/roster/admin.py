@@ -1,14 +1,15 @@
 """The roster in the Django admin, for school and district administrators.
 
 Administrators who are not superusers see and edit only the schools they administer
-(`access_scope(...).administered_school_ids`); nothing is deleted here — students and
-classes are deactivated, so their history stays intact.
+(the gate's `school.administer`); nothing is deleted here — students and classes are
+deactivated, so their history stays intact. No grant is made here: django-guardian's
+object-permission screens are not offered and guardian links are read-only, because
+grants go through the roster services (which keep `who_can_access` and the scope cache true).
 """
 
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.roster.models import (
     AcademicTerm,
     Class,
@@ -26,7 +27,7 @@ class SchoolScopedAdmin(admin.ModelAdmin):
     school_path = "school"
 
     def _school_ids(self, request):
-        return access_scope(request.user).administered_school_ids
+        return gate.school_ids(request.user, "school.administer")
 
     def has_module_permission(self, request):
         return request.user.is_superuser or bool(self._school_ids(request))
@@ -67,22 +68,37 @@ class EnrollmentInline(admin.TabularInline):
 
 
 class GuardianLinkInline(admin.TabularInline):
+    """Shown, not edited: a guardian link is a grant (roster.services.guardian_link_set)."""
+
     model = GuardianLink
     extra = 0
-    raw_id_fields = ("guardian",)
+    fields = readonly_fields = ("guardian", "relationship", "may_consent")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or gate.may(request.user, "school.administer")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(District)
-class DistrictAdmin(GuardedModelAdmin):
+class DistrictAdmin(admin.ModelAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
 
 
 @admin.register(School)
-class SchoolAdmin(SchoolScopedAdmin, GuardedModelAdmin):
+class SchoolAdmin(SchoolScopedAdmin):
     school_path = "id"
     list_display = ("name", "code", "district")
-    list_filter = ("district",)
+    # Related-only filters: the sidebar lists only what the administrator's queryset holds.
+    list_filter = (("district", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "code")
 
     def get_queryset(self, request):
@@ -104,7 +120,7 @@ class AcademicTermAdmin(admin.ModelAdmin):
 @admin.register(Class)
 class ClassAdmin(SchoolScopedAdmin):
     list_display = ("title", "class_code", "school", "term", "grades", "active")
-    list_filter = ("school", "active")
+    list_filter = (("school", admin.RelatedOnlyFieldListFilter), "active")
     search_fields = ("title", "class_code")
     inlines = [EnrollmentInline]
 
@@ -112,6 +128,6 @@ class ClassAdmin(SchoolScopedAdmin):
 @admin.register(Student)
 class StudentAdmin(SchoolScopedAdmin):
     list_display = ("local_id", "family_name", "given_name", "grade", "school", "active")
-    list_filter = ("school", "grade", "active")
+    list_filter = (("school", admin.RelatedOnlyFieldListFilter), "grade", "active")
     search_fields = ("local_id", "family_name", "given_name")
     inlines = [GuardianLinkInline]

@@ -17,9 +17,9 @@ class IsStaffRole(permissions.BasePermission):
     """Staff roles only: guardians use the parent portal, not the roster API."""
 
     def has_permission(self, request, view):
-        from schoolwell.accounts.roles import STAFF_ROLES, access_scope
+        from schoolwell.accounts import gate
 
-        return bool(access_scope(request.user).roles & STAFF_ROLES)
+        return gate.may(request.user, "student.view_staff")
 
 
 class StudentSerializer(serializers.ModelSerializer):

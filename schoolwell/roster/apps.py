@@ -7,19 +7,14 @@ class RosterConfig(AppConfig):
     label = "roster"
 
     def ready(self) -> None:
-        from schoolwell.accounts.roles import Role
+        from schoolwell.accounts import gate
         from schoolwell.core.registry import NavItem, nav_providers
 
         def nav(scope):
             items = []
-            if scope.roles & {
-                Role.TEACHER,
-                Role.COUNSELLOR,
-                Role.SCHOOL_ADMIN,
-                Role.DISTRICT_ADMIN,
-            }:
+            if gate.may(scope, "student.view_staff"):
                 items.append(NavItem(_("Students"), "roster:student_list", 10))
-            if scope.administered_school_ids or scope.district_ids:
+            if gate.may(scope, "roster.import"):
                 items.append(NavItem(_("Roster import"), "roster:import", 90))
             return items
 

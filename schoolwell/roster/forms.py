@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.roster.models import District, School
 from schoolwell.roster.selectors import administered_schools
 
@@ -35,13 +35,13 @@ class RosterImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Choices are only what the user administers: another district's or school's id is
         # refused as an invalid choice (rule 9).
-        scope = access_scope(user)
         schools = administered_schools(user).select_related("district").order_by("name")
+        district_ids = gate.district_ids(user)  # None: every district (a superuser)
         districts = (
             (
                 District.objects.all()
-                if scope.is_superuser
-                else District.objects.filter(Q(schools__in=schools) | Q(pk__in=scope.district_ids))
+                if district_ids is None
+                else District.objects.filter(Q(schools__in=schools) | Q(pk__in=district_ids))
             )
             .distinct()
             .order_by("name")

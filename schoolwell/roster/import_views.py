@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.roster.forms import RosterImportForm
 from schoolwell.roster.importing import (
     ImportRejected,
@@ -28,8 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _require_administrator(request) -> None:
     # District administrators too, even before their district has a school: their first
     # OneRoster import is what creates the schools.
-    scope = access_scope(request.user)
-    if not (scope.administered_school_ids or scope.district_ids or scope.is_superuser):
+    if not gate.may(request.user, "roster.import"):
         raise PermissionDenied
 
 

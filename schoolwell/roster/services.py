@@ -1,4 +1,5 @@
-"""Writes to the roster that change who may see what. Every grant goes through here."""
+"""Writes to the roster that change who may see what. Every grant goes through here, and
+each bumps the grants version of the users it touches (so their cached scope is dropped)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import Role, forget_scope
+from schoolwell.accounts.roles import Role, grants_changed
 from schoolwell.roster.models import (
     Class,
     ClassUserObjectPermission,
@@ -37,13 +38,13 @@ def school_staff_group(*, school: School, role: Role) -> Group:
 @transaction.atomic
 def school_staff_add(*, school: School, user: User, role: Role) -> None:
     user.groups.add(school_staff_group(school=school, role=role))
-    forget_scope(user)
+    grants_changed(users=[user])
 
 
 @transaction.atomic
 def school_staff_remove(*, school: School, user: User, role: Role) -> None:
     user.groups.remove(school_staff_group(school=school, role=role))
-    forget_scope(user)
+    grants_changed(users=[user])
 
 
 def district_create(*, code: str, name: str, sourced_id: str | None = None) -> District:
@@ -58,7 +59,7 @@ def district_create(*, code: str, name: str, sourced_id: str | None = None) -> D
 @transaction.atomic
 def district_admin_add(*, district: District, user: User) -> None:
     assign_perm("roster.administer_district", user, district)
-    forget_scope(user)
+    grants_changed(users=[user])
 
 
 @transaction.atomic
@@ -74,7 +75,9 @@ def class_set_teachers(*, klass: Class, teachers: Iterable[User]) -> None:
         remove_perm("roster.teach_class", User(pk=user_id), klass)
     for user_id in wanted.keys() - current:
         assign_perm("roster.teach_class", wanted[user_id], klass)
-        forget_scope(wanted[user_id])
+    grants_changed(
+        users=[wanted[pk] for pk in wanted.keys() - current], user_ids=current - wanted.keys()
+    )
 
 
 def _teach_permission() -> Permission:
@@ -104,6 +107,7 @@ def class_teachers_add_many(*, pairs: Iterable[tuple[int, int]]) -> int:
         for u, c in pairs - existing
     ]
     ClassUserObjectPermission.objects.bulk_create(new)
+    grants_changed(user_ids={grant.user_id for grant in new})
     return len(new)
 
 
@@ -123,7 +127,9 @@ def class_teachers_remove_many(
         ).values_list("pk", "user_id", "content_object_id")
         doomed |= {pk for pk, u, c in candidates if (u, c) in pairs}
     if doomed:
-        ClassUserObjectPermission.objects.filter(pk__in=doomed).delete()
+        doomed_grants = ClassUserObjectPermission.objects.filter(pk__in=doomed)
+        grants_changed(user_ids=set(doomed_grants.values_list("user_id", flat=True)))
+        doomed_grants.delete()
     return len(doomed)
 
 
@@ -137,9 +143,12 @@ def class_teachers(klass: Class):
 @transaction.atomic
 def guardian_links_remove_many(*, guardian_ids: Iterable[int], district: District) -> int:
     """Withdraw these guardians' links to the district's students (the records stay)."""
+    guardian_ids = list(guardian_ids)
     deleted, _ = GuardianLink.objects.filter(
-        guardian_id__in=list(guardian_ids), student__school__district=district
+        guardian_id__in=guardian_ids, student__school__district=district
     ).delete()
+    if deleted:
+        grants_changed(user_ids=guardian_ids)
     return deleted
 
 
@@ -156,7 +165,7 @@ def guardian_link_set(
         student=student,
         defaults={"relationship": relationship, "may_consent": may_consent},
     )
-    forget_scope(guardian)
+    grants_changed(users=[guardian])
     return link
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record
 from schoolwell.core.input import InputRejected, int_param
 from schoolwell.core.registry import class_panel_providers, panels, student_panel_providers
@@ -71,9 +71,7 @@ def student_detail(request, pk: int):
             .filter(pk__in=[e.klass_id for e in classes])
             .values_list("pk", flat=True)
         ),
-        "may_see_disclosures": (
-            student.school_id in access_scope(request.user).administered_school_ids
-        ),
+        "may_see_disclosures": gate.may(request.user, "school.administer", student),
     }
     return render(request, "roster/student_detail.html", context)
 

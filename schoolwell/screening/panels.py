@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record
 from schoolwell.core.registry import NavItem, Panel
 from schoolwell.screening.models import CheckIn, ScreeningWindow, WindowState
@@ -21,18 +21,20 @@ from schoolwell.screening.selectors import (
 )
 
 CHECKINS_LISTED = 15
-STAFF = {Role.TEACHER, Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}
 
 
 def nav(scope) -> list[NavItem]:
-    return [NavItem(_("Screening"), "screening:index", 30)] if scope.roles & STAFF else []
+    return (
+        [NavItem(_("Screening"), "screening:index", 30)]
+        if gate.may(scope, "student.view_staff")
+        else []
+    )
 
 
 def student_panel(request, student) -> Panel | None:
     """History and bands over time, limited to what this user may see (see selectors)."""
-    scope = access_scope(request.user)
-    counsels = student.school_id in scope.counsel_school_ids
-    if not counsels and not scope.class_ids:
+    counsels = gate.may(request.user, "student.view_sensitive", student)
+    if not counsels and not gate.may(request.user, "class.teach"):
         return None  # administrators: aggregates only, no individual results (see selectors)
     results, checkins = student_history(user=request.user, student=student)
     scope_note = "" if counsels else _("You see your own check-ins and the ratings you entered.")
@@ -65,8 +67,7 @@ def student_panel(request, student) -> Panel | None:
 
 
 def class_panel(request, klass) -> Panel | None:
-    scope = access_scope(request.user)
-    teaches = klass.pk in scope.class_ids
+    teaches = gate.may(request.user, "class.teach", klass)
     checked_in = (
         teaches
         and CheckIn.objects.filter(
@@ -86,11 +87,11 @@ def class_panel(request, klass) -> Panel | None:
 
 
 def home_panel(request, scope) -> Panel | None:
-    if not scope.has(Role.TEACHER):
+    if not gate.may(scope, "class.teach"):
         return None
     today = timezone.localdate()
     windows = ScreeningWindow.objects.filter(
-        school__classes__pk__in=scope.class_ids,
+        school__classes__pk__in=gate.class_ids(scope),
         opens_on__lte=today,
         closes_on__gte=today,
         state=WindowState.ACTIVE,

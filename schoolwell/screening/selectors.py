@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.roster.models import Class, School, Student
-from schoolwell.roster.selectors import class_roster, visible_students
+from schoolwell.roster.selectors import class_roster
 from schoolwell.screening.consent import ConsentStatus, screening_consent
 from schoolwell.screening.instruments import localized
 from schoolwell.screening.instruments import scales as instrument_scales
@@ -40,31 +40,31 @@ from schoolwell.screening.scoring import critical_reasons
 
 
 def results_visible_to(user) -> QuerySet[ScreeningResult]:
-    scope = access_scope(user)
+    counselled = gate.school_ids(user, "student.view_sensitive")
     condition = Q(pk__in=[])
-    if scope.counsel_school_ids:
-        condition |= Q(student__school_id__in=scope.counsel_school_ids)
-    if scope.class_ids:
+    if counselled:
+        condition |= Q(student__school_id__in=counselled)
+    if gate.may(user, "class.teach"):
         condition |= Q(
             respondent=Respondent.TEACHER,
             administered_by=user,
-            student__in=visible_students(user, roles=[Role.TEACHER]),
+            student__in=gate.students(user, "student.teach"),
         )
     return ScreeningResult.objects.filter(condition)
 
 
 def checkins_visible_to(user) -> QuerySet[CheckIn]:
-    scope = access_scope(user)
+    counselled = gate.school_ids(user, "student.view_sensitive")
     condition = Q(pk__in=[])
-    if scope.counsel_school_ids:
-        condition |= Q(student__school_id__in=scope.counsel_school_ids)
-    if scope.class_ids:
+    if counselled:
+        condition |= Q(student__school_id__in=counselled)
+    if gate.may(user, "class.teach"):
         condition |= Q(teacher=user)
     return CheckIn.objects.filter(condition)
 
 
 def sees_self_report(user, school_id: int) -> bool:
-    return school_id in access_scope(user).counsel_school_ids
+    return school_id in gate.school_ids(user, "student.view_sensitive")
 
 
 def crisis_plan_for(school: School) -> CrisisPlan:
@@ -89,10 +89,8 @@ def concern_tags_for(school_id: int, *, include_inactive: bool = False) -> list[
 
 def windows_for(user) -> QuerySet[ScreeningWindow]:
     """Windows of the schools the user works at (as staff, or as a teacher there)."""
-    scope = access_scope(user)
-    class_schools = Class.objects.filter(pk__in=scope.class_ids).values("school_id")
     return ScreeningWindow.objects.filter(
-        Q(school_id__in=scope.staff_school_ids) | Q(school_id__in=class_schools)
+        school__in=gate.schools(user, "school.work")
     ).select_related("school", "instrument")
 
 

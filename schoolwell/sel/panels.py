@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import Role
+from schoolwell.accounts import gate
 from schoolwell.core.registry import NavItem, Panel
 from schoolwell.sel import selectors
 
 
 def nav(scope) -> list[NavItem]:
     items = []
-    if scope.has(Role.TEACHER):
+    if gate.may(scope, "class.teach"):
         items.append(NavItem(_("SEL week"), "sel:week", 40))
-    if scope.roles & {Role.TEACHER, Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
+    if gate.may(scope, "student.view_staff"):
         items.append(NavItem(_("Lesson library"), "sel:library", 41))
-    if scope.roles & {Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
+    if gate.may(scope, "school.view"):
         items.append(NavItem(_("SEL coverage"), "sel:coverage", 42))
     return items
 
@@ -33,7 +33,7 @@ def class_panel(request, klass) -> Panel | None:
 
 
 def home_panel(request, scope) -> Panel | None:
-    if not scope.has(Role.TEACHER):
+    if not gate.may(scope, "class.teach"):
         return None
     today = timezone.localdate()
     lessons = selectors.day_plan(user=request.user, day=today, today=today)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import STAFF_ROLES, access_scope
+from schoolwell.accounts import gate
 from schoolwell.roster.models import AcademicTerm, Class, School
 from schoolwell.roster.selectors import visible_classes
 from schoolwell.sel.models import Competency, Lesson, LessonSchedule
@@ -26,11 +26,10 @@ class ScheduleStatus(models.TextChoices):
 
 def _author_condition(user) -> Q:
     """Lessons a user sees: the starter library, their schools' lessons, their own copies."""
-    scope = access_scope(user)
-    teacher_school_ids = Class.objects.filter(pk__in=scope.class_ids).values("school_id")
+    teacher_school_ids = Class.objects.filter(pk__in=gate.class_ids(user)).values("school_id")
     return (
         Q(school__isnull=True)
-        | Q(school_id__in=scope.staff_school_ids)
+        | Q(school_id__in=gate.school_ids(user, "lesson.author"))
         # A teacher sees their schools' own lessons, but other teachers' adapted copies
         # only through the counsellors and administrators who oversee them.
         | Q(school_id__in=teacher_school_ids, based_on__isnull=True)
@@ -39,7 +38,7 @@ def _author_condition(user) -> Q:
 
 
 def visible_lessons(user) -> QuerySet[Lesson]:
-    if not access_scope(user).roles & STAFF_ROLES:
+    if not gate.may(user, "student.view_staff"):
         return Lesson.objects.none()
     return Lesson.objects.filter(_author_condition(user), active=True)
 
@@ -64,21 +63,18 @@ def can_edit_lesson(user, lesson: Lesson) -> bool:
         return False
     if lesson.based_on_id is not None and lesson.created_by_id == user.pk:
         return True
-    return lesson.school_id in access_scope(user).staff_school_ids
+    return gate.may(user, "lesson.author", lesson)
 
 
 def lesson_author_schools(user) -> QuerySet[School]:
     """Schools whose own lessons the user may write (counsellors and administrators)."""
-    return School.objects.filter(pk__in=access_scope(user).staff_school_ids)
+    return gate.schools(user, "lesson.author")
 
 
 def sel_classes(user) -> QuerySet[Class]:
     """Classes whose SEL lessons the user may schedule and log: their own classes as a
     teacher, any class of a school they administer."""
-    scope = access_scope(user)
-    return Class.objects.filter(
-        Q(pk__in=scope.class_ids) | Q(school_id__in=scope.administered_school_ids), active=True
-    )
+    return gate.classes(user, "class.plan_sel")
 
 
 def delivery_of(schedule: LessonSchedule):
@@ -145,9 +141,8 @@ def week_start(day: dt.date) -> dt.date:
 def _planning_classes(user) -> QuerySet[Class]:
     """The classes of a user's week: the ones they teach; a user who teaches none sees the
     classes of the schools they administer."""
-    scope = access_scope(user)
-    if scope.class_ids:
-        return Class.objects.filter(pk__in=scope.class_ids, active=True)
+    if gate.may(user, "class.teach"):
+        return gate.classes(user, "class.teach")
     return sel_classes(user)
 
 
@@ -306,15 +301,14 @@ def coverage_report(*, user, start: dt.date, end: dt.date, today: dt.date) -> Co
     """Per class, plus totals per school and per district where the user sees them whole:
     a school's total only for its counsellors and administrators, the district's only for
     district administrators (a teacher's classes are not their school)."""
-    scope = access_scope(user)
     class_rows = coverage_for_classes(user=user, start=start, end=end, today=today)
     schools: dict[int, Coverage] = {}
     districts: dict[int, Coverage] = {}
     for row in class_rows:
         school = row.obj.school
-        if school.pk in scope.staff_school_ids:
+        if gate.may(user, "school.view", school):
             schools.setdefault(school.pk, Coverage(school.name, "school", school)).add(row)
-        if school.district_id in scope.district_ids or scope.is_superuser:
+        if gate.may(user, "district.administer", school):
             district = school.district
             districts.setdefault(district.pk, Coverage(district.name, "district", district)).add(
                 row

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolwell.accounts.roles import STAFF_ROLES, access_scope
-from schoolwell.roster.models import Class, School
+from schoolwell.accounts import gate
+from schoolwell.roster.models import School
 from schoolwell.roster.selectors import class_roster
 from schoolwell.sel import figures, selectors, services
 from schoolwell.sel.forms import (
@@ -35,7 +35,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 def _require_staff(request) -> None:
     # Lessons, plans and coverage are staff work: parents and outsiders get nothing.
-    if not access_scope(request.user).roles & STAFF_ROLES:
+    if not gate.may(request.user, "student.view_staff"):
         raise PermissionDenied
 
 
@@ -144,14 +144,10 @@ def lesson_edit(request, pk: int):
 def _copy_school(request, lesson) -> School | None:
     """Where an adapted copy lives: the original's school if it is the user's, else the
     user's first school (teachers: of their classes; staff: of their grants)."""
-    scope = access_scope(request.user)
-    teacher_schools = set(
-        Class.objects.filter(pk__in=scope.class_ids).values_list("school_id", flat=True)
-    )
-    school_ids = teacher_schools | scope.staff_school_ids
-    if lesson.school_id in school_ids:
+    schools = gate.schools(request.user, "school.work")
+    if lesson.school_id is not None and gate.may(request.user, "school.work", lesson):
         return lesson.school
-    return School.objects.filter(pk__in=school_ids).order_by("name", "pk").first()
+    return schools.order_by("name", "pk").first()
 
 
 @require_POST

@@ -44,3 +44,58 @@ def test_non_administrators_have_no_roster_admin(request, client_for, persona, s
     user.save()
     response = client_for(user).get(reverse("admin:roster_student_changelist"))
     assert response.status_code == 403
+
+
+# Grants are made only by the roster services: the admin offers no way around them.
+
+
+@pytest.fixture
+def superuser(db):
+    from schoolwell.accounts.models import User
+
+    return User.objects.create_superuser("root", "root@example.org", "pw-for-tests-only")
+
+
+def test_no_admin_page_offers_object_permission_screens():
+    from django.contrib import admin
+    from guardian.admin import GuardedModelAdminMixin
+
+    guarded = [m for m, a in admin.site._registry.items() if isinstance(a, GuardedModelAdminMixin)]
+    assert guarded == []
+
+
+@pytest.mark.parametrize("model", ["school", "district"])
+def test_the_permissions_url_grants_nothing(client_for, superuser, school_a, model):
+    pk = school_a.pk if model == "school" else school_a.district_id
+    client = client_for(superuser)
+    response = client.get(f"/admin/roster/{model}/{pk}/permissions/", follow=True)
+    assert b"user_permissions" not in response.content
+    assert b"Object permissions" not in response.content
+    response = client.post(
+        f"/admin/roster/{model}/{pk}/permissions/",
+        {"user": "root", "submit_manage_user": "1"},
+    )
+    from schoolwell.roster.models import DistrictUserObjectPermission, SchoolUserObjectPermission
+
+    assert not SchoolUserObjectPermission.objects.exists()
+    assert not DistrictUserObjectPermission.objects.exists()
+
+
+def test_user_admin_does_not_edit_groups(client_for, superuser, counsellor):
+    response = client_for(superuser).get(
+        reverse("admin:accounts_user_change", args=[counsellor.pk])
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "groups" not in form.fields
+    assert "user_permissions" not in form.fields
+
+
+def test_guardian_links_are_shown_not_edited(client_for, staff_admin, student_a, parent):
+    response = client_for(staff_admin).get(
+        reverse("admin:roster_student_change", args=[student_a.pk])
+    )
+    html = response.content.decode()
+    assert "parent" in html  # the link is listed
+    assert 'name="guardian_links-0-guardian"' not in html
+    assert 'name="guardian_links-__prefix__-guardian"' not in html

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.consent import services
 from schoolwell.consent.models import Channel, ConsentForm, Decision
 from schoolwell.consent.selectors import consent_history, guardian_consents
@@ -25,9 +25,8 @@ from schoolwell.roster.selectors import guardian_children
 @require_GET
 @guardian_language
 def portal(request):
-    scope = access_scope(request.user)
-    if not scope.has(Role.PARENT):
-        if scope.administered_school_ids:
+    if not gate.may(request.user, "student.guard"):
+        if gate.may(request.user, "consent.manage"):
             return redirect("consent:coverage")
         raise Http404
     return render(request, "consent/portal.html", {"children": guardian_consents(request.user)})

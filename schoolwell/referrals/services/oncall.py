@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.core.phones import validate_phone
-from schoolwell.referrals.alerts import school_staff
 from schoolwell.referrals.models import OnCall
 from schoolwell.referrals.services._common import ReferralError
 from schoolwell.roster.models import School
@@ -28,7 +28,7 @@ class OnCallEntry:
 def on_call_set(*, school: School, entries: Sequence[OnCallEntry]) -> list[OnCall]:
     """Set who is on call at `school` and their phone numbers; counsellors not listed keep
     their rows. Only the school's own counsellors can be on call there."""
-    counsellors = set(school_staff([school.pk], "counsel_school").values_list("pk", flat=True))
+    counsellors = set(gate.counsellors_of([school.pk]).values_list("pk", flat=True))
     existing = set(OnCall.objects.filter(school=school).values_list("counsellor_id", flat=True))
     rows = []
     for entry in entries:

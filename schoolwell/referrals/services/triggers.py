@@ -238,11 +238,10 @@ def concerns_raise(
     at least as urgent as the school's concern-tag rules make it (self-harm: urgent), so the
     referral's priority follows the most severe concern chosen.
     """
-    from schoolwell.accounts.roles import Role
+    from schoolwell.accounts import gate
     from schoolwell.referrals.crisis import concern_priorities
-    from schoolwell.roster.selectors import visible_students
 
-    if not visible_students(by, roles=[Role.TEACHER]).filter(pk=student.pk).exists():
+    if not gate.may(by, "student.teach", student):
         raise ReferralForbidden(_("You can raise a concern only for students in your classes."))
     if priority not in Priority.values:
         raise ReferralError(_("Choose how soon a counsellor should act."))

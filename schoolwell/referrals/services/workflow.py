@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.models import AccessLog
 from schoolwell.audit.services import access_log_record
 from schoolwell.consent.gating import EffectiveConsent, may_share_externally
@@ -35,12 +35,12 @@ from schoolwell.roster.models import Student
 
 
 def _require_counsellor(user: User, referral: Referral) -> None:
-    if referral.school_id not in access_scope(user).counsel_school_ids:
+    if not gate.may(user, "referral.work", referral):
         raise ReferralForbidden(_("Only the school's counsellors can work referrals."))
 
 
 def _require_staff(user: User, referral: Referral) -> None:
-    if referral.school_id not in access_scope(user).staff_school_ids:
+    if not gate.may(user, "referral.view", referral):
         raise ReferralForbidden(_("Only the school's counsellors and administrators can do this."))
 
 
@@ -217,7 +217,7 @@ def referral_reassign(
     referral = _locked(referral)
     if referral.status == Status.CLOSED:
         raise ReferralConflict(_("This referral is closed."))
-    if referral.school_id not in access_scope(to).counsel_school_ids:
+    if not gate.may(to, "referral.work", referral):
         raise ReferralError(_("Choose a counsellor of this school."))
     if referral.assignee_id == to.pk:
         raise ReferralConflict(_("The referral is already assigned to them."))

@@ -10,20 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.referrals import forms, selectors, services
-from schoolwell.referrals.alerts import school_staff
 from schoolwell.referrals.models import OnCall, Priority
-from schoolwell.roster.selectors import administered_schools, visible_students
 
 
 @require_http_methods(["GET", "POST"])
 def raise_concern(request, student_pk: int):
     """A teacher's "I am worried about this student", for a student of their class."""
-    if not access_scope(request.user).has(Role.TEACHER):
+    if not gate.may(request.user, "student.teach"):
         raise PermissionDenied(_("Only a student's teachers raise concerns here."))
     student = get_object_or_404(
-        visible_students(request.user, roles=[Role.TEACHER]).select_related("school"),
+        gate.students(request.user, "student.teach").select_related("school"),
         pk=student_pk,
     )
     form = forms.ConcernForm(request.POST or None)
@@ -85,10 +83,8 @@ def notifications_read(request):
 
 def on_call(request, school_pk: int):
     """Who is on call at the school and the number staff call (rule 4): its administrators."""
-    school = get_object_or_404(administered_schools(request.user), pk=school_pk)
-    counsellors = list(
-        school_staff([school.pk], "counsel_school").order_by("last_name", "first_name", "pk")
-    )
+    school = get_object_or_404(gate.schools(request.user, "school.administer"), pk=school_pk)
+    counsellors = list(gate.counsellors_of([school.pk]).order_by("last_name", "first_name", "pk"))
     rows = {row.counsellor_id: row for row in OnCall.objects.filter(school=school)}
     initial = [
         {

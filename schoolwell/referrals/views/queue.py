@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record, access_log_record_many
 from schoolwell.core.registry import panels, referral_panel_providers
 from schoolwell.referrals import content, forms, selectors, services
@@ -58,8 +58,8 @@ def queue(request):
             ],
             "query": query.urlencode(),
             "here": request.get_full_path(),
-            "many_schools": len(access_scope(request.user).staff_school_ids) > 1,
-            "counsel_school_ids": access_scope(request.user).counsel_school_ids,
+            "many_schools": len(gate.school_ids(request.user, "referral.view")) > 1,
+            "counsel_school_ids": gate.school_ids(request.user, "referral.work"),
         },
     )
 
@@ -73,7 +73,7 @@ def _detail_context(request, referral) -> dict:
         "notes": notes.notes,
         "hidden_private": notes.hidden_private,
         "outcome_label": content.outcome_label(referral.outcome) if referral.outcome else "",
-        "is_counsellor": referral.school_id in access_scope(request.user).counsel_school_ids,
+        "is_counsellor": gate.may(request.user, "referral.work", referral),
         "status_form": forms.StatusForm(),
         "refer_form": forms.ReferOutForm(
             providers=ExternalProvider.objects.filter(district_id=district_id, active=True)

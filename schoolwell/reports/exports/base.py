@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
+from schoolwell.accounts.roles import Role
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.roster.models import Class, School, Student
 from schoolwell.roster.selectors import visible_classes, visible_students
@@ -111,14 +112,12 @@ class ExportKind:
         raise NotImplementedError
 
     def allowed_for(self, user) -> bool:
-        return bool(access_scope(user).roles & self.roles)
+        return gate.may(user, "export.run", self)
 
 
 def requester_schools(user) -> QuerySet[School]:
     """Schools an export may be filtered to: those the user works at or teaches in."""
-    staff = access_scope(user)
-    taught = Class.objects.filter(pk__in=staff.class_ids).values("school_id")
-    return School.objects.filter(Q(pk__in=staff.staff_school_ids) | Q(pk__in=taught))
+    return gate.schools(user, "school.work")
 
 
 def user_scope(user, kind: ExportKind, filters: ExportFilters) -> ExportScope:

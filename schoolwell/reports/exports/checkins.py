@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
+from schoolwell.accounts.roles import Role
 from schoolwell.reports.exports.base import STUDENT_COLUMNS, STUDENT_FIELDS, ExportKind, ExportScope
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.screening.models import ConcernTag
@@ -64,7 +65,7 @@ class CheckInExport(ExportKind):
 
     def _with_tags(self, scope: ExportScope, rows) -> Iterator[tuple]:
         """Tag codes → labels; a sensitive tag only for its school's counsellors."""
-        counselled = access_scope(scope.user).counsel_school_ids
+        counselled = gate.school_ids(scope.user, "student.view_sensitive")
         school_ids = set(scope.schools.values_list("pk", flat=True))
         tags = ConcernTag.objects.filter(Q(school=None) | Q(school_id__in=school_ids))
         # A school's own tag overrides the district default of the same code.

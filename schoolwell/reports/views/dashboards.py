@@ -6,23 +6,22 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.reports import dashboards
 from schoolwell.roster.selectors import administered_schools
 
 
 @require_GET
 def reports_home(request):
-    scope = access_scope(request.user)
-    if not scope.roles & {Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN, Role.COUNSELLOR}:
+    if not gate.may(request.user, "student.view_staff"):
         raise PermissionDenied
     return render(
         request,
         "reports/home.html",
         {
             "schools": administered_schools(request.user).order_by("name"),
-            "is_district_admin": scope.has(Role.DISTRICT_ADMIN),
-            "is_teacher": scope.has(Role.TEACHER),
+            "is_district_admin": gate.may(request.user, "district.administer"),
+            "is_teacher": gate.may(request.user, "class.teach"),
         },
     )
 
@@ -37,13 +36,13 @@ def school_dashboard(request, school_id: int):
 @require_GET
 def district_dashboard(request):
     """Across the district's schools: de-identified and small-cell suppressed (rule 7)."""
-    if not access_scope(request.user).has(Role.DISTRICT_ADMIN):
+    if not gate.may(request.user, "district.administer"):
         raise PermissionDenied
     return render(request, "reports/district.html", dashboards.district_context(request.user))
 
 
 @require_GET
 def teacher_dashboard(request):
-    if not access_scope(request.user).has(Role.TEACHER):
+    if not gate.may(request.user, "class.teach"):
         raise PermissionDenied
     return render(request, "reports/teacher.html", dashboards.teacher_context(request.user))

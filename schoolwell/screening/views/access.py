@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.roster.models import Class
 from schoolwell.roster.selectors import visible_classes
 from schoolwell.screening.models import ScreeningWindow
@@ -23,12 +23,12 @@ def window_class_or_404(user, window: ScreeningWindow, class_pk: int) -> Class:
 
 
 def teaches(user, klass: Class) -> bool:
-    return klass.pk in access_scope(user).class_ids
+    return gate.may(user, "class.teach", klass)
 
 
 def counsels(user, school_id: int) -> bool:
-    return school_id in access_scope(user).counsel_school_ids
+    return school_id in gate.school_ids(user, "school.counsel")
 
 
 def administers(user, school_id: int) -> bool:
-    return school_id in access_scope(user).administered_school_ids
+    return school_id in gate.school_ids(user, "school.administer")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.roster.selectors import administered_schools, visible_classes
 from schoolwell.screening.selectors import (
@@ -42,7 +42,7 @@ def class_results(request, class_pk: int):
             "klass": klass,
             "rows": rows,
             "windows": open_windows_for_class(klass),
-            "teaches": klass.pk in access_scope(request.user).class_ids,
+            "teaches": gate.may(request.user, "class.teach", klass),
         },
     )
 

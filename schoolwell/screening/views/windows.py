@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.roster.models import Student
 from schoolwell.roster.selectors import administered_schools, visible_classes
@@ -44,8 +44,7 @@ from schoolwell.screening.views.access import (
 
 @require_GET
 def index(request):
-    scope = access_scope(request.user)
-    if not scope.staff_school_ids and not scope.class_ids:
+    if not gate.may(request.user, "school.work"):
         raise PermissionDenied(_("Screening is for school staff."))
     today = timezone.localdate()
     windows = list(windows_for(request.user).order_by("-opens_on", "name")[:100])
@@ -55,10 +54,10 @@ def index(request):
         {
             "windows": windows,
             "today": today,
-            "can_open": bool(scope.administered_school_ids),
+            "can_open": gate.may(request.user, "screening.manage"),
             # Tags and crisis steps are set per school; this is their only way in.
             "admin_schools": administered_schools(request.user),
-            "classes": visible_classes(request.user).filter(pk__in=scope.class_ids),
+            "classes": gate.classes(request.user, "class.teach"),
         },
     )
 
@@ -145,7 +144,7 @@ def window_end(request, pk: int):
 def window_detail(request, pk: int):
     """Counts for the school (staff) and the classes the user can open."""
     window = window_or_404(request.user, pk)
-    scope = access_scope(request.user)
+    school_staff = gate.may(request.user, "school.view", window)
     # Only classes with a student in the window's grades: the others would list nobody due.
     classes = (
         visible_classes(request.user)
@@ -156,10 +155,10 @@ def window_detail(request, pk: int):
         )
         .distinct()
     )
-    if window.school_id not in scope.staff_school_ids:
-        classes = classes.filter(pk__in=scope.class_ids)  # a teacher: their own classes only
+    if not school_staff:
+        classes = classes.filter(pk__in=gate.class_ids(request.user))  # a teacher: their own
     counts = None
-    if window.school_id in scope.staff_school_ids:
+    if school_staff:
         students = list(
             Student.objects.filter(school=window.school, active=True, grade__in=window.grades).only(
                 "pk", "grade", "school_id"
