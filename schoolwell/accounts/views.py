@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.forms import AppCodeForm, CodeForm
 from schoolwell.accounts.middleware import activity_neutral, second_factor_exempt
@@ -51,6 +51,7 @@ def _next(request) -> str:
 
 
 @second_factor_exempt
+@require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
     """The second sign-in step: a code from the app, or a recovery code."""
     user = request.user
@@ -85,6 +86,7 @@ def redirect_with_next(url_name: str, request):
 
 
 @second_factor_exempt
+@require_http_methods(["GET", "POST"])
 def two_factor_enrol(request):
     """Set up the authenticator app: scan (or type) the secret, confirm with a code."""
     user = request.user
@@ -119,6 +121,7 @@ def two_factor_enrol(request):
     )
 
 
+@require_GET
 def two_factor_recovery_codes(request):
     """The new recovery codes, shown once: they are taken out of the session here."""
     codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
@@ -131,6 +134,7 @@ def two_factor_recovery_codes(request):
     )
 
 
+@require_GET
 def two_factor(request):
     """One's own two-step sign-in: whether it is on, codes left, set up or replace."""
     user = request.user
@@ -147,6 +151,7 @@ def two_factor(request):
     )
 
 
+@require_GET
 def two_factor_staff(request):
     """Administrators: enrolled staff of their schools, each with a reset (a lost phone)."""
     if not access_scope(request.user).administered_school_ids:

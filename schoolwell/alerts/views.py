@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.alerts import forms, selectors, services
@@ -17,6 +18,7 @@ from schoolwell.roster.models import School
 PAGE_SIZE = 50
 
 
+@require_GET
 def deliveries(request):
     school_ids = access_scope(request.user).administered_school_ids
     if not school_ids:
@@ -38,6 +40,7 @@ def deliveries(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def notification_settings(request):
     if not access_scope(request.user).roles & ALERTED_ROLES:
         raise PermissionDenied(_("Only counsellors and administrators receive alerts."))

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.selectors import administered_schools
@@ -24,6 +25,7 @@ class SafetySettingsForm(forms.ModelForm):
         widgets = {"guardian_policy": forms.RadioSelect}
 
 
+@require_GET
 def settings_list(request):
     if not access_scope(request.user).administered_school_ids:
         raise PermissionDenied(_("Only school administrators change these settings."))
@@ -31,6 +33,7 @@ def settings_list(request):
     return render(request, "safety/settings_list.html", {"schools": schools})
 
 
+@require_http_methods(["GET", "POST"])
 def settings_edit(request, school_pk: int):
     school = administered_schools(request.user).filter(pk=school_pk).first()
     if school is None:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record
@@ -29,6 +29,7 @@ def _context(referral, **extra) -> dict:
     return {"referral": referral, "student": referral.student, **extra}
 
 
+@require_http_methods(["GET", "POST"])
 def assessment(request, pk: int):
     referral = _open(request, pk, "risk assessment")
     form = forms.RiskAssessmentForm(request.POST or None)
@@ -68,6 +69,7 @@ def _plan_initial(referral, latest: SafetyPlanRevision | None) -> dict:
     return {"professionals": "\n".join(lines)}
 
 
+@require_http_methods(["GET", "POST"])
 def plan(request, pk: int):
     referral = _open(request, pk, "safety plan")
     revisions = list(selectors.plan_revisions(referral))
@@ -104,6 +106,7 @@ class VersionForm(django_forms.Form):
     version = django_forms.IntegerField(min_value=1, required=False)
 
 
+@require_GET
 def plan_print(request, pk: int):
     """The plan on one page, in the student's language (the student keeps it)."""
     referral = _open(request, pk, "safety plan (print)")
@@ -131,6 +134,7 @@ def plan_print(request, pk: int):
         )
 
 
+@require_http_methods(["GET", "POST"])
 def guardian(request, pk: int):
     referral = _open(request, pk, "guardian notification")
     policy = selectors.settings_for(referral.school_id).guardian_policy

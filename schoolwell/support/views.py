@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.audit.services import access_log_record, access_log_record_many
 from schoolwell.referrals.models import Referral
@@ -29,6 +29,7 @@ def _require_plan_staff(request) -> None:
         raise PermissionDenied(_("Only counsellors and administrators can see support plans."))
 
 
+@require_GET
 def plan_list(request):
     _require_plan_staff(request)
     form = forms.ListFilterForm(request.GET or None)
@@ -55,6 +56,7 @@ def _counsellors(school) -> list:
     return school_staff(school)["counsellor"]
 
 
+@require_http_methods(["GET", "POST"])
 def plan_new(request, student_pk: int):
     student = selectors.staff_student(user=request.user, pk=student_pk)
     active = student.support_plans.filter(status=PlanStatus.ACTIVE).first()
@@ -161,6 +163,7 @@ def _plan_page(request, plan, *, bound: dict | None = None, error: str | None = 
     return response
 
 
+@require_GET
 def plan_detail(request, pk: int):
     _require_plan_staff(request)
     plan = selectors.plan_for_staff(user=request.user, pk=pk)
@@ -260,6 +263,7 @@ def check_add(request, pk: int, goal_pk: int):
     return _act(request, pk, action)
 
 
+@require_http_methods(["GET", "POST"])
 def review(request, pk: int):
     _require_plan_staff(request)
     plan = selectors.plan_for_staff(user=request.user, pk=pk)
@@ -301,6 +305,7 @@ def review(request, pk: int):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def referral_contact(request, referral_pk: int):
     """Log a contact on a referral before (or without) a plan: its first attended contact
     with the student is what the program's time-to-first-contact measures."""

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.audit.services import access_log_record_many
@@ -15,6 +16,7 @@ from schoolwell.referrals import caseload as caseload_rows
 PAGE_SIZE = 50
 
 
+@require_GET
 def caseload(request):
     if not access_scope(request.user).counsel_school_ids:
         raise PermissionDenied(_("Only counsellors have a caseload."))

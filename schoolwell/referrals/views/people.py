@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts import gate
 from schoolwell.referrals import forms, selectors, services
@@ -66,6 +66,7 @@ def raise_concern(request, student_pk: int):
     )
 
 
+@require_GET
 def notifications(request):
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(
         request.GET.get("page")
@@ -81,6 +82,7 @@ def notifications_read(request):
     return redirect("referrals:notifications")
 
 
+@require_http_methods(["GET", "POST"])
 def on_call(request, school_pk: int):
     """Who is on call at the school and the number staff call (rule 4): its administrators."""
     school = get_object_or_404(gate.schools(request.user, "school.administer"), pk=school_pk)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.referrals import rule_forms
@@ -36,6 +36,7 @@ def _rule_or_404(request, pk: int) -> ThresholdRule:
     return rule
 
 
+@require_GET
 def rules(request):
     found = list(_administered_rules(request).order_by("school__name", "-active", "priority"))
     for rule in found:
@@ -133,6 +134,7 @@ def _builder(request, *, school, kind, rule=None, source=None):
     return render(request, "referrals/rule_form.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def rule_new(request):
     """?school=&kind= (from the list's chooser) or ?from=<rule> (duplicate)."""
     schools = administered_schools(request.user)
@@ -153,6 +155,7 @@ def rule_new(request):
     return _builder(request, school=school, kind=kind, source=source)
 
 
+@require_http_methods(["GET", "POST"])
 def rule_edit(request, pk: int):
     rule = _rule_or_404(request, pk)
     return _builder(request, school=rule.school, kind=rule.kind, rule=rule)
@@ -227,6 +230,7 @@ def rules_defaults(request):
     return redirect("referrals:rules")
 
 
+@require_GET
 def rule_history(request, pk: int):
     rule = _rule_or_404(request, pk)
     changes = rule.changes.select_related("by")

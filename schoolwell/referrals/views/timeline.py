@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from schoolwell.audit.services import access_log_record
 from schoolwell.referrals import selectors, timeline
@@ -29,6 +30,7 @@ class TimelineForm(forms.Form):
         return self.cleaned_data.get(name) or default if self.is_valid() else default
 
 
+@require_GET
 def student_timeline(request, pk: int):
     """Everything about a student's wellbeing on one page, newest first (counsellors)."""
     if not selectors.works_referrals(request.user):

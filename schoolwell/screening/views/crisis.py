@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.models import School
@@ -18,6 +18,7 @@ from schoolwell.screening.selectors import crisis_plan_for
 from schoolwell.screening.services import ScreeningInputError, crisis_plan_set
 
 
+@require_GET
 def crisis_plan(request, school_pk: int):
     """The short steps and who to call first, then the long guidance: any staff member of
     the school. A concern raised as urgent lands here, its confirmation after the steps."""
