@@ -29,7 +29,9 @@ STOP_GRACE_S = 30
 
 def _env() -> dict[str, str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "schoolwell.settings.production"}
-    missing = [k for k in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL") if not env.get(k)]
+    missing = [
+        k for k in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL") if not env.get(k)
+    ]
     if missing:
         sys.exit(f"stack: set {', '.join(missing)} in the environment (README, Configuration).")
     return env
