@@ -4,11 +4,11 @@
 
 Reads the production settings from the environment (README, "Configuration"): at least
 DATABASE_URL (PostgreSQL), SECRET_KEY, ALLOWED_HOSTS, SITE_URL and CELERY_BROKER_URL (Redis).
-Before starting it migrates, syncs the instruments, collects static files and runs `check --deploy`; then it
-supervises the three processes: if one dies the others are stopped and the exit status says
-so, and SIGINT/SIGTERM stop all three cleanly (gunicorn finishes its requests, the worker
-its tasks). On several machines, run the same three commands under systemd instead
-(deploy/systemd/).
+Before starting it migrates, syncs the instruments, collects static files and runs
+`check --deploy`; then it supervises the three processes: if one dies the others are
+stopped and the exit status says so, and SIGINT/SIGTERM stop all three cleanly (gunicorn
+finishes its requests, the worker its tasks). On several machines, run the same three
+commands under systemd instead (deploy/systemd/).
 
 Standard library only: it runs before anything is imported from the project.
 """
