@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 
 from django.db import connection, models
+from django.utils import timezone
 
 
 def copy_rows(model: type[models.Model], columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
@@ -18,6 +19,21 @@ def copy_rows(model: type[models.Model], columns: tuple[str, ...], rows: Iterabl
                 count += len(model.objects.bulk_create(batch))
                 batch = []
         return count + len(model.objects.bulk_create(batch))
+    # Django's defaults live in Python, not in the table: COPY must spell them out.
+    extra = {
+        f.attname: timezone.now() if getattr(f, "auto_now_add", False) else f.get_default()
+        for f in model._meta.concrete_fields
+        if f.attname not in columns
+        and not f.primary_key
+        and (
+            f.has_default()
+            or getattr(f, "auto_now_add", False)
+            or getattr(f, "auto_now", False)
+            or (not f.null and f.empty_strings_allowed and f.get_internal_type() != "JSONField")
+        )
+    }
+    rows = ((*row, *extra.values()) for row in rows)
+    columns = (*columns, *extra)
     fields = [model._meta.get_field(c) for c in columns]
     is_json = [isinstance(f, models.JSONField) for f in fields]
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
