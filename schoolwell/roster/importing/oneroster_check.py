@@ -46,6 +46,11 @@ class Catalogue:
     users: dict[str, str] = field(default_factory=dict)  # sid → role
     deleted_users: set[str] = field(default_factory=set)
     birth_dates: dict[str, dt.date] = field(default_factory=dict)
+    # users.csv is read once per pass: its agentSourcedIds are kept from the first read
+    # (row number, sourcedId, agents), checked once every user is known, then turned into
+    # the (guardian sid, student sid) links the write pass saves, each link once.
+    agents: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    guardian_links: dict[tuple[str, str], None] = field(default_factory=dict)
 
 
 def _duplicate(r, seen: set | dict, key, column: str = "sourcedId") -> bool:
@@ -207,6 +212,8 @@ class OneRosterCheck(KnownRecords):
             taken = self._taken_user_keys(records)
             for r, rec in records:
                 sid = rec["sid"]
+                if rec["agents"]:
+                    self.cat.agents.append((r.number, sid, rec["agents"]))
                 if not sid or _duplicate(r, self.cat.users, sid):
                     continue
                 self.cat.users[sid] = rec["role"] or ""
@@ -271,50 +278,46 @@ class OneRosterCheck(KnownRecords):
 
     def _agents(self) -> None:
         """agentSourcedIds link guardians and students, written on either side."""
-        for batch in chunks(self.source.rows("users", self.errors)):
-            pairs = []
-            for r in batch:
-                agents = [a.strip() for a in r.text("agentSourcedIds").split(",") if a.strip()]
-                if agents:
-                    pairs.append((r, self.cat.users.get(r.text("sourcedId"), ""), agents))
-            self._known_users({a for _r, _role, agents in pairs for a in agents})
+        for batch in chunks(self.cat.agents):
+            pairs = [
+                (number, self.cat.users.get(sid, ""), sid, agents) for number, sid, agents in batch
+            ]
+            self._known_users({a for *_rest, agents in pairs for a in agents})
             # A guardian found only in the database must be one the importer may link.
             protected = self._protected_accounts(
                 {
                     a
-                    for _r, _role, agents in pairs
+                    for *_rest, agents in pairs
                     for a in agents
                     if self.cat.users.get(a) == DB_ACCOUNT
                 },
                 guardians=True,
             )
-            for r, role, agents in pairs:
+            for number, role, sid, agents in pairs:
                 for agent in agents:
-                    other = self.cat.users.get(agent)
-                    if other is None:
-                        r.error(
-                            "agentSourcedIds", _("Unknown user “%(value)s”.") % {"value": agent}
-                        )
-                    elif role == STUDENT and agent in protected:
-                        r.error(
-                            "agentSourcedIds",
-                            _(
-                                "“%(value)s” is a staff account or a guardian at another "
-                                "school; it cannot be linked here."
-                            )
-                            % {"value": agent},
-                        )
-                    elif role == STUDENT and other not in GUARDIAN_ROLES | {DB_ACCOUNT}:
-                        r.error(
-                            "agentSourcedIds",
-                            _("“%(value)s” is not a parent, guardian or relative.")
-                            % {"value": agent},
-                        )
-                    elif role in GUARDIAN_ROLES and other != STUDENT:
-                        r.error(
-                            "agentSourcedIds",
-                            _("“%(value)s” is not a student.") % {"value": agent},
-                        )
+                    message = self._agent_error(role, agent, protected)
+                    if message:
+                        self.errors.add("users.csv", number, "agentSourcedIds", message)
+                    elif role in GUARDIAN_ROLES | {STUDENT}:
+                        pair = (sid, agent) if role in GUARDIAN_ROLES else (agent, sid)
+                        if not self.cat.deleted_users & set(pair):
+                            self.cat.guardian_links[pair] = None
+        self.cat.agents = []
+
+    def _agent_error(self, role: str, agent: str, protected: set[str]) -> str | None:
+        other = self.cat.users.get(agent)
+        if other is None:
+            return _("Unknown user “%(value)s”.") % {"value": agent}
+        if role == STUDENT and agent in protected:
+            return _(
+                "“%(value)s” is a staff account or a guardian at another "
+                "school; it cannot be linked here."
+            ) % {"value": agent}
+        if role == STUDENT and other not in GUARDIAN_ROLES | {DB_ACCOUNT}:
+            return _("“%(value)s” is not a parent, guardian or relative.") % {"value": agent}
+        if role in GUARDIAN_ROLES and other != STUDENT:
+            return _("“%(value)s” is not a student.") % {"value": agent}
+        return None
 
     def _demographics(self) -> None:
         seen: set[str] = set()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role
 from schoolwell.roster.importing.oneroster_lookups import DB_ACCOUNT
-from schoolwell.roster.importing.oneroster_rows import GUARDIAN_ROLES, STUDENT
 from schoolwell.roster.importing.parsing import chunks
 from schoolwell.roster.importing.writer import Upserter
 from schoolwell.roster.models import GuardianLink, School, Student
@@ -67,21 +66,8 @@ class GrantWriter:
             fields=("relationship", "may_consent"),
             counts=self.result.kind("guardian_links"),
         )
-        for batch in chunks(self.source.rows("users", self.errors)):
-            pairs = []  # (guardian sid, student sid)
-            for r in batch:
-                sid = r.text("sourcedId")
-                role = self.cat.users[sid]
-                for agent in (a.strip() for a in r.text("agentSourcedIds").split(",")):
-                    if not agent:
-                        continue
-                    pair = (sid, agent) if role in GUARDIAN_ROLES else (agent, sid)
-                    if role in GUARDIAN_ROLES | {STUDENT} and not (
-                        self.cat.deleted_users & set(pair)
-                    ):
-                        pairs.append(pair)
-            if not pairs:
-                continue
+        # Pairs come from pass 1 (users.csv is not read again), each link once.
+        for pairs in chunks(self.cat.guardian_links):
             guardians = dict(
                 User.objects.filter(sourced_id__in={g for g, _s in pairs}).values_list(
                     "sourced_id", "pk"

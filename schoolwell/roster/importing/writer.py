@@ -1,9 +1,9 @@
 """Batched, counted upserts shared by both import formats.
 
-Each batch costs a constant number of queries: one to read the rows already there (to
-count created / updated / unchanged, so a re-import reports zero changes), one
-`bulk_create(update_conflicts=True)` for the new and changed rows (SQLite and PostgreSQL),
-and one to read the ids of the new rows.
+Each batch costs at most two queries: one to read the rows already there (to count
+created / updated / unchanged, so a re-import reports zero changes) and one
+`bulk_create(update_conflicts=True)` for the new and changed rows, whose ids come back
+from its RETURNING clause (SQLite ≥ 3.35 and PostgreSQL) instead of a second read.
 """
 
 from __future__ import annotations
@@ -113,7 +113,10 @@ class Upserter:
                 update_fields=self.fields,
             )
         ids = {k: row["pk"] for k, row in existing.items()}
-        if len(ids) < len(batch):
+        for obj in to_write:
+            if obj.pk is not None:
+                ids.setdefault(tuple(getattr(obj, f) for f in self.key_attnames), obj.pk)
+        if len(ids) < len(batch):  # a database that returns no ids from a bulk insert
             new_keys = [k for k in batch if k not in ids]
             ids.update((k, row["pk"]) for k, row in self._existing(new_keys).items())
         if len(self.key) == 1:

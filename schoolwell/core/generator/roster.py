@@ -1,0 +1,202 @@
+"""The generated district's roster: schools, a term, homeroom classes with their teachers,
+students with their guardians, and a counsellor and an administrator for each school."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from schoolwell.accounts.models import User
+from schoolwell.accounts.roles import Role
+from schoolwell.core.demo_names import FAMILY, GIVEN
+from schoolwell.core.generator.copy import copy_rows
+from schoolwell.roster.importing.writer import unusable_password
+from schoolwell.roster.models import (
+    AcademicTerm,
+    Class,
+    District,
+    Enrollment,
+    GuardianLink,
+    School,
+    Student,
+)
+from schoolwell.roster.services import class_teachers_add_many, school_staff_group
+
+CLASS_SIZE = 25
+GRADES = range(6, 13)  # the screeners shipped are validated for adolescents
+
+
+@dataclass
+class GeneratedStudent:
+    pk: int
+    school_id: int
+    grade: int
+    class_id: int
+    teacher_id: int
+    guardian_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class GeneratedRoster:
+    district: District
+    schools: list[School]
+    term: AcademicTerm
+    students: list[GeneratedStudent]
+    counsellors: dict[int, int]  # school id → counsellor user id
+    classes: dict[int, list[int]]  # class id → student ids
+    class_teachers: dict[int, int]  # class id → teacher user id
+    counts: dict[str, int]
+    consented: set[int] = field(default_factory=set)  # students with screening consent
+
+
+def _users(code: str, kind: str, names: list[tuple[str, str]]) -> list[User]:
+    users = [
+        User(
+            username=f"{code}-{kind}-{n}",
+            first_name=given,
+            last_name=family,
+            email=f"{kind}.{n}@{code}.example",
+            password=unusable_password(),
+        )
+        for n, (given, family) in enumerate(names)
+    ]
+    User.objects.bulk_create(users, batch_size=2000)
+    if users and users[0].pk is None:  # a database that returns no ids from a bulk insert
+        pks = dict(
+            User.objects.filter(username__startswith=f"{code}-{kind}-").values_list(
+                "username", "pk"
+            )
+        )
+        for user in users:
+            user.pk = pks[user.username]
+    return users
+
+
+def _name(rng: random.Random) -> tuple[str, str]:
+    return rng.choice(GIVEN), rng.choice(FAMILY)
+
+
+def generate_roster(
+    *, code: str, schools: int, students: int, rng: random.Random, today: dt.date
+) -> GeneratedRoster:
+    district = District.objects.create(code=code, name=f"{code.title()} Unified")
+    year = today.year if today.month < 8 else today.year + 1
+    term = AcademicTerm.objects.create(
+        district=district,
+        title=f"{year - 1}-{year}",
+        kind=AcademicTerm.Kind.SCHOOL_YEAR,
+        start_date=dt.date(year - 1, 8, 20),
+        end_date=dt.date(year, 6, 15),
+        school_year=year,
+    )
+    school_rows = School.objects.bulk_create(
+        School(district=district, name=f"{code.title()} School {s + 1}", code=f"{code}-{s + 1}")
+        for s in range(schools)
+    )
+    school_rows = list(School.objects.filter(district=district).order_by("code"))
+    staff = _users(code, "staff", [_name(rng) for _ in range(2 * schools)])
+    counsellors = {}
+    for school, counsellor, admin in zip(school_rows, staff[::2], staff[1::2], strict=True):
+        school_staff_group(school=school, role=Role.COUNSELLOR).user_set.add(counsellor)
+        school_staff_group(school=school, role=Role.SCHOOL_ADMIN).user_set.add(admin)
+        counsellors[school.pk] = counsellor.pk
+
+    # Students of each school, spread over the grades, in homerooms of CLASS_SIZE.
+    per_school = [students // schools + (s < students % schools) for s in range(schools)]
+    plan = []  # (school, grade, homeroom index)
+    for school, count in zip(school_rows, per_school, strict=True):
+        for n in range(count):
+            grade = GRADES[n % len(GRADES)]
+            plan.append((school, grade, n // (CLASS_SIZE * len(GRADES))))
+    homerooms = sorted({(s.pk, g, h) for s, g, h in plan})
+    teachers = _users(code, "teacher", [_name(rng) for _ in homerooms])
+    class_rows = Class.objects.bulk_create(
+        Class(
+            school_id=school_id,
+            term=term,
+            title=f"Grade {grade} homeroom {h + 1}",
+            class_code=f"G{grade}-{h + 1}",
+            grades=f"{grade:02d}",
+        )
+        for school_id, grade, h in homerooms
+    )
+    if class_rows and class_rows[0].pk is None:
+        class_rows = list(Class.objects.filter(school__district=district).order_by("pk"))
+    class_of = {key: klass.pk for key, klass in zip(homerooms, class_rows, strict=True)}
+    teacher_of = {klass.pk: t.pk for klass, t in zip(class_rows, teachers, strict=True)}
+    class_teachers_add_many(pairs=[(t, c) for c, t in teacher_of.items()])
+
+    student_rows = []
+    for n, (school, grade, _h) in enumerate(plan):
+        given, family = _name(rng)
+        student_rows.append(
+            Student(
+                school=school,
+                local_id=f"{n:07d}",
+                given_name=given,
+                family_name=family,
+                grade=grade,
+                date_of_birth=dt.date(
+                    today.year - grade - 6, rng.randint(1, 12), rng.randint(1, 28)
+                ),
+                preferred_language="es" if rng.random() < 0.2 else "en",
+            )
+        )
+    Student.objects.bulk_create(student_rows, batch_size=2000)
+    if student_rows and student_rows[0].pk is None:
+        student_rows = list(Student.objects.filter(school__district=district).order_by("pk"))
+    generated = [
+        GeneratedStudent(
+            pk=row.pk,
+            school_id=school.pk,
+            grade=grade,
+            class_id=class_of[(school.pk, grade, h)],
+            teacher_id=teacher_of[class_of[(school.pk, grade, h)]],
+        )
+        for row, (school, grade, h) in zip(student_rows, plan, strict=True)
+    ]
+    enrollments = copy_rows(
+        Enrollment,
+        ("student_id", "klass_id", "begin_date", "active"),
+        ((s.pk, s.class_id, term.start_date, True) for s in generated),
+    )
+    # Every student has a guardian; every third a second one.
+    owners = [s for s in generated for _ in range(1 + (s.pk % 3 == 0))]
+    guardians = _users(code, "guardian", [_name(rng) for _ in owners])
+    for student, guardian in zip(owners, guardians, strict=True):
+        student.guardian_ids.append(guardian.pk)
+    links = copy_rows(
+        GuardianLink,
+        ("guardian_id", "student_id", "relationship", "may_consent"),
+        (
+            (g.pk, s.pk, GuardianLink.Relationship.PARENT, True)
+            for s, g in zip(owners, guardians, strict=True)
+        ),
+    )
+    classes: dict[int, list[int]] = {}
+    for s in generated:
+        classes.setdefault(s.class_id, []).append(s.pk)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh tables: plan the activity queries on real sizes
+    return GeneratedRoster(
+        district=district,
+        schools=school_rows,
+        term=term,
+        students=generated,
+        counsellors=counsellors,
+        classes=classes,
+        class_teachers=teacher_of,
+        counts={
+            "schools": len(school_rows),
+            "teachers": len(teachers),
+            "classes": len(class_rows),
+            "students": len(generated),
+            "enrollments": enrollments,
+            "guardians": len(guardians),
+            "guardian_links": links,
+        },
+    )
