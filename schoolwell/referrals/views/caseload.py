@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.referrals import caseload as caseload_rows
 
@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 
 
 def caseload(request):
-    if not access_scope(request.user).counsel_school_ids:
+    if not gate.may(request.user, "referral.work"):
         raise PermissionDenied(_("Only counsellors have a caseload."))
     rows = caseload_rows.caseload(user=request.user, today=timezone.localdate())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
