@@ -51,6 +51,24 @@ SCHOOL_ACTIONS: dict[str, str] = {
     "roster.import": _ADMINISTER,
     "staff.manage": _ADMINISTER,
     "lesson.author": _STAFF,
+    # Threshold rules (and their what-if), the crisis steps shown after a critical answer.
+    "rules.edit": _ADMINISTER,
+    "crisis.edit": _ADMINISTER,
+    # The suicide-risk pathway (assessment, safety plan, guardian notice, follow-up):
+    # counsellors of the school only, never its teachers or administrators as such.
+    "safety.read": _COUNSEL,
+    "safety.write": _COUNSEL,
+    # The school's safety policy (guardian notification, follow-up days).
+    "safety.settings": _ADMINISTER,
+    # Support plans: counsellors work them, administrators read them.
+    "support.plan.view": _STAFF,
+    "support.plan.edit": _COUNSEL,
+    # Alerts: the people alerted (counsellors, administrators) and the delivery failures
+    # page (administrators).
+    "alerts.receive": _STAFF,
+    "alerts.deliveries.view": _ADMINISTER,
+    # Resetting a colleague's second factor.
+    "two_factor.reset": _ADMINISTER,
 }
 
 _GRAIN_ROLES = {

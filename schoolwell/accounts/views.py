@@ -18,10 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.forms import AppCodeForm, CodeForm
 from schoolwell.accounts.middleware import activity_neutral, second_factor_exempt
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.accounts.second_factor import (
     ENROLLED_SESSION_KEY,
     enrolled_staff,
@@ -146,7 +146,7 @@ def two_factor(request):
             "enrolled": enrolled,
             "codes_left": recovery_codes_left(user) if enrolled else 0,
             "required": second_factor_required(user),
-            "administers": bool(access_scope(user).administered_school_ids),
+            "administers": gate.may(user, "two_factor.reset"),
         },
     )
 
@@ -154,7 +154,7 @@ def two_factor(request):
 @require_GET
 def two_factor_staff(request):
     """Administrators: enrolled staff of their schools, each with a reset (a lost phone)."""
-    if not access_scope(request.user).administered_school_ids:
+    if not gate.may(request.user, "two_factor.reset"):
         raise Http404
     devices = enrolled_staff(request.user)
     return render(request, "registration/two_factor_staff.html", {"devices": devices})
@@ -162,7 +162,7 @@ def two_factor_staff(request):
 
 @require_POST
 def two_factor_staff_reset(request, user_pk: int):
-    if not access_scope(request.user).administered_school_ids:
+    if not gate.may(request.user, "two_factor.reset"):
         raise Http404
     # Out of reach (another school's or district's staff, or not enrolled): a 404 (rule 9).
     device = get_object_or_404(enrolled_staff(request.user), user_id=user_pk)

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.alerts.models import Delivery, NotificationSettings
 
 
@@ -16,7 +16,7 @@ def administered_deliveries(
 ) -> QuerySet[Delivery]:
     """The deliveries of the schools the user administers (school or district
     administrators); a 403 for anyone else."""
-    school_ids = access_scope(user).administered_school_ids
+    school_ids = gate.school_ids(user, "alerts.deliveries.view")
     if not school_ids:
         raise PermissionDenied(_("Only administrators see alert delivery."))
     rows = Delivery.objects.filter(school_id__in=school_ids)
@@ -30,7 +30,7 @@ def administered_deliveries(
 def referral_deliveries(*, user: User, referral) -> list[Delivery]:
     """A referral's deliveries for its page (whose view has already checked the user may
     see the referral: its school's staff)."""
-    if referral.school_id not in access_scope(user).staff_school_ids:
+    if not gate.may(user, "referral.view", referral):
         return []
     return list(
         Delivery.objects.filter(referral_id=referral.pk)

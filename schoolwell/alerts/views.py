@@ -9,21 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.alerts import forms, selectors, services
 from schoolwell.alerts.models import ALWAYS_SENT, Kind
-from schoolwell.alerts.panels import ALERTED_ROLES
-from schoolwell.roster.models import School
 
 PAGE_SIZE = 50
 
 
 @require_GET
 def deliveries(request):
-    school_ids = access_scope(request.user).administered_school_ids
-    if not school_ids:
+    if not gate.may(request.user, "alerts.deliveries.view"):
         raise PermissionDenied(_("Only administrators see alert delivery."))
-    schools = list(School.objects.filter(pk__in=school_ids).order_by("name"))
+    schools = list(gate.schools(request.user, "alerts.deliveries.view").order_by("name"))
     form = forms.DeliveryFilterForm(request.GET or None, schools=schools)
     state, school_id = "", None
     if form.is_valid():
@@ -42,7 +39,7 @@ def deliveries(request):
 
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
-    if not access_scope(request.user).roles & ALERTED_ROLES:
+    if not gate.may(request.user, "alerts.receive"):
         raise PermissionDenied(_("Only counsellors and administrators receive alerts."))
     current = selectors.settings_for(request.user)
     form = forms.NotificationSettingsForm(request.POST or None, current=current)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import Role
+from schoolwell.accounts import gate
 from schoolwell.core.registry import Panel
 from schoolwell.roster.models import School, Student
 
@@ -123,11 +123,9 @@ def setup_items(schools: list[School]) -> list[SetupItem]:
 
 
 def home_panel(request, scope) -> Panel | None:
-    if not (scope.has(Role.SCHOOL_ADMIN) or scope.has(Role.DISTRICT_ADMIN)):
+    if not gate.may(scope, "school.administer"):
         return None
-    schools = list(
-        School.objects.filter(pk__in=scope.administered_school_ids).order_by("name").only("name")
-    )
+    schools = list(gate.schools(scope, "school.administer").order_by("name").only("name"))
     items = setup_items(schools)
     todo = [item for item in items if not item.done]
     if not todo:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.core import registry
 from schoolwell.core.registry import ActionItem
@@ -32,9 +33,7 @@ NEXT_STEP = {
 
 
 def _counselled(user: User) -> frozenset[int]:
-    from schoolwell.accounts.roles import access_scope
-
-    return access_scope(user).counsel_school_ids
+    return gate.school_ids(user, "referral.work")
 
 
 def _items(referrals: list[Referral], *, group: str, order: int, title, now) -> list[ActionItem]:
@@ -62,12 +61,13 @@ def _items(referrals: list[Referral], *, group: str, order: int, title, now) -> 
 def action_items(request, scope, today: dt.date) -> list[ActionItem]:
     """Urgent and overdue referrals (unclaimed or the user's own), then students flagged
     but not yet seen by anyone."""
-    if not scope.counsel_school_ids:
+    counselled = gate.school_ids(scope, "referral.work")
+    if not counselled:
         return []
     user, now = request.user, timezone.now()
     mine_or_free = Q(assignee=user) | Q(assignee__isnull=True)
     open_ = Referral.objects.filter(
-        school_id__in=scope.counsel_school_ids, status__in=OPEN_STATUSES
+        school_id__in=counselled, status__in=OPEN_STATUSES
     ).select_related("student")
     pressing = list(
         open_.filter(mine_or_free)

@@ -60,7 +60,7 @@ def class_panel(request, klass) -> Panel | None:
 
 def counsellor_home_panel(request, scope) -> Panel | None:
     """A counsellor's day first: what needs action today, then their caseload."""
-    if not scope.counsel_school_ids:
+    if not gate.may(scope, "referral.work"):
         return None
     today = timezone.localdate()
     items = action_items(request, scope, today)

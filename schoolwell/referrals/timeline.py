@@ -12,8 +12,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.referrals.models import ReferralNote
 from schoolwell.referrals.selectors import student_referrals
 from schoolwell.roster.models import Student
@@ -107,7 +107,7 @@ def _notes(user: User, student: Student):
     memory aid only as "a restricted note" (FERPA sole-possession: never its text)."""
     notes = ReferralNote.objects.filter(
         referral__student=student,
-        referral__school_id__in=access_scope(user).staff_school_ids,
+        referral__school_id__in=gate.school_ids(user, "referral.view"),
     ).select_related("author")
     for note in notes:
         note.hidden = note.private and note.author_id != user.pk

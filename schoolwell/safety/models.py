@@ -2,7 +2,8 @@
 assessment, then a safety plan written with the student, the guardian notification the
 school's policy calls for, and a follow-up contact within a set number of school days.
 
-Readable and writable only by counsellors of the student's school (safety.access).
+Readable and writable only by counsellors of the student's school (the gate's
+`safety.read`/`safety.write`).
 Assessments, plan revisions and notifications are append-only: a change is a new row, so
 the history of what was known and agreed when is kept.
 """

@@ -10,23 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record
 from schoolwell.core.registry import ActionItem, NavItem, Panel
 from schoolwell.safety import selectors
-from schoolwell.safety.access import may_counsel
 from schoolwell.safety.models import GuardianPolicy
 
 LIMIT = 10  # per group on the home page; the queue and caseload list the rest
 
 
 def nav(scope) -> list[NavItem]:
-    if scope.administered_school_ids:
+    if gate.may(scope, "safety.settings"):
         return [NavItem(_lazy("Safety pathway settings"), "safety:settings", 71)]
     return []
 
 
 def referral_panel(request, referral) -> Panel | None:
-    if not may_counsel(request.user, referral.school_id):
+    if not gate.may(request.user, "safety.read", referral):
         return None  # administrators, and anyone else, never see the pathway
     path = selectors.pathway(referral)
     access_log_record(
@@ -82,7 +82,7 @@ def _follow_up_items(follow_ups, today: dt.date) -> list[ActionItem]:
 
 
 def action_items(request, scope, today: dt.date) -> list[ActionItem]:
-    if not scope.counsel_school_ids:
+    if not gate.may(scope, "safety.read"):
         return []
     user = request.user
     return _assessment_items(selectors.assessments_needed(user=user)[:LIMIT]) + _follow_up_items(

@@ -1,4 +1,4 @@
-"""Reads of the safety pathway, for counsellors of the student's school (safety.access)."""
+"""Reads of the safety pathway, for counsellors of the student's school (`safety.read`)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.referrals.models import OPEN_STATUSES, ReasonCode, Referral, ReferralReason
 from schoolwell.referrals.texts import CRITICAL_CONCERNS
 from schoolwell.safety.models import (
@@ -91,7 +92,21 @@ def plan_revisions(referral: Referral) -> QuerySet[SafetyPlanRevision]:
 
 
 def _counselled(user: User) -> frozenset[int]:
-    return access_scope(user).counsel_school_ids
+    return gate.school_ids(user, "safety.read")
+
+
+def pathway_referral(*, user: User, pk: int) -> Referral:
+    """A referral whose pathway the user may work: the school's counsellors only (the
+    gate's `safety.read`/`safety.write`); anyone else gets a 404, as for any record outside
+    their scope, even the teacher who raised the concern."""
+    referral = (
+        Referral.objects.filter(pk=pk, school_id__in=_counselled(user))
+        .select_related("student__school", "assignee")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
 
 
 def follow_ups_due(*, user: User, today: dt.date) -> QuerySet[FollowUp]:

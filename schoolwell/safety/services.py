@@ -11,11 +11,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.referrals import schooldays
 from schoolwell.referrals.models import Referral
-from schoolwell.safety.access import may_counsel
 from schoolwell.safety.models import (
     PLAN_PARTS,
     FollowUp,
@@ -56,7 +55,7 @@ class SafetyForbidden(SafetyError):
 
 
 def _require_counsellor(user: User, referral: Referral) -> None:
-    if not may_counsel(user, referral.school_id):
+    if not gate.may(user, "safety.write", referral):
         raise SafetyForbidden(_("Only the school's counsellors work the safety pathway."))
 
 
@@ -191,7 +190,7 @@ def safety_settings_set(
     on_call_contact: str,
 ) -> SafetySettings:
     """A school administrator sets the pathway's policy for their school."""
-    if school.pk not in access_scope(by).administered_school_ids:
+    if not gate.may(by, "safety.settings", school):
         raise SafetyForbidden(_("Only the school's administrators change these settings."))
     found, _created = SafetySettings.objects.update_or_create(
         school=school,

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.roster.selectors import administered_schools
 from schoolwell.safety import services
 from schoolwell.safety.models import SafetySettings
@@ -27,7 +27,7 @@ class SafetySettingsForm(forms.ModelForm):
 
 @require_GET
 def settings_list(request):
-    if not access_scope(request.user).administered_school_ids:
+    if not gate.may(request.user, "safety.settings"):
         raise PermissionDenied(_("Only school administrators change these settings."))
     schools = administered_schools(request.user).order_by("name")
     return render(request, "safety/settings_list.html", {"schools": schools})

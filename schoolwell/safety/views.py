@@ -1,5 +1,5 @@
-"""The pathway's pages. Each starts at the one gate (safety.access: the school's
-counsellors, else 404) and writes a disclosure row, as every view of a student's
+"""The pathway's pages. Each starts at the gate (`safety.read`/`safety.write`: the
+school's counsellors, else 404) and writes a disclosure row, as every view of a student's
 sensitive record does (rule 8)."""
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record
 from schoolwell.safety import forms, selectors, services
-from schoolwell.safety.access import pathway_referral
 from schoolwell.safety.models import PLAN_PARTS, FollowUp, SafetyPlanRevision
 
 
 def _open(request, pk: int, what: str):
-    referral = pathway_referral(user=request.user, pk=pk)
+    referral = selectors.pathway_referral(user=request.user, pk=pk)
     access_log_record(user=request.user, student=referral.student, what=what, request=request)
     return referral
 
@@ -176,7 +175,7 @@ def guardian(request, pk: int):
 def follow_up_done(request, pk: int):
     follow_up = (
         FollowUp.objects.filter(
-            pk=pk, referral__school_id__in=access_scope(request.user).counsel_school_ids
+            pk=pk, referral__school_id__in=gate.school_ids(request.user, "safety.write")
         )
         .select_related("referral", "student")
         .first()

@@ -5,32 +5,31 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.accounts.roles import Role, access_scope
+from schoolwell.accounts import gate
 from schoolwell.core.registry import NavItem, Panel
-from schoolwell.support import access, selectors
+from schoolwell.support import selectors
 
 
 def nav(scope) -> list[NavItem]:
-    if scope.roles & {Role.COUNSELLOR, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN}:
+    if gate.may(scope, "support.plan.view"):
         return [NavItem(_("Support plans"), "support:list", 22)]
     return []
 
 
 def student_panel(request, student) -> Panel | None:
-    scope = access_scope(request.user)
-    if access.may_view(request.user, student.school_id):
+    if gate.may(request.user, "support.plan.view", student):
         plans = selectors.student_plans(user=request.user, student=student)
         return Panel(
             "support/panel_student_staff.html",
             {
                 "student": student,
                 "plans": plans,
-                "may_start": access.may_manage(request.user, student.school_id)
+                "may_start": gate.may(request.user, "support.plan.edit", student)
                 and not any(p.is_active for p in plans),
             },
             32,
         )
-    if scope.has(Role.TEACHER):
+    if gate.may(request.user, "class.teach"):
         parts = selectors.teacher_parts(user=request.user, student=student)
         # A teacher learns that a plan exists only through their own part in it.
         return Panel("support/panel_student_teacher.html", {"parts": parts}, 32) if parts else None
@@ -39,7 +38,7 @@ def student_panel(request, student) -> Panel | None:
 
 def home_panel(request, scope) -> Panel | None:
     today = timezone.localdate()
-    if scope.counsel_school_ids:
+    if gate.may(scope, "support.plan.edit"):
         return Panel(
             "support/panel_home_counsellor.html",
             {
@@ -50,7 +49,7 @@ def home_panel(request, scope) -> Panel | None:
             },
             22,
         )
-    if scope.has(Role.TEACHER):
+    if gate.may(scope, "class.teach"):
         parts = selectors.teacher_parts(user=request.user)
         return Panel("support/panel_home_teacher.html", {"parts": parts}, 35) if parts else None
     return None

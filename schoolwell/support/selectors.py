@@ -1,4 +1,4 @@
-"""Reads of support plans, always scoped to the user asking (through access.py's scope)."""
+"""Reads of support plans, always scoped to the user asking (through the gate)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.models import Student
 from schoolwell.roster.selectors import visible_students
 from schoolwell.support.models import (
@@ -33,7 +33,7 @@ REVIEW_SOON_DAYS = 7
 
 def staff_plans(user: User) -> QuerySet[SupportPlan]:
     """Plans of the schools the user counsels or administers."""
-    return SupportPlan.objects.filter(school_id__in=access_scope(user).staff_school_ids)
+    return SupportPlan.objects.filter(school_id__in=gate.school_ids(user, "support.plan.view"))
 
 
 def plan_list(*, user: User, status: str = PlanStatus.ACTIVE, mine: bool = False):
@@ -73,7 +73,7 @@ def plan_contacts(plan: SupportPlan) -> list[SupportContact]:
 def staff_student(*, user: User, pk: int) -> Student:
     """A student of a school the user counsels (plans are started by counsellors); 404."""
     student = (
-        Student.objects.filter(school_id__in=access_scope(user).counsel_school_ids)
+        Student.objects.filter(school_id__in=gate.school_ids(user, "support.plan.edit"))
         .select_related("school")
         .filter(pk=pk)
         .first()
@@ -144,7 +144,7 @@ def reviews_due(*, user: User, today: dt.date) -> list[SupportPlan]:
         SupportPlan.objects.filter(
             owner=user,
             status=PlanStatus.ACTIVE,
-            school_id__in=access_scope(user).counsel_school_ids,
+            school_id__in=gate.school_ids(user, "support.plan.edit"),
             next_review_on__lte=today + dt.timedelta(days=REVIEW_SOON_DAYS),
         )
         .select_related("student")
@@ -166,7 +166,7 @@ def follow_ups_due(*, user: User, today: dt.date) -> list[SupportPlan]:
         SupportPlan.objects.filter(
             owner=user,
             status=PlanStatus.ACTIVE,
-            school_id__in=access_scope(user).counsel_school_ids,
+            school_id__in=gate.school_ids(user, "support.plan.edit"),
         )
         .annotate(last_contact=Subquery(last))
         .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True, start_date__lt=cutoff))

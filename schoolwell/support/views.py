@@ -11,12 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record, access_log_record_many
 from schoolwell.referrals.models import Referral
 from schoolwell.reports import charts
 from schoolwell.reports.plotly_assets import maplibre_style_id
-from schoolwell.roster.selectors import school_staff, who_can_access
-from schoolwell.support import access, forms, selectors, services
+from schoolwell.roster.selectors import who_can_access
+from schoolwell.support import forms, selectors, services
 from schoolwell.support.models import Goal, Measure, PlanStatus
 from schoolwell.support.outcomes import trend_line
 
@@ -25,7 +26,7 @@ Y_RANGES = {Measure.RATING: (0, 10.5), Measure.CHECKIN_WEEK: (0.5, 5.5)}
 
 def _require_plan_staff(request) -> None:
     # Teachers and families never open plans: a clear 403 before any lookup.
-    if not access.works_plans(request.user):
+    if not gate.may(request.user, "support.plan.view"):
         raise PermissionDenied(_("Only counsellors and administrators can see support plans."))
 
 
@@ -53,7 +54,7 @@ def plan_list(request):
 
 
 def _counsellors(school) -> list:
-    return school_staff(school)["counsellor"]
+    return list(gate.counsellors_of([school.pk]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,7 +138,7 @@ def _staff_for(plan) -> list:
 def _plan_page(request, plan, *, bound: dict | None = None, error: str | None = None):
     bound = bound or {}
     review = selectors.plan_review(plan)
-    manage = access.may_manage(request.user, plan.school_id)
+    manage = gate.may(request.user, "support.plan.edit", plan)
     context = {
         "plan": plan,
         "student": plan.student,
@@ -175,7 +176,7 @@ def _act(request, pk: int, action) -> HttpResponse:
     """Run one change on a plan; a refused or invalid one re-shows the page with a 400."""
     _require_plan_staff(request)
     plan = selectors.plan_for_staff(user=request.user, pk=pk)
-    if not access.may_manage(request.user, plan.school_id):
+    if not gate.may(request.user, "support.plan.edit", plan):
         raise PermissionDenied(_("Only the school's counsellors can change support plans."))
     try:
         outcome = action(plan)
@@ -267,7 +268,7 @@ def check_add(request, pk: int, goal_pk: int):
 def review(request, pk: int):
     _require_plan_staff(request)
     plan = selectors.plan_for_staff(user=request.user, pk=pk)
-    if not access.may_manage(request.user, plan.school_id):
+    if not gate.may(request.user, "support.plan.edit", plan):
         raise PermissionDenied(_("Only the school's counsellors can review support plans."))
     form = forms.ReviewForm(request.POST or None)
     error = None
@@ -313,7 +314,7 @@ def referral_contact(request, referral_pk: int):
 
     _require_plan_staff(request)
     referral = referral_for_staff(user=request.user, pk=referral_pk)
-    if not access.may_manage(request.user, referral.school_id):
+    if not gate.may(request.user, "support.plan.edit", referral):
         raise PermissionDenied(_("Only the school's counsellors can change support plans."))
     form = forms.ContactForm(request.POST or None)
     error = None

@@ -40,6 +40,17 @@ ON_STUDENT_A = {
     "referral.work": {"counsellor"},
     "consent.record": {"counsellor", "school_admin", "district_admin"},
     "consent.manage": {"school_admin", "district_admin"},
+    # The apps that came later: the safety pathway is the school's counsellors' alone.
+    "safety.read": {"counsellor"},
+    "safety.write": {"counsellor"},
+    "safety.settings": {"school_admin", "district_admin"},
+    "support.plan.view": {"counsellor", "school_admin", "district_admin"},
+    "support.plan.edit": {"counsellor"},
+    "alerts.receive": {"counsellor", "school_admin", "district_admin"},
+    "alerts.deliveries.view": {"school_admin", "district_admin"},
+    "crisis.edit": {"school_admin", "district_admin"},
+    "rules.edit": {"school_admin", "district_admin"},
+    "two_factor.reset": {"school_admin", "district_admin"},
 }
 
 

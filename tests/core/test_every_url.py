@@ -155,6 +155,29 @@ def world(db, other_district):
     )
     export.file.save("quill.csv", io.BytesIO(b"Zephyrine,Quillfeather"))
     access_log = AccessLog.objects.create(user=counsellor_x, student=student, what="Quillshire")
+    # The apps merged without the gate: the safety pathway, support plans, sign-in devices.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from schoolwell.safety import services as safety
+    from schoolwell.safety.models import FollowUp
+    from tests.safety.conftest import ASSESSMENT, PLAN
+    from tests.support.conftest import make_plan
+
+    safety.risk_assessment_record(
+        referral=referral, by=counsellor_x, data={**ASSESSMENT, "rationale": "Quillfeather"}
+    )
+    safety.safety_plan_revise(
+        referral=referral, by=counsellor_x, parts={**PLAN, "warning_signs": "Quillfeather"}
+    )
+    follow_up = FollowUp.objects.filter(referral=referral).first() or FollowUp.objects.create(
+        referral=referral,
+        student=student,
+        due_on=today + dt.timedelta(days=2),
+        scheduled_by=counsellor_x,
+        scheduled_at=timezone.now(),
+    )
+    plan = make_plan(student, counsellor_x, referral=referral)
+    totp = TOTPDevice.objects.create(user=admin_x, name="Quillshire phone", confirmed=True)
     return {
         "student": student,
         "class": klass,
@@ -173,6 +196,10 @@ def world(db, other_district):
         "group": counsellor_x.groups.get(),
         "instrument": instruments["phq-a"],
         "access_log": access_log,
+        "follow_up": follow_up,
+        "plan": plan,
+        "goal": plan.goals.get(),
+        "totp": totp,
     }
 
 
@@ -186,6 +213,10 @@ KWARG_OBJECT = {
     "form_id": "form",
     "kiosk_pk": "kiosk",
     "assignment_pk": "assignment",
+    "user_pk": "user",
+    "plan_pk": "plan",
+    "goal_pk": "goal",
+    "referral_pk": "referral",
 }
 
 # `pk` names a different object on each page.
@@ -196,6 +227,8 @@ PK_OBJECT = {
     "roster:school_staff_remove": "school",
     "audit:disclosures": "student",
     "screening:window_detail": "window",
+    "screening:window_edit": "window",
+    "screening:window_end": "window",
     "screening:window_class": "window",
     "screening:grid": "window",
     "screening:grid_draft": "window",
@@ -210,6 +243,21 @@ PK_OBJECT = {
     "referrals:note": "referral",
     "referrals:timeline": "student",
     "referrals:rule_edit": "rule",
+    "referrals:rule_active": "rule",
+    "referrals:rule_history": "rule",
+    "safety:assessment": "referral",
+    "safety:plan": "referral",
+    "safety:plan_print": "referral",
+    "safety:guardian": "referral",
+    "safety:follow_up_done": "follow_up",
+    "support:detail": "plan",
+    "support:goal_add": "plan",
+    "support:check_add": "plan",
+    "support:intervention_add": "plan",
+    "support:contact_add": "plan",
+    "support:review": "plan",
+    "admin:otp_totp_totpdevice_config": "totp",
+    "admin:otp_totp_totpdevice_qrcode": "totp",
     "consent:form_edit": "form",
     "consent:form_publish": "form",
     "consent:form_withdraw": "form",
@@ -234,6 +282,7 @@ ADMIN_MODEL_OBJECT = {
     "audit.accesslog": "access_log",
     "screening.instrument": "instrument",
     "referrals.thresholdrule": "rule",
+    "otp_totp.totpdevice": "totp",
 }
 # Admin models that hold no school's data: an id that does not exist is enough.
 ADMIN_NO_SCHOOL_DATA = {
@@ -244,6 +293,7 @@ ADMIN_NO_SCHOOL_DATA = {
     "screening.crisisplan",
     "referrals.oncall",
     "referrals.externalprovider",
+    "otp_static.staticdevice",
 }
 
 

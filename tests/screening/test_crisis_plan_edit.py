@@ -126,6 +126,23 @@ def test_the_service_refuses_what_the_form_would(school_a, school_admin):
     assert not CrisisPlan.objects.exists()
 
 
+@pytest.mark.parametrize("persona", ["teacher", "counsellor", "other_counsellor", "parent"])
+def test_the_service_asks_the_gate(request, school_a, persona):
+    """crisis.edit: only the school's administrators, whoever calls the service."""
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        crisis_plan_set(
+            school=school_a,
+            by=request.getfixturevalue(persona),
+            quick_steps={"en": STEPS_EN, "es": STEPS_ES},
+            next_steps={"en": "Then write it down.", "es": "Luego escríbalo."},
+            fallback_name={"en": "Front office", "es": "Oficina"},
+            fallback_phone="988",
+        )
+    assert not CrisisPlan.objects.exists()
+
+
 def test_shipped_default_fits_one_phone_screen():
     content = default_crisis_content()
     for language in ("en", "es"):

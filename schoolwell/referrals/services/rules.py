@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.referrals.models import RuleChange, RuleReview, ThresholdRule
 from schoolwell.roster.models import School
 
@@ -41,7 +41,7 @@ def rule_settings(rule: ThresholdRule) -> dict[str, Any]:
 
 
 def _require_admin(by: User, school_id: int) -> None:
-    if school_id not in access_scope(by).administered_school_ids:
+    if school_id not in gate.school_ids(by, "rules.edit"):
         raise PermissionDenied(_("Only the school's administrators change its rules."))
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
 from schoolwell.referrals import caseload as caseload_rows
 
@@ -18,7 +18,7 @@ PAGE_SIZE = 50
 
 @require_GET
 def caseload(request):
-    if not access_scope(request.user).counsel_school_ids:
+    if not gate.may(request.user, "referral.work"):
         raise PermissionDenied(_("Only counsellors have a caseload."))
     rows = caseload_rows.caseload(user=request.user, today=timezone.localdate())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolwell.accounts.roles import access_scope
+from schoolwell.accounts import gate
 from schoolwell.referrals import rule_forms
 from schoolwell.referrals.models import Priority, RuleKind, ThresholdRule
 from schoolwell.referrals.services import rules as rule_services
@@ -23,7 +23,7 @@ NAMES_SHOWN = 50
 
 
 def _administered_rules(request) -> QuerySet[ThresholdRule]:
-    school_ids = access_scope(request.user).administered_school_ids
+    school_ids = gate.school_ids(request.user, "rules.edit")
     if not school_ids:
         raise PermissionDenied(_("Only school administrators edit threshold rules."))
     return ThresholdRule.objects.filter(school_id__in=school_ids).select_related("school")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.importing.errors import ImportRejected
 from schoolwell.roster.models import (
     ClassGroupObjectPermission,
@@ -41,9 +41,12 @@ def import_scope(*, district: District, by) -> ImportScope:
     )
     if by is None:
         return ImportScope(district, district_schools, True)
-    scope = access_scope(by)
-    district_wide = scope.is_superuser or district.pk in scope.district_ids
-    school_ids = district_schools if district_wide else scope.admin_school_ids & district_schools
+    district_wide = gate.may(by, "district.administer", district)
+    school_ids = (
+        district_schools
+        if district_wide
+        else gate.school_ids(by, "roster.import") & district_schools
+    )
     if not school_ids and not district_wide:
         raise ImportRejected.single(_("You do not administer any school of this district."))
     return ImportScope(district, school_ids, district_wide)

@@ -15,8 +15,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.importing.errors import ErrorLog, ImportRejected, ImportResult, KindCounts
 from schoolwell.roster.importing.limits import import_budget
 from schoolwell.roster.importing.parsing import chunks
@@ -38,13 +38,13 @@ def roster_import_template(
     """Import a filled-in template into `school`; `by` None is the command line."""
     limits = None
     if by is not None:
-        scope = access_scope(by)
-        if school.pk not in scope.administered_school_ids:
+        if not gate.may(by, "roster.import", school):
             raise ImportRejected.single(_("You do not administer this school."))
-        if not scope.is_superuser:
+        district_ids = gate.district_ids(by)
+        if district_ids is not None:  # None: a superuser, every district
             limits = {
-                "school_ids": scope.administered_school_ids,
-                "district_ids": scope.district_ids,
+                "school_ids": gate.school_ids(by, "roster.import"),
+                "district_ids": district_ids,
             }
     path = Path(path)
     errors = ErrorLog()

@@ -4,10 +4,11 @@ fits one phone screen."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.core.phones import validate_phone
 from schoolwell.roster.models import School
@@ -74,6 +75,8 @@ def crisis_plan_set(
     fallback_phone: str,
 ) -> CrisisPlan:
     """Set the short part of a school's crisis plan; the long guidance is kept as it was."""
+    if not gate.may(by, "crisis.edit", school):
+        raise PermissionDenied(_("Only the school's administrators change its crisis steps."))
     from schoolwell.screening.services.catalogue import default_crisis_content
 
     quick_steps = {

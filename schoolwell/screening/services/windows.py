@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.accounts.roles import access_scope
 from schoolwell.roster.models import School
 from schoolwell.screening.models import Instrument, ScreeningWindow, WindowState
 from schoolwell.screening.services.errors import ScreeningInputError
@@ -118,7 +118,7 @@ def _check(
 
 
 def _require_admin(by: User, school_id: int) -> None:
-    if school_id not in access_scope(by).administered_school_ids:
+    if school_id not in gate.school_ids(by, "screening.manage"):
         raise ScreeningInputError(_("Only the school's administrators manage its windows."))
 
 

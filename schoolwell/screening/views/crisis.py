@@ -8,9 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schoolwell.accounts.roles import access_scope
-from schoolwell.roster.models import School
-from schoolwell.roster.selectors import administered_schools
+from schoolwell.accounts import gate
 from schoolwell.screening.crisis import crisis_card
 from schoolwell.screening.forms import CrisisPlanForm
 from schoolwell.screening.instruments import localized
@@ -22,11 +20,7 @@ from schoolwell.screening.services import ScreeningInputError, crisis_plan_set
 def crisis_plan(request, school_pk: int):
     """The short steps and who to call first, then the long guidance: any staff member of
     the school. A concern raised as urgent lands here, its confirmation after the steps."""
-    scope = access_scope(request.user)
-    schools = School.objects.filter(pk__in=scope.staff_school_ids) | School.objects.filter(
-        classes__pk__in=scope.class_ids
-    )
-    school = get_object_or_404(schools.distinct(), pk=school_pk)
+    school = get_object_or_404(gate.schools(request.user, "school.work"), pk=school_pk)
     plan = crisis_plan_for(school)
     language = request.LANGUAGE_CODE
     line = plan.crisis_line
@@ -41,7 +35,7 @@ def crisis_plan(request, school_pk: int):
             "line_phone": line.get("phone", ""),
             "line_text": line.get("text", ""),
             "line_note": localized(line.get("note"), language),
-            "administers": school.pk in scope.administered_school_ids,
+            "administers": gate.may(request.user, "crisis.edit", school),
             # This page shows the messages itself, after the steps (they come first).
             "notices": list(messages.get_messages(request)),
             "messages": [],
@@ -52,7 +46,7 @@ def crisis_plan(request, school_pk: int):
 @require_http_methods(["GET", "POST"])
 def crisis_plan_edit(request, school_pk: int):
     """The school's administrators only; anyone else gets a 404 (rule 9)."""
-    school = get_object_or_404(administered_schools(request.user), pk=school_pk)
+    school = get_object_or_404(gate.schools(request.user, "crisis.edit"), pk=school_pk)
     plan = crisis_plan_for(school)
     status = 200
     if request.method == "POST":

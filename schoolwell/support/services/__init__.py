@@ -1,4 +1,4 @@
-"""Writes of support plans. Each service checks the gate (access.py), runs in one
+"""Writes of support plans. Each service checks the gate (`support.plan.edit`), runs in one
 transaction and leaves the plan consistent; views, the demo and hooks call them.
 
 Split by concern: `plans` (plans, goals, interventions, reviews), `progress` (data points

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
-from schoolwell.support import access
 from schoolwell.support.models import (
     PlanStatus,
     SupportPlan,
@@ -22,7 +22,7 @@ class SupportError(ValueError):
 
 
 def _require_manage(user: User, school_id: int) -> None:
-    if not access.may_manage(user, school_id):
+    if school_id not in gate.school_ids(user, "support.plan.edit"):
         raise SupportError(_("Only the school's counsellors can change support plans."))
 
 

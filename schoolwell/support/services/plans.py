@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.roster.models import Student
-from schoolwell.roster.selectors import school_staff, visible_students
+from schoolwell.roster.selectors import visible_students
 from schoolwell.support.models import (
     Decision,
     Direction,
@@ -37,7 +38,7 @@ from schoolwell.support.services.progress import _backfill
 
 
 def _school_counsellor_ids(school) -> set[int]:
-    return {u.pk for u in school_staff(school)["counsellor"]}
+    return set(gate.counsellors_of([school.pk]).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
