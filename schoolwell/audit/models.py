@@ -6,7 +6,6 @@ it, and a database trigger (see migrations) refuses it underneath the ORM as wel
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,8 +72,7 @@ class AccessLog(AppendOnlyModel):
 
     @property
     def what_display(self) -> str:
-        """`what` in the reader's language. It is stored in English (the record must not change
-        with the writer's language); callers mark their labels with gettext_noop, and a detail
-        after ': ' (e.g. an instrument code) is not translated."""
-        label, sep, rest = self.what.partition(": ")
-        return gettext(label) + sep + rest
+        """`what` in the reader's language (stored as a code: see audit/texts.py)."""
+        from schoolwell.audit.texts import what_label
+
+        return what_label(self.what)

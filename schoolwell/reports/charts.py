@@ -16,7 +16,24 @@ import plotly.graph_objects as go
 
 from schoolwell.reports.suppression import SuppressedTable
 
-PALETTE = ["#1f5f8b", "#c05621", "#2f855a", "#6b46c1", "#b7791f", "#9b2c2c", "#2c7a7b"]
+# Distinct colours for series with no meaning of their own; red is kept out of it, since red
+# means alarm (the overdue line, refused states) and must never colour a good state.
+PALETTE = [
+    "#1f5f8b",
+    "#c05621",
+    "#2f855a",
+    "#6b46c1",
+    "#b7791f",
+    "#2c7a7b",
+    "#97266d",
+    "#4a5568",
+    "#63b3ed",
+    "#744210",
+    "#68d391",
+    "#b794f4",
+    "#f6ad55",
+]
+GOOD, WAITING, BAD, NEUTRAL = "#2f855a", "#b7791f", "#9b2c2c", "#718096"
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
 
@@ -62,13 +79,29 @@ def bar_chart(
     stacked: bool = False,
     horizontal_lines: Sequence[tuple[float, str]] = (),
     footnote: str = "",
+    colors: dict[str, str] | None = None,
+    horizontal: bool = False,
 ) -> Chart:
-    figure = go.Figure(
-        data=[
-            go.Bar(name=name, x=list(categories), y=list(values)) for name, values in series.items()
-        ],
-        layout=_layout(y_title=y_title, barmode="stack" if stacked else "group"),
-    )
+    """Bars per category; `colors` gives a series its meaning's colour (series name → colour),
+    `horizontal` lays long category names out as rows, where they never overlap."""
+    colors = colors or {}
+    bars = []
+    for name, values in series.items():
+        marker = {"color": colors[name]} if name in colors else {}
+        if horizontal:
+            bars.append(
+                go.Bar(
+                    name=name, y=list(categories), x=list(values), orientation="h", marker=marker
+                )
+            )
+        else:
+            bars.append(go.Bar(name=name, x=list(categories), y=list(values), marker=marker))
+    layout = _layout(y_title=y_title, barmode="stack" if stacked else "group")
+    if horizontal:
+        layout["xaxis"], layout["yaxis"] = layout["yaxis"], layout["xaxis"]
+        layout["yaxis"].update(automargin=True, autorange="reversed")
+        layout["height"] = 120 + 36 * len(categories)
+    figure = go.Figure(data=bars, layout=layout)
     for y, label in horizontal_lines:
         figure.add_hline(y=y, line_dash="dash", line_color="#9b2c2c", annotation_text=label)
     return chart(chart_id, title, figure, footnote)
@@ -100,11 +133,20 @@ def line_chart(
 
 
 def suppressed_bar_chart(
-    chart_id: str, title: str, table: SuppressedTable, *, y_title: str = "", stacked=False
+    chart_id: str,
+    title: str,
+    table: SuppressedTable,
+    *,
+    y_title: str = "",
+    stacked=False,
+    colors: Sequence[str] | None = None,
+    horizontal: bool = False,
 ) -> Chart:
-    """A bar per row and column of a suppressed table; hidden cells are simply not drawn."""
+    """A bar per row and column of a suppressed table; hidden cells are simply not drawn.
+    `colors`: one per column (semantic colours), else the palette in order."""
     series = {label: table.column(i) for i, label in enumerate(table.column_labels)}
     footnote = table.footnote if table.any_suppressed else ""
+    palette = list(colors) if colors else PALETTE
     return bar_chart(
         chart_id,
         title,
@@ -113,6 +155,8 @@ def suppressed_bar_chart(
         y_title=y_title,
         stacked=stacked,
         footnote=footnote,
+        colors={label: palette[i % len(palette)] for i, label in enumerate(table.column_labels)},
+        horizontal=horizontal,
     )
 
 

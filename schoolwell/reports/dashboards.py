@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts import gate
 from schoolwell.reports import charts, indicators
+from schoolwell.reports.durations import humanise_hours
 from schoolwell.reports.suppression import (
     SuppressedTable,
     suppress,
@@ -46,20 +47,52 @@ class Section:
     rows: list[tuple] = field(default_factory=list)
 
 
-def _table_section(key, title, table, row_header, *, stacked=True, y_title=None) -> Section:
+def _month_label(month: str) -> str:
+    """ "2026-11" as the reader's month and year ("November 2026", "noviembre de 2026")."""
+    year, number = month.split("-")
+    return formats.date_format(dt.date(int(year), int(number), 1), "YEAR_MONTH_FORMAT")
+
+
+def _table_section(
+    key, title, table, row_header, *, stacked=True, y_title=None, colors=None
+) -> Section:
     chart = charts.suppressed_bar_chart(
-        f"chart-{key}", title, table, y_title=y_title or _("Students"), stacked=stacked
+        f"chart-{key}",
+        title,
+        table,
+        y_title=y_title or _("Students"),
+        stacked=stacked,
+        colors=colors,
     )
     return Section(key, title, table=table, row_header=row_header, chart=chart)
 
 
+def _consent_colours(table: SuppressedTable) -> list[str]:
+    """Consent states in their meaning's colour: allowed green, waiting amber, refused red."""
+    from schoolwell.consent.gating import ALLOWED_STATES, AWAITING_STATES, ConsentState
+
+    by_label = {}
+    for state in ConsentState:
+        if state in ALLOWED_STATES:
+            by_label[str(state.label)] = charts.GOOD
+        elif state in AWAITING_STATES:
+            by_label[str(state.label)] = charts.WAITING
+        elif state == ConsentState.NO_FORM:
+            by_label[str(state.label)] = charts.NEUTRAL
+        else:
+            by_label[str(state.label)] = charts.BAD
+    return [by_label.get(label, charts.NEUTRAL) for label in table.column_labels]
+
+
 def _common_sections(students, *, threshold: int | None) -> list[Section]:
+    consent = indicators.consent_coverage(students, threshold=threshold)
     return [
         _table_section(
             "consent",
             _("Consent coverage"),
-            indicators.consent_coverage(students, threshold=threshold),
+            consent,
             _("Purpose"),
+            colors=_consent_colours(consent),
         ),
         _table_section(
             "band-language",
@@ -98,7 +131,7 @@ def sel_section(user, school_ids: set[int]) -> Section:
         chart=chart,
         figures=figures,
         note=_("%(start)s – %(end)s. A lesson's minutes count toward each of its competencies.")
-        % {"start": report.start, "end": report.end},
+        % {"start": formats.date_format(report.start), "end": formats.date_format(report.end)},
     )
 
 
@@ -117,7 +150,12 @@ def screening_section(school_ids: set[int], *, threshold: int | None, with_schoo
         table=table,
         row_header=_("Window"),
         chart=charts.suppressed_bar_chart(
-            "chart-screening", _("Screening completion per window"), table, stacked=True
+            "chart-screening",
+            _("Screening completion per window"),
+            table,
+            stacked=True,
+            colors=[charts.GOOD, charts.NEUTRAL],
+            horizontal=True,  # window names are long: as rows they never overlap
         )
         if windows
         else None,
@@ -209,30 +247,25 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
     since = dt.date(indicators.school_year_start(today), 8, 1)
     referrals = staff_referrals(user).filter(school_id__in=school_ids)
     flow = indicators.referral_flow(referrals, since=since)
-    monthly = suppress(
-        [[o, c] for o, c in zip(flow.opened, flow.closed, strict=True)],
-        row_labels=flow.months,
-        column_labels=[_("Opened"), _("Closed")],
-        threshold=threshold,
-        hide_zeros=False,  # a month without referrals says nothing about a child
-    )
+    # Not suppressed (see reports/suppression.py): referrals opened, flagged by a rule and
+    # closed per month, and open or overdue now, count workload across the schools, not
+    # groups of children sharing a characteristic, so a small number identifies no one.
+    months = [_month_label(m) for m in flow.months]
+    columns = {_("Opened"): flow.opened, _("Flagged by a rule"): flow.flagged}
+    columns[_("Closed")] = flow.closed
     answered = flow.first_action_on_time + flow.first_action_late
-    limit = threshold if threshold is not None else suppression_threshold()
+    # A median or rate over fewer than N referrals is still withheld in de-identified views:
+    # it describes how a handful of named cases were handled.
+    small = threshold != indicators.IDENTIFIED and answered < (threshold or suppression_threshold())
 
-    def shown(count: int) -> str:
-        # De-identified views: a count of fewer than N referrals is not shown (rule 7).
-        return f"<{limit}" if 0 < count < limit else str(count)
-
-    small = threshold is not None and answered < (threshold or 0)
-
-    def hours(value):
-        return "–" if value is None or small else _("%(h)s h") % {"h": value}
+    def duration(value):
+        return "–" if value is None or small else humanise_hours(value)
 
     figures = [
-        (_("Open now"), shown(flow.open_now)),
-        (_("Overdue now"), shown(flow.overdue_now)),
-        (_("Median time to first action"), hours(flow.median_hours_to_first_action)),
-        (_("Median time allowed (due)"), hours(flow.median_hours_allowed)),
+        (_("Open now"), str(flow.open_now)),
+        (_("Overdue now"), str(flow.overdue_now)),
+        (_("Median time to first action"), duration(flow.median_hours_to_first_action)),
+        (_("Median time allowed (due)"), duration(flow.median_hours_allowed)),
         (
             _("First action by the due time"),
             "–" if not answered or small else f"{flow.first_action_on_time / answered:.0%}",
@@ -241,24 +274,29 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
     flow_section = Section(
         "referrals",
         _("Referrals opened and closed per month"),
-        table=monthly,
-        row_header=_("Month"),
-        chart=charts.suppressed_bar_chart(
+        chart=charts.bar_chart(
             "chart-referrals",
             _("Referrals opened and closed per month"),
-            monthly,
+            months,
+            columns,
             y_title=_("Referrals"),
+            colors=dict(
+                zip(columns, (charts.PALETTE[0], charts.WAITING, charts.GOOD), strict=True)
+            ),
         ),
         figures=figures,
+        # "Flagged by a rule" is part of "Opened", so the row has no total.
+        headers=[_("Month"), *columns],
+        rows=[(month, *values) for month, *values in zip(months, *columns.values(), strict=True)],
         note=_("Since %(since)s. Overdue: open past its due time, as the queue counts it.")
-        % {"since": since},
+        % {"since": formats.date_format(since)},
     )
     students = gate.students(user, "school.administer").filter(school_id__in=school_ids)
     equity = [
         _table_section(
             f"equity-{by}",
             title,
-            indicators.referral_rates(students, referrals, by=by, since=since, threshold=None),
+            indicators.referral_rates(students, referrals, by=by, since=since, threshold=threshold),
             header,
         )
         for by, title, header in (
@@ -355,7 +393,7 @@ def support_sections(user, school_ids: set[int], *, threshold: int | None) -> li
             "Since %(since)s. First contact: the first session with the student themself, "
             "not the claim. A median of fewer than the small-cell threshold is not shown."
         )
-        % {"since": since},
+        % {"since": formats.date_format(since)},
     )
     reviews = _table_section(
         "support-reviews",

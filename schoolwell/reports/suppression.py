@@ -10,9 +10,20 @@ up to its total), so one hidden entry alone in a line could be recovered by subt
    school) pass `hide_zeros=False`; their zeros are then never hidden, nor used as
    complements (hiding a known zero protects nothing).
 2. Complementary: while some line holds exactly one hidden entry, also hide the smallest
-   visible entry of that line (a cell before a total, because hiding a total hides more).
+   visible entry of that line (a cell before a total, because hiding a total hides more;
+   a cell of a `complement_columns` column first — a remainder such as "Neither" — so the
+   figures readers came for stay visible).
 
-It ends when every line holds no hidden entry or at least two.
+It ends when every line holds no hidden entry or at least two. The two kinds are marked
+differently ("<10" and "‡"): a complement is not a small count, and saying so would be false.
+
+What is NOT suppressed (the callers pass `threshold=0` and say why next to the call):
+counts of events that describe no child's characteristics at a grain that could identify
+anyone — referrals opened, flagged by a rule or closed per month across the schools a reader
+administers, referrals open or overdue now. They count workload, not students: no row is a
+group of children sharing a grade, language or school-and-grade, so a small number reveals
+nothing about any one child that the reader could tie to them. Counts of students by grade
+band, language, consent state, screening window or support outcome stay suppressed.
 """
 
 from __future__ import annotations
@@ -39,8 +50,19 @@ class Cell:
         """The count, or None where hidden (what charts plot and exports type as a number)."""
         return None if self.suppressed else self.count
 
+    @property
+    def complementary(self) -> bool:
+        """Hidden only so that a small count elsewhere cannot be worked out by subtraction
+        (zeros hidden by the primary rule are small counts, never complements)."""
+        return self.suppressed and self.count >= self.threshold
+
     def __str__(self) -> str:
-        return f"<{self.threshold}" if self.suppressed else str(self.count)
+        if not self.suppressed:
+            return str(self.count)
+        return COMPLEMENT_MARK if self.complementary else f"<{self.threshold}"
+
+
+COMPLEMENT_MARK = "‡"
 
 
 @dataclass(frozen=True)
@@ -55,10 +77,24 @@ class SuppressedTable:
 
     @property
     def footnote(self) -> str:
-        return _(
-            "“<%(n)s” marks a count of fewer than %(n)s students, or a count hidden so that "
-            "such a count cannot be worked out from the totals."
-        ) % {"n": self.threshold}
+        small = _("“<%(n)s”: fewer than %(n)s students.") % {"n": self.threshold}
+        if not self.any_complementary:
+            return small
+        complement = _(
+            "“%(mark)s”: hidden so that a small count cannot be worked out from the totals."
+        ) % {"mark": COMPLEMENT_MARK}
+        return f"{small} {complement}"
+
+    def _all_cells(self):
+        yield self.total
+        yield from self.row_totals
+        yield from self.column_totals
+        for row in self.cells:
+            yield from row
+
+    @property
+    def any_complementary(self) -> bool:
+        return any(c.complementary for c in self._all_cells())
 
     @property
     def any_suppressed(self) -> bool:
@@ -84,7 +120,12 @@ def _lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
 
 
 def suppression_mask(
-    counts: Sequence[Sequence[int]], n_cols: int, threshold: int, *, hide_zeros: bool = True
+    counts: Sequence[Sequence[int]],
+    n_cols: int,
+    threshold: int,
+    *,
+    hide_zeros: bool = True,
+    complement_columns: frozenset[int] = frozenset(),
 ) -> list[list[bool]]:
     """Which entries of the margin-extended grid to hide; the last row/column are totals."""
     n_rows = len(counts)
@@ -97,7 +138,7 @@ def suppression_mask(
     def complement_key(pos: tuple[int, int]):
         r, c = pos
         is_margin = r == n_rows or c == n_cols
-        return (is_margin, grid[r][c], r, c)
+        return (is_margin, c not in complement_columns, grid[r][c], r, c)
 
     changed = True
     while changed:
@@ -124,12 +165,21 @@ def suppress(
     column_labels: Sequence[str],
     threshold: int | None = None,
     hide_zeros: bool = True,
+    complement_columns: Sequence[int] = (),
 ) -> SuppressedTable:
-    """A count table (students per row × column) with small cells and their complements hidden."""
+    """A count table (students per row × column) with small cells and their complements hidden.
+
+    `complement_columns`: indexes of columns to hide first as complements (see the module)."""
     n = threshold_default() if threshold is None else threshold
     if len(counts) != len(row_labels) or any(len(row) != len(column_labels) for row in counts):
         raise ValueError("counts must have one row per row label and one cell per column label")
-    hidden = suppression_mask(counts, len(column_labels), n, hide_zeros=hide_zeros)
+    hidden = suppression_mask(
+        counts,
+        len(column_labels),
+        n,
+        hide_zeros=hide_zeros,
+        complement_columns=frozenset(complement_columns),
+    )
     n_rows, n_cols = len(row_labels), len(column_labels)
     cells = tuple(
         tuple(Cell(counts[r][c], hidden[r][c], n) for c in range(n_cols)) for r in range(n_rows)

@@ -159,3 +159,27 @@ def test_no_hidden_cell_can_be_recovered_by_subtraction(seed, hide_zeros):
                     assert is_hidden or value >= n or value == 0, (counts, n)
         # What is shown is the truth: counts and margins are never altered.
         assert [[c.count for c in row] for row in table.cells] == counts
+
+
+def test_complements_are_marked_apart_from_small_counts():
+    table = make([[4, 50], [30, 60]])
+    assert str(table.cells[0][0]) == "<10"
+    complements = [str(c) for row in table.cells for c in row if c.complementary]
+    assert complements and set(complements) == {"‡"}
+    assert "‡" in table.footnote and "<10" in table.footnote
+    assert "‡" not in make([[12, 30], [15, 40]]).footnote
+
+
+def test_complement_columns_are_hidden_first():
+    # Column 0 is what readers came for; column 2 a remainder: the complement comes from it.
+    table = suppress(
+        [[49, 0, 131], [30, 4, 146], [53, 0, 187]],
+        row_labels=["a", "b", "c"],
+        column_labels=["flagged", "referred", "neither"],
+        threshold=10,
+        complement_columns=[2],
+    )
+    assert [row[0].value for row in table.cells] == [49, 30, 53]
+    assert table.column_totals[0].value == 132
+    for line in lines(hidden_grid(table)):
+        assert sum(line) != 1

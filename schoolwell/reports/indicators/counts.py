@@ -66,6 +66,7 @@ def count_table(
     columns: Sequence[tuple[object, str]],
     hide_zeros: bool = True,
     threshold: int | None = None,
+    complement_columns: Sequence[int] = (),
 ) -> SuppressedTable:
     """A suppressed table from grouped counts, rows/columns given as (value, label)."""
     grid = [[counts.get((r, c), 0) for c, _label in columns] for r, _label in rows]
@@ -75,6 +76,7 @@ def count_table(
         column_labels=[label for _value, label in columns],
         hide_zeros=hide_zeros,
         threshold=threshold,
+        complement_columns=complement_columns,
     )
 
 

@@ -28,6 +28,7 @@ from schoolwell.roster.models import School, Student
 class ReferralFlow:
     months: list[str]
     opened: list[int]
+    flagged: list[int]  # of those opened, by a threshold rule
     closed: list[int]
     open_now: int
     overdue_now: int
@@ -47,20 +48,20 @@ def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | Non
     queue counts it (open and past due). Five queries, whatever the number of referrals."""
     from django.db.models.functions import TruncMonth
 
-    from schoolwell.referrals.models import Status
+    from schoolwell.referrals.models import Source, Status
 
     now = now or timezone.now()
 
-    def per_month(field: str) -> dict[str, int]:
+    def per_month(field: str) -> dict[str, tuple[int, int]]:
         rows = (
             referrals.filter(**{f"{field}__date__gte": since})
             .annotate(month=TruncMonth(field))
             .order_by()
             .values_list("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
+            .annotate(n=Count("pk"), rule=Count("pk", filter=Q(source=Source.RULE)))
+            .values_list("month", "n", "rule")
         )
-        return {month.strftime("%Y-%m"): n for month, n in rows}
+        return {month.strftime("%Y-%m"): (n, rule) for month, n, rule in rows}
 
     opened, closed = per_month("opened_at"), per_month("closed_at")
     months = sorted(set(opened) | set(closed))
@@ -78,8 +79,9 @@ def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | Non
     still_open = referrals.exclude(status=Status.CLOSED)
     return ReferralFlow(
         months=months,
-        opened=[opened.get(m, 0) for m in months],
-        closed=[closed.get(m, 0) for m in months],
+        opened=[opened.get(m, (0, 0))[0] for m in months],
+        flagged=[opened.get(m, (0, 0))[1] for m in months],
+        closed=[closed.get(m, (0, 0))[0] for m in months],
         open_now=still_open.count(),
         overdue_now=still_open.filter(due_at__lt=now).count(),
         median_hours_to_first_action=_median(to_action),
@@ -134,6 +136,8 @@ def referral_rates(
             ("neither", _("Neither")),
         ],
         threshold=threshold,
+        # "Neither" is the remainder readers need least: hide it as the complement.
+        complement_columns=[2],
     )
 
 
