@@ -87,9 +87,7 @@ def test_sql_state_equals_the_python_derivation(school_a, term, data):
         forms = {}
         for purpose, spec in zip(PURPOSES, data["forms"], strict=True):
             if spec is not None:
-                forms[purpose] = make_form(
-                    school_a, purpose, policy=spec[0], notice_days=spec[1]
-                )
+                forms[purpose] = make_form(school_a, purpose, policy=spec[0], notice_days=spec[1])
         if data["self_consent_age"] is not None:
             SchoolConsentSettings.objects.create(
                 school=school_a,
