@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from schoolwell.accounts import gate
 from schoolwell.consent.gating import (
@@ -18,6 +18,7 @@ from schoolwell.consent.gating import (
     effective_consent_map,
     effective_consents,
 )
+from schoolwell.consent.gating_sql import with_consent_states
 from schoolwell.consent.models import (
     ConsentDecision,
     ConsentForm,
@@ -187,35 +188,49 @@ PASSIVE_COLUMNS = [
 
 def consent_coverage(*, school: School, purpose: str, on=None) -> Coverage:
     """Consent states of a school's active students for one purpose, by grade and by class.
-    The caller has checked the user administers `school`. Constant number of queries."""
-    students = list(
-        Student.objects.filter(school=school, active=True)
-        .only("pk", "school_id", "date_of_birth", "grade", "given_name", "family_name")
-        .order_by("family_name", "given_name", "pk")
+    The caller has checked the user administers `school`. Counted by the database
+    (`gating_sql`, the SQL form of gating's rules): a constant number of queries, and no
+    student is loaded into Python except the ids of those still awaiting an answer."""
+    students, names = with_consent_states(
+        Student.objects.filter(school=school, active=True), [purpose], on=on
     )
-    consents = effective_consent_map(students, purpose, on=on)
+    state = names[purpose]
     form = current_forms([school.pk], [purpose], on=on).get((school.pk, purpose))
     total = CoverageRow("", Counter(), 0)
     grades: dict[int, CoverageRow] = {}
-    by_student = {}
-    for student in students:
-        state = consents[student.pk].state
-        by_student[student.pk] = state
-        total.counts[state] += 1
-        total.total += 1
-        row = grades.setdefault(student.grade, CoverageRow(str(student.grade), Counter()))
-        row.counts[state] += 1
-        row.total += 1
+    for grade, value, n in (
+        students.order_by()
+        .values("grade", state)
+        .annotate(n=Count("pk"))
+        .values_list("grade", state, "n")
+    ):
+        row = grades.setdefault(grade, CoverageRow(str(grade), Counter()))
+        for counted in (row, total):
+            counted.counts[ConsentState(value)] += n
+            counted.total += n
+    enrollments, names = with_consent_states(
+        Enrollment.objects.filter(
+            klass__school=school,
+            klass__active=True,
+            active=True,
+            student__active=True,
+            student__school=school,
+        ),
+        [purpose],
+        on=on,
+        student="student",
+    )
     classes: dict[int, CoverageRow] = {}
-    enrollments = Enrollment.objects.filter(
-        klass__school=school, klass__active=True, active=True, student__active=True
-    ).values_list("klass_id", "klass__title", "student_id")
-    for klass_id, title, student_id in enrollments:
-        if student_id not in by_student:
-            continue
+    for klass_id, title, value, n in (
+        enrollments.order_by()
+        .values("klass_id", "klass__title", names[purpose])
+        .annotate(n=Count("pk"))
+        .values_list("klass_id", "klass__title", names[purpose], "n")
+    ):
         row = classes.setdefault(klass_id, CoverageRow(title, Counter()))
-        row.counts[by_student[student_id]] += 1
-        row.total += 1
+        row.counts[ConsentState(value)] += n
+        row.total += n
+    awaiting = students.filter(**{f"{state}__in": [s.value for s in AWAITING_STATES]})
     columns = PASSIVE_COLUMNS if form is not None and form.passive else ACTIVE_COLUMNS
     return Coverage(
         form=form,
@@ -223,7 +238,9 @@ def consent_coverage(*, school: School, purpose: str, on=None) -> Coverage:
         total=total,
         by_grade=[grades[g] for g in sorted(grades)],
         by_class=sorted(classes.values(), key=lambda r: _natural(r.label)),
-        awaiting_ids=[sid for sid, state in by_student.items() if state in AWAITING_STATES],
+        awaiting_ids=list(
+            awaiting.order_by("family_name", "given_name", "pk").values_list("pk", flat=True)
+        ),
     )
 
 

@@ -83,11 +83,14 @@ def checkins_evaluate(checkins) -> None:
     """Hook for a batch of saved check-ins (usually one class on one day)."""
     by_student: dict[int, list[Trigger]] = defaultdict(list)
     schools: dict[int, list] = defaultdict(list)
-    student_school = dict(
-        Student.objects.filter(pk__in={c.student_id for c in checkins})
-        .order_by()
-        .values_list("pk", "school_id")
-    )
+    # The saving service usually hands over its students with the check-ins: no re-read.
+    known = {c.student_id: c.student for c in checkins if type(c).student.is_cached(c)}
+    student_school = {pk: s.school_id for pk, s in known.items()}
+    missing = {c.student_id for c in checkins} - set(known)
+    if missing:
+        student_school.update(
+            Student.objects.filter(pk__in=missing).order_by().values_list("pk", "school_id")
+        )
     for checkin in checkins:
         schools[student_school[checkin.student_id]].append(checkin)
     for school_id, batch in schools.items():
@@ -112,6 +115,8 @@ def checkins_evaluate(checkins) -> None:
                             fire.rule, key=fire.key, code=fire.code, params=fire.params
                         )
                     )
-    students = Student.objects.in_bulk(list(by_student))
+    students = {pk: known[pk] for pk in by_student if pk in known}
+    if len(students) < len(by_student):
+        students |= Student.objects.in_bulk([pk for pk in by_student if pk not in known])
     for student_id, triggers in by_student.items():
         referral_trigger(student=students[student_id], triggers=triggers)

@@ -244,9 +244,11 @@ def active_instruments(respondent: str | None = None) -> QuerySet[Instrument]:
     return qs.filter(respondent=respondent) if respondent else qs
 
 
-def checkin_sheet(*, teacher, klass: Class, date: dt.date):
-    """The class roster with this teacher's check-in for the day (if any) per student."""
-    roster = list(class_roster(klass))
+def checkin_sheet(*, teacher, klass: Class, date: dt.date, roster: list[Student] | None = None):
+    """The class roster with this teacher's check-in for the day (if any) per student.
+    `roster`: the class roster already read by the caller."""
+    if roster is None:
+        roster = list(class_roster(klass))
     existing = {
         c.student_id: c
         for c in CheckIn.objects.filter(

@@ -103,6 +103,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if os.environ.get("REPORTS_DATABASE_URL"):
+    # A read replica for the dashboards (schoolwell/reports/routing.py); tests read the
+    # primary through it.
+    DATABASES["reports"] = dj_database_url.parse(
+        os.environ["REPORTS_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    )
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["schoolwell.reports.routing.ReportsReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default under concurrent use ("database is locked" was a 500 on ordinary
     # pages): WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock

@@ -208,3 +208,51 @@ def test_page_shows_saved_values_and_logs_the_view(client_for, teacher, class_a,
     assert f'id="w-{student_a.pk}-5" name="w-{student_a.pk}" value="5" checked' in body
     assert "great day" in body
     assert AccessLog.objects.filter(user=teacher, student=student_a, what="class check-in").exists()
+
+
+def _real(queries) -> int:
+    # The test's own transaction turns the service's atomic block into SAVEPOINT/RELEASE
+    # statements; in production those are BEGIN/COMMIT, which Django does not count either.
+    return sum(1 for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE")))
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_whole_class_save_costs_at_most_10_queries(client_for, teacher, class_a, school_a, size):
+    """Issue 13: session, user, class, roster (read once, reused by the service and hooks),
+    the day's check-ins, the write, rules, their history and support goals; constant."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schoolwell.referrals.models import Priority
+    from schoolwell.referrals.models.rules import DueUnit, RuleKind, ThresholdRule
+
+    ThresholdRule.objects.create(
+        school=school_a,
+        code="low",
+        kind=RuleKind.CHECKIN_LOW,
+        threshold=1,
+        count=5,
+        window_school_days=10,
+        priority=Priority.ROUTINE,
+        due_within=1,
+        due_unit=DueUnit.HOURS,
+    )
+    students = fill_class(school_a, class_a, size)
+    client = client_for(teacher)
+    assert client.get(url(class_a)).status_code == 200  # the scope is cached from here on
+    for wellbeing in ("4", "5"):  # a first save, then a correction of every row
+        data = {f"w-{s.pk}": wellbeing for s in students}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url(class_a), data).status_code == 302
+        assert _real(queries) <= 10, [q["sql"][:80] for q in queries]
+    assert CheckIn.objects.filter(wellbeing=5).count() == size
+    assert CheckInRevision.objects.count() == size
+
+
+def test_ids_on_the_page_are_never_localized(client_for, teacher, class_a, school_a, settings):
+    # With thousands separators on, a localized id would read "w-12,345" and break the form.
+    settings.USE_THOUSAND_SEPARATOR = True
+    student = make_student(school_a, "big", pk=12345)
+    enroll(student, class_a)
+    page = client_for(teacher).get(url(class_a)).content.decode()
+    assert 'name="w-12345"' in page and 'id="row-12345"' in page

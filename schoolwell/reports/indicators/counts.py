@@ -119,16 +119,18 @@ def consent_coverage(
 ) -> SuppressedTable:
     """Active students per consent purpose (rows) and effective state (columns).
 
-    The states come from `consent.gating` (the one place consent is derived), in its
-    constant number of queries.
+    Counted by the database in one grouped query: each student's state comes from
+    `consent.gating_sql`, the SQL form of `consent.gating`'s rules (proven equal by a
+    property test), so no student is loaded into Python.
     """
-    from schoolwell.consent.gating import ConsentState, Purpose, effective_consents
+    from schoolwell.consent.gating import ConsentState, Purpose
+    from schoolwell.consent.gating_sql import with_consent_states
 
     counts: Counter = Counter()
-    consents = effective_consents(students.filter(active=True), list(Purpose.values))
-    for by_purpose in consents.values():
-        for purpose, state in by_purpose.items():
-            counts[(purpose, state.state)] += 1
+    annotated, names = with_consent_states(students.filter(active=True), list(Purpose.values))
+    for row in annotated.order_by().values(*names.values()).annotate(n=Count("pk")):
+        for purpose, name in names.items():
+            counts[(purpose, row[name])] += row["n"]
     present = {state for _purpose, state in counts}
     return count_table(
         counts,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from schoolwell.accounts import gate
 from schoolwell.reports import dashboards
+from schoolwell.reports.routing import replica_reads
 from schoolwell.roster.selectors import administered_schools
 
 
@@ -30,7 +31,10 @@ def reports_home(request):
 def school_dashboard(request, school_id: int):
     """A school administrator's program dashboard; another school's id is a 404 (rule 9)."""
     school = get_object_or_404(administered_schools(request.user), pk=school_id)
-    return render(request, "reports/school.html", dashboards.school_context(request.user, school))
+    with replica_reads():
+        return render(
+            request, "reports/school.html", dashboards.school_context(request.user, school)
+        )
 
 
 @require_GET
@@ -38,7 +42,8 @@ def district_dashboard(request):
     """Across the district's schools: de-identified and small-cell suppressed (rule 7)."""
     if not gate.may(request.user, "district.administer"):
         raise PermissionDenied
-    return render(request, "reports/district.html", dashboards.district_context(request.user))
+    with replica_reads():
+        return render(request, "reports/district.html", dashboards.district_context(request.user))
 
 
 @require_GET

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.core.registry import checkin_hooks
-from schoolwell.roster.models import Class
+from schoolwell.roster.models import Class, Student
 from schoolwell.roster.selectors import class_roster
 from schoolwell.screening.models import CheckIn, CheckInRevision, ConcernTag
 from schoolwell.screening.models.checkins import NOTE_MAX
@@ -70,15 +70,26 @@ def _validate(entries: list[CheckInEntry], roster_ids: set[int], tags: set[str],
 
 
 def checkins_record(
-    *, klass: Class, teacher, date: dt.date, entries: list[CheckInEntry]
+    *,
+    klass: Class,
+    teacher,
+    date: dt.date,
+    entries: list[CheckInEntry],
+    roster: list[Student] | None = None,
 ) -> list[CheckIn]:
     """Record a teacher's check-ins for a class on one day; return those created or changed.
 
     Blank entries are skipped. A second save the same day corrects the teacher's check-in
     and keeps the earlier values as a CheckInRevision. Any bad entry: nothing is saved.
+    `roster`: the class roster (`class_roster`) as the caller just read it for the form, so
+    a save does not read it again; the saved check-ins carry these students to the hooks.
     """
-    roster_ids = set(class_roster(klass).values_list("pk", flat=True))
-    _validate(entries, roster_ids, _tag_codes(klass.school_id), date)
+    if roster is None:
+        roster = list(class_roster(klass))
+    students = {s.pk: s for s in roster}
+    # Concern tags are read only when a row has some (most saves have none).
+    tags = _tag_codes(klass.school_id) if any(e.tags for e in entries) else set()
+    _validate(entries, set(students), tags, date)
     wanted = {e.student_id: e for e in entries if not e.is_blank}
     with transaction.atomic():
         existing = {
@@ -99,7 +110,11 @@ def checkins_record(
             if current is None:
                 created.append(
                     CheckIn(
-                        student_id=student_id, teacher=teacher, klass=klass, date=date, **values
+                        student=students[student_id],
+                        teacher=teacher,
+                        klass=klass,
+                        date=date,
+                        **values,
                     )
                 )
             elif any(getattr(current, f) != values[f] for f in FIELDS):
@@ -113,6 +128,7 @@ def checkins_record(
                 for name, value in values.items():
                     setattr(current, name, value)
                 current.updated_at = timezone.now()
+                current.student = students[student_id]  # the same row: spares the hooks a read
                 changed.append(current)
         CheckIn.objects.bulk_create(created)
         if changed:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from schoolwell.audit.services import access_log_record_many
-from schoolwell.roster.selectors import taught_classes
+from schoolwell.roster.selectors import class_roster, taught_classes
 from schoolwell.screening.crisis import crisis_card, urgent_concern_tags
 from schoolwell.screening.models.checkins import NOTE_MAX, Wellbeing
 from schoolwell.screening.selectors import checkin_sheet, concern_tags_for
@@ -66,14 +66,16 @@ def checkin_class(request, class_pk: int):
     """Only the class's own teachers (rule: check-ins are the teacher's observation)."""
     klass = get_object_or_404(taught_classes(request.user).select_related("school"), pk=class_pk)
     day = _day(request)
-    sheet = checkin_sheet(teacher=request.user, klass=klass, date=day)
     errors, status = {}, 200
+    # A save reads the roster once and hands it to the service; the day's check-ins are read
+    # only to show the page (hot path: a whole class saved in at most 10 queries).
+    roster = list(class_roster(klass))
     if request.method == "POST":
-        entries, errors = _entries(request.POST, [s.pk for s, _c in sheet])
+        entries, errors = _entries(request.POST, [s.pk for s in roster])
         if not errors:
             try:
                 saved = checkins_record(
-                    klass=klass, teacher=request.user, date=day, entries=entries
+                    klass=klass, teacher=request.user, date=day, entries=entries, roster=roster
                 )
             except ScreeningInputError as exc:
                 errors = exc.errors or {"": exc.message}
@@ -94,7 +96,8 @@ def checkin_class(request, class_pk: int):
                 )
                 return redirect(target)
         status = 400
-    else:
+    sheet = checkin_sheet(teacher=request.user, klass=klass, date=day, roster=roster)
+    if request.method != "POST":
         access_log_record_many(
             user=request.user,
             students=[s for s, c in sheet if c is not None],
