@@ -26,7 +26,7 @@ from schoolwell.screening.demo import _answers_for, _band_order, _scales
 from schoolwell.screening.models import CheckIn, ConcernTag, Instrument, ScreeningResult
 from schoolwell.screening.models.results import ScreeningWindow
 from schoolwell.screening.scoring import score
-from schoolwell.screening.services.results import coerce_answers
+from schoolwell.screening.services.results import coerce_answers, scored_fields
 from schoolwell.sel.models import DeliveryStatus, Lesson, LessonDelivery, LessonSchedule
 
 SCREENER = "phq-a"
@@ -161,22 +161,13 @@ def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.da
     for s, band in zip(screened, _band_order(SCREENER, len(screened), n_bands, rng), strict=True):
         answers = _answers_for(SCREENER, definition, s, band, rng)
         scored = score(definition, coerce_answers(definition, answers), grade=s.grade)
-        data = scored.to_dict(full=True)
         at = _at(opens + dt.timedelta(days=rng.randint(0, max(0, (today - opens).days))), 10)
         rows.append(
             ScreeningResult(
                 student_id=s.pk,
                 instrument=instrument,
                 window=windows[s.school_id],
-                answers=data["answers"],
-                total=scored.total,
-                band=scored.band.key if scored.band else "",
-                band_label=scored.band.label if scored.band else "",
-                subscales=data["subscales"],
-                scores=data,
-                critical=scored.critical,
-                critical_reasons=list(scored.critical_reasons),
-                complete=scored.complete,
+                **scored_fields(scored),
                 respondent=instrument.respondent,
                 administered_by_id=roster.counsellors[s.school_id],
                 administered_at=at,

@@ -57,6 +57,23 @@ def coerce_answers(definition: Mapping[str, Any], answers: Mapping[str, Any]) ->
     return coerced
 
 
+def scored_fields(scored) -> dict[str, Any]:
+    """A scoring outcome as the stored result's fields: one mapping for every writer (the
+    service and the district generator), so a stored result always reads the same."""
+    data = scored.to_dict(full=True)
+    return {
+        "answers": data["answers"],
+        "total": scored.total,
+        "band": scored.band.key if scored.band else "",
+        "band_label": scored.band.label if scored.band else "",
+        "subscales": data["subscales"],
+        "scores": data,
+        "critical": scored.critical,
+        "critical_reasons": list(scored.critical_reasons),
+        "complete": scored.complete,
+    }
+
+
 def _build(
     *,
     student: Student,
@@ -88,20 +105,11 @@ def _build(
         )
     except AnswerError as exc:
         raise ScreeningInputError(str(exc)) from exc
-    data = scored.to_dict(full=True)
     return ScreeningResult(
         student=student,
         instrument=instrument,
         window=window,
-        answers=data["answers"],
-        total=scored.total,
-        band=scored.band.key if scored.band else "",
-        band_label=scored.band.label if scored.band else "",
-        subscales=data["subscales"],
-        scores=data,
-        critical=scored.critical,
-        critical_reasons=list(scored.critical_reasons),
-        complete=scored.complete,
+        **scored_fields(scored),
         respondent=respondent,
         administered_by=by,
         administered_at=administered_at,
