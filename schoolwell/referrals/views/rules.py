@@ -29,6 +29,22 @@ def _administered_rules(request) -> QuerySet[ThresholdRule]:
     return ThresholdRule.objects.filter(school_id__in=school_ids).select_related("school")
 
 
+def _rule_schools(request) -> QuerySet:
+    """The schools whose rules the user edits; refused when there are none."""
+    schools = administered_schools(request.user)
+    if not schools.exists():
+        raise PermissionDenied(_("Only school administrators edit threshold rules."))
+    return schools
+
+
+def _posted_school(request):
+    """The school a first-run action (reviewed, defaults) was posted for: one of the user's."""
+    form = ReviewedForm(request.POST, schools=_rule_schools(request))
+    if not form.is_valid():
+        raise Http404
+    return form.cleaned_data["school"]
+
+
 def _rule_or_404(request, pk: int) -> ThresholdRule:
     rule = _administered_rules(request).filter(pk=pk).first()
     if rule is None:
@@ -137,9 +153,7 @@ def _builder(request, *, school, kind, rule=None, source=None):
 @require_http_methods(["GET", "POST"])
 def rule_new(request):
     """?school=&kind= (from the list's chooser) or ?from=<rule> (duplicate)."""
-    schools = administered_schools(request.user)
-    if not schools.exists():
-        raise PermissionDenied(_("Only school administrators edit threshold rules."))
+    schools = _rule_schools(request)
     source = None
     if request.GET.get("from"):
         try:
@@ -196,17 +210,10 @@ class ReviewedForm(django_forms.Form):
 @require_POST
 def rules_reviewed(request):
     """ "I have looked through these rules": the first-run checklist's last item."""
-    schools = administered_schools(request.user)
-    if not schools.exists():
-        raise PermissionDenied(_("Only school administrators edit threshold rules."))
-    form = ReviewedForm(request.POST, schools=schools)
-    if not form.is_valid():
-        raise Http404
-    rule_services.threshold_rules_mark_reviewed(school=form.cleaned_data["school"], by=request.user)
+    school = _posted_school(request)
+    rule_services.threshold_rules_mark_reviewed(school=school, by=request.user)
     messages.success(
-        request,
-        _("Noted: the rules of %(school)s are reviewed.")
-        % {"school": form.cleaned_data["school"].name},
+        request, _("Noted: the rules of %(school)s are reviewed.") % {"school": school.name}
     )
     return redirect("referrals:rules")
 
@@ -214,13 +221,7 @@ def rules_reviewed(request):
 @require_POST
 def rules_defaults(request):
     """Add the shipped default rules to a school that has none yet (first run)."""
-    schools = administered_schools(request.user)
-    if not schools.exists():
-        raise PermissionDenied(_("Only school administrators edit threshold rules."))
-    form = ReviewedForm(request.POST, schools=schools)
-    if not form.is_valid():
-        raise Http404
-    school = form.cleaned_data["school"]
+    school = _posted_school(request)
     created = rule_services.threshold_rules_install_defaults(school=school, by=request.user)
     messages.success(
         request,
