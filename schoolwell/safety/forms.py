@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.safety.models import (
+    ASSESSMENT_FIELDS,
+    PLAN_PARTS,
     ContactMethod,
     GuardianPolicy,
     NotificationDecision,
@@ -13,17 +15,7 @@ from schoolwell.safety.models import (
 class RiskAssessmentForm(forms.ModelForm):
     class Meta:
         model = RiskAssessment
-        fields = [
-            "ideation",
-            "plan",
-            "intent",
-            "means_access",
-            "means_note",
-            "history",
-            "protective_factors",
-            "risk_level",
-            "rationale",
-        ]
+        fields = list(ASSESSMENT_FIELDS)
         labels = {
             "ideation": _("Suicidal thoughts"),
             "plan": _("Plan"),
@@ -55,14 +47,7 @@ class RiskAssessmentForm(forms.ModelForm):
 class SafetyPlanForm(forms.ModelForm):
     class Meta:
         model = SafetyPlanRevision
-        fields = [
-            "warning_signs",
-            "coping_strategies",
-            "distractions",
-            "help_contacts",
-            "professionals",
-            "safe_environment",
-        ]
+        fields = list(PLAN_PARTS)
         help_texts = {
             "warning_signs": _("Thoughts, moods, situations that tell me a crisis may be coming"),
             "coping_strategies": _("Things I can do by myself, without contacting anyone"),

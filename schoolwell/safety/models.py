@@ -124,6 +124,20 @@ class RiskAssessment(AppendOnlyModel):
         return f"Risk assessment #{self.pk}"
 
 
+# What a counsellor records in a risk assessment, in the form's order.
+ASSESSMENT_FIELDS = (
+    "ideation",
+    "plan",
+    "intent",
+    "means_access",
+    "means_note",
+    "history",
+    "protective_factors",
+    "risk_level",
+    "rationale",
+)
+
+
 # The six parts of the Stanley–Brown Safety Planning Intervention, in its order.
 PLAN_PARTS = (
     "warning_signs",

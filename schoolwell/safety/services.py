@@ -16,6 +16,7 @@ from schoolwell.accounts.models import User
 from schoolwell.referrals import schooldays
 from schoolwell.referrals.models import Referral
 from schoolwell.safety.models import (
+    ASSESSMENT_FIELDS,
     PLAN_PARTS,
     FollowUp,
     GuardianNotification,
@@ -26,18 +27,6 @@ from schoolwell.safety.models import (
     SafetySettings,
 )
 from schoolwell.safety.selectors import settings_for
-
-ASSESSMENT_FIELDS = (
-    "ideation",
-    "plan",
-    "intent",
-    "means_access",
-    "means_note",
-    "history",
-    "protective_factors",
-    "risk_level",
-    "rationale",
-)
 
 
 class SafetyError(Exception):
