@@ -59,6 +59,8 @@ class ErasureForm(forms.Form):
 
 
 class LocalResourceForm(forms.ModelForm):
+    url = forms.URLField(label=_("Web address"), required=False, assume_scheme="https")
+
     class Meta:
         model = LocalResource
         fields = ["audience", "title", "body", "phone", "url"]
@@ -67,5 +69,4 @@ class LocalResourceForm(forms.ModelForm):
             "title": _("Title"),
             "body": _("Description"),
             "phone": _("Phone"),
-            "url": _("Web address"),
         }
