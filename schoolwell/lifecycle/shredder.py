@@ -96,6 +96,8 @@ def shred(querysets: Iterable[models.QuerySet]) -> dict[str, int]:
     counts: dict[str, int] = {}
     with transaction.atomic(), shredding():
         for root in querysets:
+            if root.model in kept_models():
+                raise ShredError(f"{root.model.__name__} rows are kept, never shredded")
             for batch in _batches(root):
                 for operation, queryset in _plan(root.model._base_manager.filter(pk__in=batch)):
                     if operation == "delete":
