@@ -157,8 +157,8 @@ def _student_roots(student) -> list:
     """Every row that belongs to the student, from every app, except what is kept."""
     kept = shredder.kept_models()
     roots = []
-    for rel in Student._meta.related_objects:
-        if rel.many_to_many or rel.related_model in kept or not rel.field.concrete:
+    for rel in shredder.relations(Student):
+        if rel.related_model in kept:
             continue
         roots.append(rel.related_model._base_manager.filter(**{rel.field.name: student}))
     return roots

@@ -68,6 +68,15 @@ def shredding() -> Iterator[None]:
             yield
 
 
+def relations(model) -> list:
+    """Every foreign key pointing at the model, hidden ones (related_name="+") included."""
+    return [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+
+
 def _plan(queryset: models.QuerySet, depth: int = 0) -> list[tuple[str, models.QuerySet]]:
     """(operation, queryset) pairs, dependents before the rows they point at."""
     if depth > MAX_DEPTH:
@@ -76,9 +85,7 @@ def _plan(queryset: models.QuerySet, depth: int = 0) -> list[tuple[str, models.Q
     if model in kept_models():
         raise ShredError(f"{model.__name__} rows are kept, never shredded")
     steps: list[tuple[str, models.QuerySet]] = []
-    for rel in model._meta.related_objects:
-        if rel.many_to_many or not rel.field.concrete:
-            continue
+    for rel in relations(model):
         related = rel.related_model
         dependents = related._base_manager.filter(**{f"{rel.field.name}__in": queryset})
         if rel.on_delete is models.SET_NULL:
