@@ -63,9 +63,10 @@ class LocalResourceForm(forms.ModelForm):
 
     class Meta:
         model = LocalResource
-        fields = ["audience", "title", "body", "phone", "url"]
+        fields = ["audience", "language", "title", "body", "phone", "url"]
         labels = {
             "audience": _("For"),
+            "language": _("Written in"),
             "title": _("Title"),
             "body": _("Description"),
             "phone": _("Phone"),

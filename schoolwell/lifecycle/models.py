@@ -219,6 +219,8 @@ class LocalResource(models.Model):
 
     district = models.ForeignKey("roster.District", on_delete=models.CASCADE, related_name="+")
     audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.FAMILY)
+    # The language it is written in (pages mark it, so a reader's tools read it right).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=2000)
     phone = models.CharField(max_length=40, blank=True)

@@ -43,6 +43,7 @@ class Shown:
     phone: str = ""
     url: str = ""
     local: bool = False
+    language: str = ""  # a district's own text: the language it was written in
 
 
 def _check(entry: dict) -> Resource:
@@ -119,6 +120,7 @@ def resources_for(user, *, audiences: set[str] | None = None, district_ids=None)
             phone=r.phone,
             url=r.url,
             local=True,
+            language=r.language,
         )
         for r in local
     ]

@@ -207,7 +207,7 @@ def erasure_approve(*, erasure: ErasureRequest, by) -> ErasureRequest:
         raise ValidationError(_("This record is on legal hold: it cannot be erased."))
     counts = shredder.shred(_student_roots(student))
     Student.objects.filter(pk=student.pk).update(
-        given_name=_("Erased"),
+        given_name="Erased",  # stored, so not in the writer's language
         family_name=f"#{student.pk}",
         preferred_name="",
         date_of_birth=None,
