@@ -182,8 +182,6 @@ def world(db, other_district):
     from schoolwell.lifecycle import services as lifecycle
     from schoolwell.roster.services import district_admin_add
 
-    guardian_x = make_user("guardian_x")
-    guardian_link_set(guardian=guardian_x, student=student)
     record_request = lifecycle.record_request_make(
         student=student, guardian=guardian_x, category="screening", message="Quillfeather fix"
     )
