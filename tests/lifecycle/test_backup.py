@@ -31,11 +31,15 @@ def _tables(cursor_tables) -> list[str]:
     return sorted(t for t in cursor_tables if not t.startswith("sqlite_"))
 
 
-def _snapshot(execute, tables) -> dict[str, tuple[int, str]]:
-    """Per table: its row count and a digest of every row in a fixed order."""
+def _snapshot(execute, tables, vendor="sqlite") -> dict[str, tuple[int, str]]:
+    """Per table: its row count and a digest of every row in a fixed order (PostgreSQL:
+    each row as the server's own text, so client-side type parsing cannot differ)."""
     found = {}
     for table in tables:
-        rows = execute(f'SELECT * FROM "{table}" ORDER BY 1')
+        if vendor == "postgresql":
+            rows = execute(f'SELECT t::text FROM "{table}" AS t ORDER BY 1')
+        else:
+            rows = execute(f'SELECT * FROM "{table}" ORDER BY 1')
         found[table] = (len(rows), _digest(rows))
     return found
 
@@ -48,7 +52,7 @@ def _live_snapshot():
             cursor.execute(sql)
             return cursor.fetchall()
 
-        return _snapshot(execute, tables)
+        return _snapshot(execute, tables, connection.vendor)
 
 
 def _restore(path: Path, database_url: str) -> float:
@@ -122,7 +126,9 @@ def test_postgresql_round_trip(tmp_path, record):
                     "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                 ).fetchall()
             ]
-            after = _snapshot(lambda sql: restored.execute(sql).fetchall(), sorted(tables))
+            after = _snapshot(
+                lambda sql: restored.execute(sql).fetchall(), sorted(tables), "postgresql"
+            )
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{target}"')
