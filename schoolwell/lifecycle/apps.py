@@ -11,6 +11,7 @@ class LifecycleConfig(AppConfig):
 
         registry.nav_providers.append(panels.nav)
         registry.home_panel_providers.append(panels.home_panel)
+        registry.guardian_child_panel_providers.append(panels.guardian_child_panel)
         registry.action_item_providers.append(panels.action_items)
         # After consent and support (70): the demo's requests need its families and plans.
         registry.demo_steps.append((80, demo.seed_lifecycle))

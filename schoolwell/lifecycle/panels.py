@@ -37,6 +37,14 @@ def home_panel(request, scope) -> Panel | None:
     )
 
 
+def guardian_child_panel(request, student) -> Panel:
+    """After a consent decision: what the school holds, and help for families."""
+    resources = resources_for(request.user, audiences={"family"})[:HOME_RESOURCES]
+    return Panel(
+        "lifecycle/_child_panel.html", {"student": student, "resources": resources}, order=50
+    )
+
+
 def action_items(request, scope, today) -> list[ActionItem]:
     if not gate.may(scope, "records.decide"):
         return []
