@@ -70,7 +70,8 @@ def main() -> None:
     rows = sum(log.rows for log in logs)
     by_category: dict[str, int] = {}
     for log in logs:
-        by_category[log.category] = by_category.get(log.category, 0) + log.rows
+        key = str(log.category)
+        by_category[key] = by_category.get(key, 0) + log.rows
     print(f"  records purged: {rows} {by_category} ({rows / took:.0f} records/s)")
 
     backup = workdir / ("demo.dump" if connection.vendor == "postgresql" else "backup.sqlite3")
