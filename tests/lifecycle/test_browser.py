@@ -39,7 +39,9 @@ def test_parent_reads_downloads_asks_and_sees_the_decision(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Descargar una copia (Excel)").click()
     download = download_info.value
-    workbook = load_workbook(download.path())
+    assert download.suggested_filename == f"record-{student_a.pk}.xlsx"
+    with open(download.path(), "rb") as copy:  # a temporary name without the extension
+        workbook = load_workbook(copy)
     assert "Resultados de evaluación" in workbook.sheetnames
     assert AccessLog.objects.filter(user=parent, what="family record copy").count() == 1
 
