@@ -69,6 +69,12 @@ SCHOOL_ACTIONS: dict[str, str] = {
     "alerts.deliveries.view": _ADMINISTER,
     # Resetting a colleague's second factor.
     "two_factor.reset": _ADMINISTER,
+    # Family rights and the data lifecycle (lifecycle app): deciding guardians' correction
+    # requests, the school's guardian-visibility and retention tables, legal holds and
+    # erasure (two administrators: one asks, another approves).
+    "records.decide": _ADMINISTER,
+    "records.policy": _ADMINISTER,
+    "records.erase": _ADMINISTER,
 }
 
 _GRAIN_ROLES = {

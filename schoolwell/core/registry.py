@@ -42,6 +42,9 @@ student_panel_providers: list[Callable] = []
 class_panel_providers: list[Callable] = []
 # fn(request, scope) -> Panel | None: a card on the role-aware home page.
 home_panel_providers: list[Callable] = []
+# fn(request, student) -> Panel | None: a section of a guardian's page for one child (the
+# consent page they return to after each decision).
+guardian_child_panel_providers: list[Callable] = []
 # fn(request, referral) -> Panel | None: a section of a referral's page (order < 0: above
 # the referral's facts, for a step that must come first).
 referral_panel_providers: list[Callable] = []

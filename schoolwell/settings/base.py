@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "schoolwell.sel",
     "schoolwell.reports",
     "schoolwell.support",
+    "schoolwell.lifecycle",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     "reports-fail-stale-exports": {
         "task": "schoolwell.reports.tasks.export_fail_stale_task",
         "schedule": 5 * 60,
+    },
+    # The retention schedule: delete what has expired, log counts (lifecycle app).
+    "lifecycle-retention": {
+        "task": "schoolwell.lifecycle.tasks.retention_apply_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 # An export still running after this long has died (the largest takes a few minutes).

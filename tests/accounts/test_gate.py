@@ -51,6 +51,10 @@ ON_STUDENT_A = {
     "crisis.edit": {"school_admin", "district_admin"},
     "rules.edit": {"school_admin", "district_admin"},
     "two_factor.reset": {"school_admin", "district_admin"},
+    # Family rights and the data lifecycle: the school's administrators decide.
+    "records.decide": {"school_admin", "district_admin"},
+    "records.policy": {"school_admin", "district_admin"},
+    "records.erase": {"school_admin", "district_admin"},
 }
 
 

@@ -178,6 +178,24 @@ def world(db, other_district):
     )
     plan = make_plan(student, counsellor_x, referral=referral)
     totp = TOTPDevice.objects.create(user=admin_x, name="Quillshire phone", confirmed=True)
+    # Family rights and the data lifecycle.
+    from schoolwell.lifecycle import services as lifecycle
+    from schoolwell.roster.services import district_admin_add
+
+    record_request = lifecycle.record_request_make(
+        student=student, guardian=guardian_x, category="screening", message="Quillfeather fix"
+    )
+    legal_hold = lifecycle.legal_hold_place(student=student, by=admin_x, reason="Quillshire case")
+    erasure = lifecycle.erasure_request(student=student, by=admin_x, verification="Quill ID")
+    district_admin_x = make_user("district_admin_x")
+    district_admin_add(district=other_district, user=district_admin_x)
+    local_resource = lifecycle.local_resource_add(
+        district=other_district,
+        by=district_admin_x,
+        audience="family",
+        title="Quillshire counselling",
+        body="Quillfeather services",
+    )
     return {
         "student": student,
         "class": klass,
@@ -200,6 +218,10 @@ def world(db, other_district):
         "plan": plan,
         "goal": plan.goals.get(),
         "totp": totp,
+        "record_request": record_request,
+        "legal_hold": legal_hold,
+        "erasure": erasure,
+        "local_resource": local_resource,
     }
 
 
@@ -267,6 +289,10 @@ PK_OBJECT = {
     "sel:lesson_schedule": "lesson",
     "sel:delivery": "schedule",
     "reports:export_download": "export",
+    "lifecycle:request_decide": "record_request",
+    "lifecycle:hold_release": "legal_hold",
+    "lifecycle:erasure_decide": "erasure",
+    "lifecycle:local_remove": "local_resource",
     "student-detail": "student",
     "class-detail": "class",
 }

@@ -19,6 +19,7 @@ from schoolwell.consent import services
 from schoolwell.consent.models import Channel, ConsentForm, Decision
 from schoolwell.consent.selectors import consent_history, guardian_consents
 from schoolwell.consent.views.common import guardian_language, refused
+from schoolwell.core import registry
 from schoolwell.roster.selectors import guardian_children
 
 
@@ -51,7 +52,12 @@ def child(request, student_id: int):
     if not entries:
         raise Http404
     history = consent_history(entries[0].student)
-    return render(request, "consent/child.html", {"entry": entries[0], "history": history})
+    panels = registry.panels(registry.guardian_child_panel_providers, request, entries[0].student)
+    return render(
+        request,
+        "consent/child.html",
+        {"entry": entries[0], "history": history, "panels": panels},
+    )
 
 
 @require_GET
