@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "schoolwell.sel",
     "schoolwell.reports",
     "schoolwell.support",
+    "schoolwell.voice",
 ]
 
 MIDDLEWARE = [
