@@ -16,6 +16,7 @@ class VoiceConfig(AppConfig):
         registry.nav_providers.append(panels.nav)
         registry.action_item_providers.append(panels.action_items)
         registry.class_panel_providers.append(panels.class_panel)
+        registry.home_panel_providers.append(panels.home_panel)
         registry.student_panel_providers.append(panels.student_panel)
         registry.school_dashboard_providers.append(panels.dashboard_sections)
         registry.timeline_sources.append(

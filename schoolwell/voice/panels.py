@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schoolwell.accounts import gate
+from schoolwell.audit.services import access_log_record_many
 from schoolwell.core.registry import ActionItem, NavItem, Panel, TimelineItem
 from schoolwell.voice import selectors
 
@@ -47,6 +48,24 @@ def action_items(request, scope, today: dt.date) -> list[ActionItem]:
         )
         for c in requests
     ]
+
+
+def home_panel(request, scope) -> Panel | None:
+    """A teacher's home: students who asked to talk with them today. (Counsellors see the
+    same requests among their "needs action today", from `action_items`.)"""
+    if gate.may(scope, "referral.work") or not gate.may(scope, "class.teach"):
+        return None
+    today = timezone.localdate()
+    requests = list(selectors.talk_requests(user=request.user, day=today)[:LIMIT])
+    if requests:
+        access_log_record_many(
+            user=request.user,
+            students=sorted({c.student_id for c in requests}),
+            what="home: requests to talk",
+            request=request,
+            action="view",
+        )
+    return Panel("voice/panels/home.html", {"requests": requests}, order=5)
 
 
 def class_panel(request, klass) -> Panel | None:
