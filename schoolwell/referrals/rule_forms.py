@@ -375,7 +375,7 @@ class VoiceLowForm(_VoiceCountForm):
 
 class VoiceUnsafeForm(_VoiceCountForm):
     kind = RuleKind.VOICE_UNSAFE
-    count_label = _("How many times \u201cfeeling unsafe\u201d")
+    count_label = _("How many times “feeling unsafe”")
 
 
 class VoiceDropForm(RuleBaseForm):

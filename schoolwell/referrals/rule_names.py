@@ -167,9 +167,10 @@ def rule_auto_name(rule: ThresholdRule, language: str | None = None) -> str:
                 "threshold": _num(rule.threshold)
             }
         if rule.kind == RuleKind.VOICE_UNSAFE:
-            return _(
-                "\u201cFeeling unsafe\u201d chosen %(count)s times within %(days)s school days"
-            ) % {"count": rule.count, "days": rule.window_school_days}
+            return _("“Feeling unsafe” chosen %(count)s times within %(days)s school days") % {
+                "count": rule.count,
+                "days": rule.window_school_days,
+            }
         if rule.kind == RuleKind.CONCERN_TAG:
             tags = [content.concern_label(tag, language) for tag in rule.tags or []]
             return _("Concern tag: %(tags)s") % {"tags": _or_list(tags)}

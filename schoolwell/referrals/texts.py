@@ -197,7 +197,7 @@ def reason_words(code: str, params: Mapping, *, raised_by=None) -> str:
         }
     if code == ReasonCode.STUDENT_VOICE:
         if params.get("why") == "unsafe":
-            return _("The student's own check-in: chose \u201cfeeling unsafe\u201d")
+            return _("The student's own check-in: chose “feeling unsafe”")
         return _("The student's own check-in: a message that may mean they are not safe")
     if code == ReasonCode.VOICE_LOW:
         n = int(params["count"])
@@ -214,8 +214,8 @@ def reason_words(code: str, params: Mapping, *, raised_by=None) -> str:
     if code == ReasonCode.VOICE_UNSAFE:
         n = int(params["count"])
         return ngettext(
-            "\u201cFeeling unsafe\u201d chosen %(n)s time in %(days)s school days",
-            "\u201cFeeling unsafe\u201d chosen %(n)s times in %(days)s school days",
+            "“Feeling unsafe” chosen %(n)s time in %(days)s school days",
+            "“Feeling unsafe” chosen %(n)s times in %(days)s school days",
             n,
         ) % {"n": n, "days": params["days"]}
     if code == ReasonCode.CONCERN:

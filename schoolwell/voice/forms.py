@@ -81,7 +81,7 @@ class VoiceSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=Feeling.choices,
         required=False,
-        help_text=_("Threshold rules on \u201clow feelings\u201d count these."),
+        help_text=_("Threshold rules on “low feelings” count these."),
     )
     message_audience = forms.ChoiceField(
         label=_("Who may read students' messages"),

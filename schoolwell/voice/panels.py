@@ -123,7 +123,7 @@ def dashboard_sections(user, school) -> list:
     talk = selectors.talk_response(school=school, start=start, end=end)
     figures = [
         # Requests counted as workload, like referrals opened (reports.suppression notes why).
-        (_("\u201cYes, today\u201d requests"), str(talk.asked)),
+        (_("“Yes, today” requests"), str(talk.asked)),
         (_("Answered"), str(talk.answered)),
         (
             _("Median time to an adult"),
