@@ -10,8 +10,14 @@ import pytest
 from django.utils import timezone
 
 from schoolwell.referrals import evaluation
-from schoolwell.referrals.models import DueUnit, Priority, ReasonCode, Referral, RuleKind
-from schoolwell.referrals.models import ThresholdRule
+from schoolwell.referrals.models import (
+    DueUnit,
+    Priority,
+    ReasonCode,
+    Referral,
+    RuleKind,
+    ThresholdRule,
+)
 from schoolwell.referrals.rule_forms import rule_form
 from schoolwell.referrals.whatif import rule_whatif
 from schoolwell.voice.models import Topic
@@ -76,7 +82,9 @@ def test_n_low_feelings_within_d_school_days(low_days, fires):
     ],
 )
 def test_drop_from_the_students_own_baseline(baseline, today, fires):
-    rows = [(WED - dt.timedelta(days=2 + n), score, False, False) for n, score in enumerate(baseline)]
+    rows = [
+        (WED - dt.timedelta(days=2 + n), score, False, False) for n, score in enumerate(baseline)
+    ]
     rows.append((WED, today, False, False))
     found = evaluation.voice_fires(
         [rule(RuleKind.VOICE_DROP, threshold=Decimal(2))], checkin(score=today), history(rows)
@@ -213,7 +221,12 @@ def test_the_what_if_replay_agrees_with_the_live_hook(consented, school_a):
     ],
 )
 def test_one_form_per_kind(kind, data, valid, school_a):
-    base = {"priority": Priority.ROUTINE, "due_within": 5, "due_unit": DueUnit.SCHOOL_DAYS, "weeks": 12}
+    base = {
+        "priority": Priority.ROUTINE,
+        "due_within": 5,
+        "due_unit": DueUnit.SCHOOL_DAYS,
+        "weeks": 12,
+    }
     form = rule_form(kind, {**base, **data}, school=school_a)
     assert form.is_valid() is valid, form.errors
     if valid:
