@@ -9,19 +9,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MESSAGE_MAX_LENGTH = 280
 
 
 class Feeling(models.TextChoices):
-    HAPPY = "happy", _("Happy")
-    CALM = "calm", _("Calm")
-    OKAY = "okay", _("Okay")
-    TIRED = "tired", _("Tired")
-    WORRIED = "worried", _("Worried")
-    SAD = "sad", _("Sad")
-    ANGRY = "angry", _("Angry")
-    SCARED = "scared", _("Scared")
+    HAPPY = "happy", pgettext_lazy("feeling", "Happy")
+    CALM = "calm", pgettext_lazy("feeling", "Calm")
+    OKAY = "okay", pgettext_lazy("feeling", "Okay")
+    TIRED = "tired", pgettext_lazy("feeling", "Tired")
+    WORRIED = "worried", pgettext_lazy("feeling", "Worried")
+    SAD = "sad", pgettext_lazy("feeling", "Sad")
+    ANGRY = "angry", pgettext_lazy("feeling", "Angry")
+    SCARED = "scared", pgettext_lazy("feeling", "Scared")
 
 
 EMOJI = {
@@ -49,9 +50,9 @@ DEFAULT_LOW_FEELINGS = [Feeling.WORRIED, Feeling.SAD, Feeling.ANGRY, Feeling.SCA
 
 
 class Energy(models.TextChoices):
-    LOW = "low", _("Low")
-    SOME = "some", _("Some")
-    LOTS = "lots", _("Lots")
+    LOW = "low", pgettext_lazy("energy", "Low")
+    SOME = "some", pgettext_lazy("energy", "Some")
+    LOTS = "lots", pgettext_lazy("energy", "Lots")
 
 
 class Topic(models.TextChoices):

@@ -10,6 +10,7 @@ from schoolwell.voice.models import Channel
 from schoolwell.voice.services import student_checkin_record
 from tests.consent.conftest import decide, make_live_form
 from tests.referrals.conftest import on_call  # noqa: F401  (fixture)
+from tests.reports.conftest import load_rows, run_export  # noqa: F401  (fixtures)
 
 # A Wednesday morning in term.
 NOW = timezone.make_aware(dt.datetime(2026, 11, 18, 9, 0))
