@@ -8,7 +8,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
@@ -61,7 +61,7 @@ def home_panel(request, scope) -> Panel | None:
         access_log_record_many(
             user=request.user,
             students=sorted({c.student_id for c in requests}),
-            what="home: requests to talk",
+            what=gettext_noop("requests to talk (home page)"),
             request=request,
             action="view",
         )

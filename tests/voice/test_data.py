@@ -93,3 +93,17 @@ def test_the_median_time_to_an_adult(consented, teacher, school_a):
     found = selectors.talk_response(school=school_a, start=now.date(), end=now.date())
     assert (found.asked, found.answered, found.same_day) == (1, 1, 1)
     assert found.median_hours == 2
+
+
+def test_disclosure_rows_read_in_the_readers_language():
+    from django.utils import translation
+
+    from schoolwell.audit.texts import what_label
+    from schoolwell.voice.views import WHAT_CLASS, WHAT_TALK
+
+    with translation.override("es"):
+        assert what_label(WHAT_CLASS) == "registros de los estudiantes (clase)"
+        assert what_label(WHAT_TALK) == "pedido para hablar"
+        assert what_label("export: student_checkins") == (
+            "exportación: Registros de los estudiantes"
+        )
