@@ -116,3 +116,28 @@ def test_a_grade_4_student_checks_in_and_asks_to_talk_today(
     context.close()
     with open(f"{ARTIFACTS}/voice-journey-seconds.txt", "w") as fh:
         fh.write(f"{seconds:.2f}\n")
+
+
+def test_the_teacher_reads_todays_class_on_a_phone(
+    phone_page, teacher, class_a, consented, student_a2
+):
+    from django.utils import timezone
+
+    from tests.conftest import browser_login
+    from tests.voice.conftest import record
+
+    record(
+        consented,
+        feeling="worried",
+        wants_to_talk=WantsToTalk.TODAY,
+        trusted_adult_id=teacher.pk,
+        now=timezone.now(),
+    )
+    page = phone_page
+    browser_login(page, "teacher")
+    page.goto(f"/voice/class/{class_a.pk}/")
+    row = page.get_by_role("row", name=re.compile(consented.display_name))
+    assert "Worried" in row.inner_text() and "Yes, today" in row.inner_text()
+    assert page.get_by_text("1 of 1 checked in").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "voice-7-class-today-phone")
