@@ -48,6 +48,7 @@ urlpatterns = [
     path("reports/", include("schoolwell.reports.urls")),
     path("support/", include("schoolwell.support.urls")),
     path("family/", include("schoolwell.lifecycle.urls")),
+    path("voice/", include("schoolwell.voice.urls")),
     path("api/v1/", include(api.urls)),
     path("admin/", admin.site.urls),
 ]

@@ -75,6 +75,9 @@ SCHOOL_ACTIONS: dict[str, str] = {
     "records.decide": _ADMINISTER,
     "records.policy": _ADMINISTER,
     "records.erase": _ADMINISTER,
+    # Student voice: the school's check-in settings; its program indicators and export.
+    "voice.settings": _ADMINISTER,
+    "voice.report": _STAFF,
 }
 
 _GRAIN_ROLES = {
@@ -98,6 +101,8 @@ STUDENT_ACTIONS: dict[str, frozenset[Role]] = {
     # A guardian of the student: the parent portal, consent decisions.
     "student.guard": frozenset({Role.PARENT}),
     "consent.decide": frozenset({Role.PARENT}),
+    # Student voice: print or revoke a student's personal check-in link.
+    "voice.links": STAFF_ROLES,
 }
 
 # FERPA: the disclosure record is for the school's administrators and the student's guardians.

@@ -20,11 +20,13 @@ class Kind(models.TextChoices):
     ESCALATION = "escalation", _("Unclaimed referral escalated")
     REASSIGNED = "reassigned", _("Referral assigned to you")
     DELIVERY_FAILED = "delivery_failed", _("An alert could not be delivered")
+    WANTS_TO_TALK = "wants_to_talk", _("A student wants to talk today")
 
 
 # Never filtered by anyone's settings nor held for a digest: a child may be at risk now
 # (rule 4), or an urgent alert did not reach its counsellor.
-ALWAYS_SENT = frozenset({Kind.URGENT, Kind.DELIVERY_FAILED})
+# A student asked for an adult today: the adult they chose hears it whatever their settings.
+ALWAYS_SENT = frozenset({Kind.URGENT, Kind.DELIVERY_FAILED, Kind.WANTS_TO_TALK})
 SETTABLE_KINDS = [k for k in Kind if k not in ALWAYS_SENT]
 
 

@@ -22,6 +22,7 @@ class Purpose(models.TextChoices):
     UNIVERSAL_SCREENING = "universal_screening", _("Wellbeing screening")
     COUNSELLING = "counselling", _("School counselling")
     EXTERNAL_SHARING = "external_sharing", _("Sharing with an outside provider")
+    STUDENT_CHECKIN = "student_checkin", _("Student daily check-in")
 
 
 class Policy(models.TextChoices):

@@ -95,6 +95,30 @@ def caseload_items(user, today: dt.date) -> list[ActionItem]:
     return sorted(found, key=_sort_key)
 
 
+@dataclass(frozen=True)
+class TimelineSource:
+    """Entries another app adds to a student's timeline (counsellors' view): a filter of its
+    own (`key`, `label`) and fn(user, student) -> list[TimelineItem]."""
+
+    key: str
+    label: Any
+    entries: Callable
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: dt.datetime
+    template: str  # renders one line; gets `item`
+    item: Any
+
+
+timeline_sources: list[TimelineSource] = []
+
+# fn(user, school) -> list of reports.dashboards.Section: sections other apps add to a
+# school's program dashboard (their own indicators, small cells suppressed by them).
+school_dashboard_providers: list[Callable] = []
+
+
 # (order, fn(district, rng, stdout)): steps of `seed_demo`, run in order after the roster.
 demo_steps: list[tuple[int, Callable]] = []
 
@@ -115,6 +139,9 @@ def panels(providers: list[Callable], *args) -> list[Panel]:
 screening_result_hooks: list[Callable] = []
 # fn(checkins: list[CheckIn]) -> None
 checkin_hooks: list[Callable] = []
+# voice → referrals: fn(checkin: StudentCheckIn, low_feelings: list[str]) -> None, for a
+# student's own check-in (the school's student-voice threshold rules).
+voice_checkin_hooks: list[Callable] = []
 # referrals → screening, for the crisis steps shown where a concern is raised (rule 4):
 # fn(school_id) -> list[OnCallContact] of the school's on-call counsellors, and
 # fn(school_id) -> set[str] of the concern tags whose check-in opens an urgent referral.

@@ -19,6 +19,7 @@ class ReferralsConfig(AppConfig):
         registry.caseload_providers.append(caseload.caseload_items)
         registry.screening_result_hooks.append(rules.screening_result_evaluate)
         registry.checkin_hooks.append(rules.checkins_evaluate)
+        registry.voice_checkin_hooks.append(rules.voice_checkin_evaluate)
         registry.on_call_providers.append(crisis.on_call_contacts)
         registry.urgent_tag_providers.append(crisis.urgent_concern_tags)
         # Rules and the on-call roster before screening's demo results (order 40) so the

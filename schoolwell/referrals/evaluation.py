@@ -195,3 +195,57 @@ def checkin_fires(rules: Iterable[ThresholdRule], checkin, history: History | No
                 params = {"wellbeing": checkin.wellbeing, "baseline": f"{mean:.1f}"}
                 fires.append(Fire(rule, f"rule:{rule.pk}", ReasonCode.CHECKIN_DROP, params))
     return fires
+
+
+class VoiceHistory:
+    """One student's own check-ins (schoolwell.voice) as (date, score 1–5, low, unsafe):
+    three views of it as a `History`, so the voice rules ask the same questions as the
+    teacher check-in rules (low days within a window, a drop from the 4-week baseline)."""
+
+    __slots__ = ("low", "mood", "unsafe")
+
+    def __init__(self, rows: Iterable[tuple[dt.date, int, bool, bool]]):
+        rows = list(rows)
+        # A "low" day is stored as 1 and any other as 5, so `low_days(threshold=1)` counts.
+        self.low = History((day, 1 if low else 5, False) for day, _score, low, _unsafe in rows)
+        self.unsafe = History(
+            (day, 1 if unsafe else 5, False) for day, _score, _low, unsafe in rows
+        )
+        self.mood = History((day, score, False) for day, score, _low, _unsafe in rows)
+
+
+EMPTY_VOICE_HISTORY = VoiceHistory(())
+_MARKED = Decimal(1)
+
+
+def voice_history_days(rules: Sequence[ThresholdRule]) -> int:
+    days = BASELINE_DAYS
+    for rule in rules:
+        if rule.kind in (RuleKind.VOICE_LOW, RuleKind.VOICE_UNSAFE) and rule.window_school_days:
+            days = max(days, rule.window_school_days + 2 * (rule.window_school_days // 5 + 1))
+    return days
+
+
+def voice_fires(
+    rules: Iterable[ThresholdRule], checkin, history: VoiceHistory | None
+) -> list[Fire]:
+    """Every student-voice rule that fires on `checkin` (anything with date, score, low,
+    unsafe), given the student's `history` of own check-ins up to and including its day."""
+    history = history or EMPTY_VOICE_HISTORY
+    fires = []
+    for rule in rules:
+        if rule.kind in (RuleKind.VOICE_LOW, RuleKind.VOICE_UNSAFE):
+            low = rule.kind == RuleKind.VOICE_LOW
+            n = (history.low if low else history.unsafe).low_days(
+                end=checkin.date, school_days=rule.window_school_days, threshold=_MARKED
+            )
+            if n >= rule.count:
+                code = ReasonCode.VOICE_LOW if low else ReasonCode.VOICE_UNSAFE
+                params = {"count": n, "days": rule.window_school_days}
+                fires.append(Fire(rule, f"rule:{rule.pk}", code, params))
+        elif rule.kind == RuleKind.VOICE_DROP:
+            mean, n = history.mood.baseline(checkin.date)
+            if n >= BASELINE_MIN_CHECKINS and mean - Decimal(checkin.score) >= rule.threshold:
+                params = {"score": checkin.score, "baseline": f"{mean:.1f}"}
+                fires.append(Fire(rule, f"rule:{rule.pk}", ReasonCode.VOICE_DROP, params))
+    return fires

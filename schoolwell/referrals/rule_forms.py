@@ -340,6 +340,59 @@ class ConcernTagForm(RuleBaseForm):
         return {"tags": list(self.cleaned_data["tags"])}
 
 
+class _VoiceCountForm(RuleBaseForm):
+    """N of the student's own check-ins within D school days."""
+
+    count_label = ""
+    count = forms.IntegerField(min_value=1, max_value=40)
+    window_school_days = forms.IntegerField(
+        label=_("Within how many school days"), min_value=1, max_value=40
+    )
+    setting_fields = ("count", "window_school_days")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["count"].label = self.count_label
+
+    def clean(self):
+        data = super().clean()
+        count, days = data.get("count"), data.get("window_school_days")
+        if count and days and count > days:
+            self.add_error(
+                "count", _("There cannot be more check-ins than school days in the window.")
+            )
+        return data
+
+    def kind_values(self):
+        data = self.cleaned_data
+        return {"count": data["count"], "window_school_days": data["window_school_days"]}
+
+
+class VoiceLowForm(_VoiceCountForm):
+    kind = RuleKind.VOICE_LOW
+    count_label = _("How many low feelings (as the school's check-in settings define them)")
+
+
+class VoiceUnsafeForm(_VoiceCountForm):
+    kind = RuleKind.VOICE_UNSAFE
+    count_label = _("How many times “feeling unsafe”")
+
+
+class VoiceDropForm(RuleBaseForm):
+    kind = RuleKind.VOICE_DROP
+    threshold = forms.DecimalField(
+        label=_("Drop of at least (points on the 1–5 feeling scale)"),
+        max_digits=3,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=4,
+    )
+    setting_fields = ("threshold",)
+
+    def kind_values(self):
+        return {"threshold": self.cleaned_data["threshold"]}
+
+
 FORMS: dict[str, type[RuleBaseForm]] = {
     form.kind.value: form
     for form in (
@@ -350,6 +403,9 @@ FORMS: dict[str, type[RuleBaseForm]] = {
         CheckinLowForm,
         CheckinDropForm,
         ConcernTagForm,
+        VoiceLowForm,
+        VoiceDropForm,
+        VoiceUnsafeForm,
     )
 }
 

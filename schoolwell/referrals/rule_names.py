@@ -158,6 +158,19 @@ def rule_auto_name(rule: ThresholdRule, language: str | None = None) -> str:
             return _("Wellbeing %(threshold)s or more below the student's 4-week baseline") % {
                 "threshold": _num(rule.threshold)
             }
+        if rule.kind == RuleKind.VOICE_LOW:
+            return _(
+                "%(count)s low feelings in students' own check-ins within %(days)s school days"
+            ) % {"count": rule.count, "days": rule.window_school_days}
+        if rule.kind == RuleKind.VOICE_DROP:
+            return _("Own check-ins %(threshold)s or more below the student's 4-week baseline") % {
+                "threshold": _num(rule.threshold)
+            }
+        if rule.kind == RuleKind.VOICE_UNSAFE:
+            return _("“Feeling unsafe” chosen %(count)s times within %(days)s school days") % {
+                "count": rule.count,
+                "days": rule.window_school_days,
+            }
         if rule.kind == RuleKind.CONCERN_TAG:
             tags = [content.concern_label(tag, language) for tag in rule.tags or []]
             return _("Concern tag: %(tags)s") % {"tags": _or_list(tags)}

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from schoolwell.referrals import evaluation
 from schoolwell.referrals.models import RuleKind, ThresholdRule
-from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS
+from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS, VOICE_KINDS
 from schoolwell.referrals.services import Trigger, referral_trigger
 from schoolwell.roster.models import Student
 
@@ -120,3 +120,70 @@ def checkins_evaluate(checkins) -> None:
         students |= Student.objects.in_bulk([pk for pk in by_student if pk not in known])
     for student_id, triggers in by_student.items():
         referral_trigger(student=students[student_id], triggers=triggers)
+
+
+def voice_rows(student_ids, start: dt.date, end: dt.date, low_feelings) -> dict[int, list]:
+    """The students' current own check-ins (schoolwell.voice) of [start, end] as the rows
+    of an `evaluation.VoiceHistory`, in one query."""
+    from schoolwell.voice.models import SCORE, Topic
+    from schoolwell.voice.selectors import current_checkins
+
+    low = set(low_feelings)
+    rows = defaultdict(list)
+    for student_id, date, feeling, topics in (
+        current_checkins()
+        .filter(student_id__in=student_ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values_list("student_id", "date", "feeling", "topics")
+    ):
+        rows[student_id].append(
+            (date, SCORE.get(feeling, 3), feeling in low, Topic.FEELING_UNSAFE in (topics or []))
+        )
+    return rows
+
+
+def voice_checkin_evaluate(checkin, low_feelings) -> None:
+    """Hook for a student's own saved check-in: the school's student-voice rules."""
+    rules = _rules(checkin.school_id, VOICE_KINDS)
+    if not rules:
+        return
+    days = evaluation.voice_history_days(rules)
+    rows = voice_rows(
+        [checkin.student_id], checkin.date - dt.timedelta(days=days), checkin.date, low_feelings
+    )
+    history = evaluation.VoiceHistory(rows.get(checkin.student_id, []))
+    fires = evaluation.voice_fires(rules, _VoiceCheckIn.of(checkin, low_feelings), history)
+    if fires:
+        referral_trigger(
+            student=checkin.student,
+            triggers=[
+                Trigger.from_rule(f.rule, key=f.key, code=f.code, params=f.params) for f in fires
+            ],
+        )
+
+
+class _VoiceCheckIn:
+    """What the evaluation reads of a student's own check-in."""
+
+    __slots__ = ("date", "low", "score", "student_id", "unsafe")
+
+    def __init__(self, student_id, date, score, low, unsafe):
+        self.student_id, self.date, self.score, self.low, self.unsafe = (
+            student_id,
+            date,
+            score,
+            low,
+            unsafe,
+        )
+
+    @classmethod
+    def of(cls, checkin, low_feelings):
+        from schoolwell.voice.models import Topic
+
+        return cls(
+            checkin.student_id,
+            checkin.date,
+            checkin.score,
+            checkin.feeling in set(low_feelings),
+            Topic.FEELING_UNSAFE in (checkin.topics or []),
+        )

@@ -195,6 +195,29 @@ def reason_words(code: str, params: Mapping, *, raised_by=None) -> str:
         return _("Check-in concern: %(concern)s") % {
             "concern": content.concern_label(params["tag"], _language())
         }
+    if code == ReasonCode.STUDENT_VOICE:
+        if params.get("why") == "unsafe":
+            return _("The student's own check-in: chose “feeling unsafe”")
+        return _("The student's own check-in: a message that may mean they are not safe")
+    if code == ReasonCode.VOICE_LOW:
+        n = int(params["count"])
+        return ngettext(
+            "%(n)s low feeling in the student's own check-ins in %(days)s school days",
+            "%(n)s low feelings in the student's own check-ins in %(days)s school days",
+            n,
+        ) % {"n": n, "days": params["days"]}
+    if code == ReasonCode.VOICE_DROP:
+        return _("Own check-in %(score)s of 5 against a 4-week baseline of %(baseline)s") % {
+            "score": params["score"],
+            "baseline": _number(params["baseline"], 1),
+        }
+    if code == ReasonCode.VOICE_UNSAFE:
+        n = int(params["count"])
+        return ngettext(
+            "“Feeling unsafe” chosen %(n)s time in %(days)s school days",
+            "“Feeling unsafe” chosen %(n)s times in %(days)s school days",
+            n,
+        ) % {"n": n, "days": params["days"]}
     if code == ReasonCode.CONCERN:
         name = (raised_by.get_full_name() or raised_by.username) if raised_by else _("a teacher")
         return _("Concern raised by %(name)s: %(concern)s") % {

@@ -37,7 +37,23 @@ FILTER_OF = {
     "consent": "consent",
 }
 # At the same moment, newest first puts the events above the referral they opened.
-ORDER = {"event": 0, "referral": 1, "note": 2, "result": 3, "consent": 4, "week": 5, "checkin": 6}
+ORDER = {
+    "event": 0,
+    "referral": 1,
+    "note": 2,
+    "result": 3,
+    "consent": 4,
+    "week": 5,
+    "checkin": 6,
+    "provided": 7,
+}
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    """The filters: this module's kinds, then those other apps add (core.registry)."""
+    from schoolwell.core.registry import timeline_sources
+
+    return [*KINDS.items(), *((source.key, source.label) for source in timeline_sources)]
 
 
 @dataclass(frozen=True)
@@ -130,8 +146,13 @@ def student_timeline(
     open_weeks: Collection[dt.date] = (),
 ) -> list[Entry]:
     """The student's entries of these kinds (all when none), newest first."""
-    wanted = set(kinds) or set(KINDS)
+    from schoolwell.core.registry import timeline_sources
+
+    wanted = set(kinds) or {key for key, _label in kind_choices()}
     entries: list[Entry] = []
+    for source in timeline_sources:
+        if source.key in wanted:
+            entries += [Entry(item.at, "provided", item) for item in source.entries(user, student)]
     if "screening" in wanted:
         entries += [
             Entry(result.administered_at, "result", result)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from schoolwell.accounts.models import User
 from schoolwell.referrals import evaluation
 from schoolwell.referrals.models import Priority, RuleKind, ThresholdRule
-from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS
+from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS, VOICE_KINDS
 from schoolwell.roster.models import School
 
 DEFAULT_WEEKS = 12
@@ -125,6 +125,7 @@ class _Event(NamedTuple):
     student_id: int
     result: object = None
     checkins: tuple = ()
+    voice: object = None  # a student's own check-in (schoolwell.voice)
 
 
 class _CheckIn(NamedTuple):
@@ -213,10 +214,42 @@ def _load(school: School, start: dt.date, end: dt.date, lead_days: int, *, tags:
     return events, {sid: evaluation.History(rows) for sid, rows in histories.items()}
 
 
-def _fires(event: _Event, rules: tuple[list, list], histories) -> list[evaluation.Fire]:
-    screening, checkin = rules
+class _VoiceCheckIn(NamedTuple):
+    student_id: int
+    date: dt.date
+    score: int
+    low: bool
+    unsafe: bool
+
+
+def _load_voice(school: School, start: dt.date, end: dt.date, lead_days: int):
+    """The school's students' own check-ins of [start, end] (with a lead-in for baselines)
+    as events, and each student's `VoiceHistory`: one query (two with the settings)."""
+    from schoolwell.referrals.rules import voice_rows
+    from schoolwell.roster.models import Student
+    from schoolwell.voice.services import settings_for
+
+    students = Student.objects.filter(school=school).values("pk")
+    low = settings_for(school.pk).low_feelings
+    rows = voice_rows(students, start - dt.timedelta(days=lead_days), end, low)
+    events = [
+        _Event(day, (2, dt.time.max, sid), sid, voice=_VoiceCheckIn(sid, day, *rest))
+        for sid, found in rows.items()
+        for day, *rest in found
+        if day >= start
+    ]
+    return events, {sid: evaluation.VoiceHistory(found) for sid, found in rows.items()}
+
+
+def _fires(event: _Event, rules: tuple[list, ...], histories) -> list[evaluation.Fire]:
+    screening, checkin, voice = rules
     if event.result is not None:
         return evaluation.screening_fires(screening, event.result) if screening else []
+    if event.voice is not None:
+        if not voice:
+            return []
+        return evaluation.voice_fires(voice, event.voice, histories[1].get(event.student_id))
+    histories = histories[0]
     if not checkin:
         return []
     # The history holds later days too; the evaluation reads only up to the event's day.
@@ -226,10 +259,11 @@ def _fires(event: _Event, rules: tuple[list, list], histories) -> list[evaluatio
     ]
 
 
-def _split(rules) -> tuple[list, list]:
+def _split(rules) -> tuple[list, list, list]:
     return (
         [r for r in rules if r.kind in SCREENING_KINDS],
         [r for r in rules if r.kind in CHECKIN_KINDS],
+        [r for r in rules if r.kind in VOICE_KINDS],
     )
 
 
@@ -293,9 +327,17 @@ def rule_whatif(
         proposed.pk = WATCHED
     others = [rule for rule in current if rule.pk != proposed.pk]
     candidate = others + ([proposed] if proposed.active else [])
-    patterns = [r for r in [*current, proposed] if r.kind != RuleKind.CONCERN_TAG]
-    tags = any(r.kind == RuleKind.CONCERN_TAG for r in [*current, proposed])
+    everything = [*current, proposed]
+    patterns = [r for r in everything if r.kind in CHECKIN_KINDS - {RuleKind.CONCERN_TAG}]
+    tags = any(r.kind == RuleKind.CONCERN_TAG for r in everything)
     events, histories = _load(school, first, today, evaluation.history_days(patterns), tags=tags)
+    voice = [r for r in everything if r.kind in VOICE_KINDS]
+    voice_histories = {}
+    if voice:
+        lead = evaluation.voice_history_days(voice)
+        voice_events, voice_histories = _load_voice(school, first, today, lead)
+        events = sorted(events + voice_events, key=lambda e: (e.day, e.order))
+    histories = (histories, voice_histories)
     counsellors = User.objects.filter(
         is_active=True, groups__name=f"school:{school.code}:counsellor"
     ).count()

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts import gate
+from schoolwell.core import registry
 from schoolwell.reports import charts, indicators
 from schoolwell.reports.durations import humanise_hours
 from schoolwell.reports.suppression import (
@@ -174,6 +175,11 @@ def school_context(user, school: School) -> dict:
             *support_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
             sel_section(user, {school.pk}),
             *_common_sections(students, threshold=indicators.IDENTIFIED),
+            *(
+                section
+                for provider in registry.school_dashboard_providers
+                for section in provider(user, school)
+            ),
         ],
     }
 

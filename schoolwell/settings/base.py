@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "schoolwell.reports",
     "schoolwell.support",
     "schoolwell.lifecycle",
+    "schoolwell.voice",
 ]
 
 MIDDLEWARE = [

@@ -32,7 +32,7 @@ form_spec = st.one_of(
 )
 history = st.fixed_dictionaries(
     {
-        "forms": st.tuples(form_spec, form_spec, form_spec),
+        "forms": st.tuples(*[form_spec] * len(PURPOSES)),
         "self_consent_age": st.one_of(st.none(), st.integers(min_value=10, max_value=16)),
         "births": st.lists(
             st.one_of(st.none(), st.dates(dt.date(2008, 1, 1), dt.date(2016, 12, 31))),
@@ -47,14 +47,16 @@ history = st.fixed_dictionaries(
             st.tuples(
                 st.integers(0, 3),
                 st.one_of(st.none(), st.integers(0, 2)),  # None: the student's own decision
-                st.integers(0, 2),
+                st.integers(0, len(PURPOSES) - 1),
                 st.sampled_from(list(Decision.values)),
                 hours,
             ),
             max_size=12,
         ),
         "notices": st.lists(
-            st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 2), hours),
+            st.tuples(
+                st.integers(0, 3), st.integers(0, 2), st.integers(0, len(PURPOSES) - 1), hours
+            ),
             max_size=6,
         ),
         "moment": st.integers(min_value=-24 * 10, max_value=24 * 25),

@@ -49,6 +49,10 @@ PUBLIC = {
     "password_reset_confirm": "guarded by its emailed token",
     "password_reset_complete": "static confirmation",
     "screening:link_open": "a student's one-time link: guarded by its token",
+    "voice:link_open": "a student's check-in link: guarded by its token",
+    "voice:kiosk_home": "a class check-in kiosk: guarded by the device's kiosk session",
+    "voice:kiosk_checkin": "a class check-in kiosk: only students of the kiosk's class",
+    "voice:skill": "a coping skill from the shipped library: no student data",
 }
 
 PERSONAS = [
@@ -155,6 +159,19 @@ def world(db, other_district):
     )
     export.file.save("quill.csv", io.BytesIO(b"Zephyrine,Quillfeather"))
     access_log = AccessLog.objects.create(user=counsellor_x, student=student, what="Quillshire")
+    from schoolwell.voice.models import StudentCheckIn
+
+    voice_checkin = StudentCheckIn.objects.create(
+        school=school,
+        student=student,
+        date=today,
+        feeling="sad",
+        message="Quillfeather message",
+        wants_to_talk="today",
+        trusted_adult=teacher_x,
+        channel="link",
+        created_at=timezone.now(),
+    )
     # The apps merged without the gate: the safety pathway, support plans, sign-in devices.
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -222,6 +239,7 @@ def world(db, other_district):
         "legal_hold": legal_hold,
         "erasure": erasure,
         "local_resource": local_resource,
+        "voice_checkin": voice_checkin,
     }
 
 
@@ -264,6 +282,7 @@ PK_OBJECT = {
     "referrals:reassign": "referral",
     "referrals:note": "referral",
     "referrals:timeline": "student",
+    "voice:talk": "voice_checkin",
     "referrals:rule_edit": "rule",
     "referrals:rule_active": "rule",
     "referrals:rule_history": "rule",

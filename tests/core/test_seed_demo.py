@@ -30,6 +30,7 @@ OUR_APPS = {
     "reports",
     "support",
     "lifecycle",
+    "voice",
 }
 LOGIN_ROLES = {
     "teacher": Role.TEACHER,

@@ -116,6 +116,7 @@ def demo_world() -> InScope:
     from schoolwell.roster.models import Class, District
     from schoolwell.screening.models import Instrument, ScreeningWindow
     from schoolwell.sel.models import Lesson, LessonSchedule
+    from schoolwell.voice.models import StudentCheckIn
 
     referral = Referral.objects.order_by("pk").first()
     student = referral.student
@@ -136,6 +137,9 @@ def demo_world() -> InScope:
         user=User.objects.get(username="teacher"),
         instrument=Instrument.objects.first(),
         access_log=AccessLog.objects.filter(student=student).first(),
+        voice_checkin=StudentCheckIn.objects.filter(
+            wants_to_talk="today", trusted_adult__username="teacher"
+        ).first(),
     )
     return InScope({key: obj for key, obj in objects.items() if obj is not None})
 

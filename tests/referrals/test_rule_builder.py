@@ -24,6 +24,9 @@ EXPECTED_FIELDS = {
     RuleKind.CHECKIN_LOW: {"threshold", "count", "window_school_days"},
     RuleKind.CHECKIN_DROP: {"threshold"},
     RuleKind.CONCERN_TAG: {"tags"},
+    RuleKind.VOICE_LOW: {"count", "window_school_days"},
+    RuleKind.VOICE_DROP: {"threshold"},
+    RuleKind.VOICE_UNSAFE: {"count", "window_school_days"},
 }
 
 

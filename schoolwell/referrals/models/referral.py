@@ -32,6 +32,7 @@ OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
 class Source(models.TextChoices):
     RULE = "rule", _("Threshold rule")
     MANUAL = "manual", _("Concern raised by staff")
+    STUDENT = "student", _("The student's own check-in")
 
 
 class ReasonCode(models.TextChoices):
@@ -45,6 +46,10 @@ class ReasonCode(models.TextChoices):
     CHECKIN_DROP = "checkin_drop", _("Drop from the student's baseline")
     CONCERN_TAG = "concern_tag", _("Check-in concern tag")
     CONCERN = "concern", _("Concern raised by staff")
+    STUDENT_VOICE = "student_voice", _("The student's own check-in")
+    VOICE_LOW = "voice_low", _("Low feelings in the student's check-ins")
+    VOICE_DROP = "voice_drop", _("Drop in the student's own check-ins")
+    VOICE_UNSAFE = "voice_unsafe", _('Repeated "feeling unsafe"')
 
 
 class Referral(models.Model):

@@ -15,12 +15,17 @@ class RuleKind(models.TextChoices):
     CHECKIN_LOW = "checkin_low", _("Low check-ins within school days")
     CHECKIN_DROP = "checkin_drop", _("Drop from the student's 4-week baseline")
     CONCERN_TAG = "concern_tag", _("Concern tag entered at check-in")
+    VOICE_LOW = "voice_low", _("Low feelings in students' own check-ins")
+    VOICE_DROP = "voice_drop", _("Drop from the student's own check-in baseline")
+    VOICE_UNSAFE = "voice_unsafe", _('"Feeling unsafe" chosen repeatedly')
 
 
 SCREENING_KINDS = frozenset(
     {RuleKind.SCORE_TOTAL, RuleKind.SUBSCALE, RuleKind.BAND, RuleKind.CRITICAL}
 )
 CHECKIN_KINDS = frozenset({RuleKind.CHECKIN_LOW, RuleKind.CHECKIN_DROP, RuleKind.CONCERN_TAG})
+# Students' own check-ins (schoolwell.voice).
+VOICE_KINDS = frozenset({RuleKind.VOICE_LOW, RuleKind.VOICE_DROP, RuleKind.VOICE_UNSAFE})
 
 
 class DueUnit(models.TextChoices):
@@ -82,6 +87,9 @@ class ThresholdRule(models.Model):
             RuleKind.CHECKIN_LOW: ["threshold", "count", "window_school_days"],
             RuleKind.CHECKIN_DROP: ["threshold"],
             RuleKind.CONCERN_TAG: ["tags"],
+            RuleKind.VOICE_LOW: ["count", "window_school_days"],
+            RuleKind.VOICE_DROP: ["threshold"],
+            RuleKind.VOICE_UNSAFE: ["count", "window_school_days"],
         }.get(self.kind, [])
         missing = {
             name: _("Needed for this kind of rule.")

@@ -17,7 +17,7 @@ from schoolwell.referrals import selectors, timeline
 class TimelineForm(forms.Form):
     kind = forms.MultipleChoiceField(
         label=gettext_lazy("Show"),
-        choices=list(timeline.KINDS.items()),
+        choices=timeline.kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -10,6 +10,7 @@ from schoolwell.screening.models.crisis import CrisisPlan
 from schoolwell.screening.models.instruments import Instrument, Respondent
 from schoolwell.screening.models.results import (
     GridDraft,
+    KioskMode,
     KioskSession,
     ScreeningResult,
     ScreeningWindow,
@@ -24,6 +25,7 @@ __all__ = [
     "CrisisPlan",
     "GridDraft",
     "Instrument",
+    "KioskMode",
     "KioskSession",
     "Respondent",
     "ScreeningResult",

@@ -144,15 +144,25 @@ class GridDraft(models.Model):
         return f"Draft {self.window_id}/{self.klass_id} by {self.teacher_id}"
 
 
+class KioskMode(models.TextChoices):
+    SCREENING = "screening", _("Questionnaire")
+    VOICE = "voice", _("Student check-in")
+
+
 class KioskSession(models.Model):
-    """A device handed to named students of one class for a self-report instrument.
+    """A device handed to named students of one class for a self-report instrument, or
+    (mode "voice") for the students' own daily check-in (schoolwell.voice).
 
     The device's own login is ended when the kiosk starts; the device then holds only this
     session's id in its (server-side) session and can reach nothing but the questionnaire.
     """
 
     klass = models.ForeignKey("roster.Class", on_delete=models.CASCADE, related_name="+")
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=16, choices=KioskMode.choices, default=KioskMode.SCREENING)
+    # Empty for a student check-in kiosk, which asks no instrument.
+    instrument = models.ForeignKey(
+        Instrument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     window = models.ForeignKey(
         ScreeningWindow, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schoolwell.roster.selectors import staff_visible_students
 from schoolwell.screening.instruments import localized
-from schoolwell.screening.models import KioskSession, Respondent, SelfReportAssignment
+from schoolwell.screening.models import KioskMode, KioskSession, Respondent, SelfReportAssignment
 from schoolwell.screening.selectors import crisis_plan_for, selfreport_link_find
 from schoolwell.screening.services import (
     ScreeningInputError,
@@ -127,7 +127,8 @@ def link_create(request, pk: int, student_pk: int):
 
 def _kiosk(request) -> KioskSession | None:
     pk = request.session.get(KIOSK_KEY)
-    session = KioskSession.objects.filter(pk=pk).select_related("klass").first() if pk else None
+    found = KioskSession.objects.filter(pk=pk, mode=KioskMode.SCREENING).select_related("klass")
+    session = found.first() if pk else None
     return session if session and session.is_live() else None
 
 

@@ -1,0 +1,69 @@
+"""Students' own check-ins as an export sheet (reports' export machinery: streamed, one
+disclosure row per student included). Counsellors only: the messages are in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext_lazy as _
+
+from schoolwell.accounts.roles import Role
+from schoolwell.reports.exports.base import STUDENT_COLUMNS, STUDENT_FIELDS, ExportKind, ExportScope
+from schoolwell.reports.xlsx import CellKind, Column, Table
+from schoolwell.voice.models import Channel, Energy, Feeling, Topic, WantsToTalk
+from schoolwell.voice.selectors import current_checkins
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+FEELINGS, ENERGY = _labels(Feeling), _labels(Energy)
+TOPICS, TALK, CHANNELS = _labels(Topic), _labels(WantsToTalk), _labels(Channel)
+
+COLUMNS = [
+    Column("Date", CellKind.DATE, width=12),
+    *STUDENT_COLUMNS,
+    Column("Feeling", width=12, display=FEELINGS.get),
+    Column("Energy", width=10, display=lambda v: ENERGY.get(v, "")),
+    Column("On their mind", width=30, definition="The topics the student tapped"),
+    Column("Message", width=40, definition="What the student wrote (counsellors only)"),
+    Column("Wants to talk", width=12, display=TALK.get),
+    Column("Adult asked for", width=18, definition="Username of the adult the student chose"),
+    Column("Answered at", CellKind.DATETIME, width=18),
+    Column("Way in", width=12, display=CHANNELS.get),
+]
+
+
+class StudentCheckInExport(ExportKind):
+    code = "student_checkins"
+    label = _("Student check-ins")
+    description = _("Students' own daily check-ins, with their messages")
+    roles = frozenset({Role.COUNSELLOR})
+    uses_dates = True
+
+    def tables(self, scope: ExportScope) -> list[Table]:
+        checkins = scope.date_range(
+            current_checkins().filter(student__in=scope.students), "date"
+        ).order_by("date", "student__family_name", "student_id", "pk")
+        count = checkins.count()
+        rows = checkins.values_list(
+            "student_id",
+            "date",
+            *STUDENT_FIELDS,
+            "feeling",
+            "energy",
+            "topics",
+            "message",
+            "wants_to_talk",
+            "trusted_adult__username",
+            "talk_answered_at",
+            "channel",
+        ).iterator(chunk_size=2000)
+        return [Table("Student check-ins", COLUMNS, _topics(rows), count, keyed=True)]
+
+
+def _topics(rows) -> Iterator[tuple]:
+    for row in rows:
+        head, topics, tail = row[:8], row[8], row[9:]
+        yield (*head, ", ".join(TOPICS.get(t, t) for t in topics or []), *tail)
