@@ -47,6 +47,7 @@ urlpatterns = [
     path("sel/", include("schoolwell.sel.urls")),
     path("reports/", include("schoolwell.reports.urls")),
     path("support/", include("schoolwell.support.urls")),
+    path("community/", include("schoolwell.community.urls")),
     path("api/v1/", include(api.urls)),
     path("admin/", admin.site.urls),
 ]

@@ -69,6 +69,13 @@ SCHOOL_ACTIONS: dict[str, str] = {
     "alerts.deliveries.view": _ADMINISTER,
     # Resetting a colleague's second factor.
     "two_factor.reset": _ADMINISTER,
+    # Community coordination (issue 17). On a district's object (a provider, an agreement):
+    # allowed when the user holds the grain at one of that district's schools.
+    "community.directory": _STAFF,
+    "community.directory.edit": _ADMINISTER,
+    "community.agreements": _ADMINISTER,
+    "community.training": _ADMINISTER,
+    "incident.open": _ADMINISTER,
 }
 
 _GRAIN_ROLES = {
@@ -104,11 +111,16 @@ WORK_ACTIONS = frozenset({"school.work"})
 # Exports: allowed when the user holds one of the export kind's roles.
 EXPORT_ACTIONS = frozenset({"export.run"})
 
+# An incident's response team: the people named on it and the school's administrators.
+# Anyone else is told nothing (404), not even a colleague of the same school.
+INCIDENT_ACTIONS = frozenset({"incident.respond"})
+
 ACTIONS = frozenset(
     {*SCHOOL_ACTIONS, *CLASS_ACTIONS, *DISTRICT_ACTIONS, *STUDENT_ACTIONS}
     | DISCLOSURE_ACTIONS
     | WORK_ACTIONS
     | EXPORT_ACTIONS
+    | INCIDENT_ACTIONS
 )
 
 
@@ -146,7 +158,10 @@ def may(who, action: str, obj=None) -> bool:
             # Anywhere: holding the role is enough (a district administrator may import
             # into a district that has no school yet).
             return bool(scope.roles & _GRAIN_ROLES[grain])
-        return _school_id(obj) in _school_set(scope, grain)
+        school_id = _school_id(obj)
+        if school_id is None and getattr(obj, "district_id", None) is not None:
+            return obj.district_id in _district_ids_of(_school_set(scope, grain))
+        return school_id in _school_set(scope, grain)
     if action in CLASS_ACTIONS:
         return _may_class(scope, action, obj)
     if action in DISTRICT_ACTIONS:
@@ -170,6 +185,12 @@ def may(who, action: str, obj=None) -> bool:
             return bool(scope.staff_school_ids or scope.class_ids)
         school_id = _school_id(obj)
         return school_id in scope.staff_school_ids or school_id in _taught_school_ids(scope)
+    if action in INCIDENT_ACTIONS:
+        if obj is None:
+            return bool(scope.administered_school_ids) or incidents(scope).exists()
+        if obj.school_id in scope.administered_school_ids:
+            return True
+        return obj.team.filter(pk=scope.user_id).exists()
     if action in EXPORT_ACTIONS:
         kind_roles = getattr(obj, "roles", None)
         return bool(kind_roles) and bool(scope.roles & frozenset(kind_roles))
@@ -181,7 +202,7 @@ def require(who, action: str, obj) -> None:
     404 (its existence is not disclosed); one they can see but not act on is a 403."""
     if may(who, action, obj):
         return
-    if not _visible(scope_of(who), obj):
+    if action in INCIDENT_ACTIONS or not _visible(scope_of(who), obj):
         raise Http404
     raise PermissionDenied
 
@@ -239,6 +260,29 @@ def _visible(scope: AccessScope, obj) -> bool:
     if isinstance(student, Student) and _reaches_student(scope, student, frozenset(Role)):
         return True
     return _school_id(obj) in scope.staff_school_ids
+
+
+def _district_ids_of(school_ids: Collection[int]) -> set[int]:
+    from schoolwell.roster.models import School
+
+    if not school_ids:
+        return set()
+    return set(School.objects.filter(pk__in=school_ids).values_list("district_id", flat=True))
+
+
+def district_ids_for(who, action: str) -> set[int]:
+    """The districts of the schools where the user may do a school-grain `action`."""
+    return _district_ids_of(school_ids(who, action))
+
+
+def incidents(who) -> QuerySet:
+    """The incidents whose response team the user is on (named, or a school administrator)."""
+    from schoolwell.community.models import Incident
+
+    scope = scope_of(who)
+    return Incident.objects.filter(
+        Q(school_id__in=scope.administered_school_ids) | Q(team__pk=scope.user_id)
+    ).distinct()
 
 
 def _taught_school_ids(scope: AccessScope) -> set[int]:
