@@ -300,7 +300,9 @@ def provider_refer_out(
         referral=referral, by=by, provider=provider, request=request
     )
     loop = referral.provider_loops.order_by("-pk").first()
-    return loop, loop_link_issue(loop=loop, by=by, request=request)
+    token = loop_link_issue(loop=loop, by=by, request=request)
+    loop.refresh_from_db()
+    return loop, token
 
 
 # --- Training ---------------------------------------------------------------------------
