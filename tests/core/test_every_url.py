@@ -49,6 +49,7 @@ PUBLIC = {
     "password_reset_confirm": "guarded by its emailed token",
     "password_reset_complete": "static confirmation",
     "screening:link_open": "a student's one-time link: guarded by its token",
+    "community:provider_link": "a provider's single-purpose link: guarded by its token",
 }
 
 PERSONAS = [
@@ -178,6 +179,30 @@ def world(db, other_district):
     )
     plan = make_plan(student, counsellor_x, referral=referral)
     totp = TOTPDevice.objects.create(user=admin_x, name="Quillshire phone", confirmed=True)
+    # Community coordination: a provider, a loop of a referral out, an incident.
+    from schoolwell.community import services as community
+    from schoolwell.community.models import ProviderReferral
+    from schoolwell.referrals.models import ExternalProvider
+    from tests.community.conftest import consent_for, make_agreement
+
+    provider = ExternalProvider.objects.create(
+        district=other_district, code="quill", name="Quillfeather Clinic"
+    )
+    make_agreement(provider)
+    consent_for(referral, provider, counsellor_x)
+    loop = ProviderReferral.objects.create(
+        referral=referral,
+        provider=provider,
+        agreement=provider.agreements.get(),
+        consent=referral.provider_consents.get(),
+        token_hash="0" * 64,
+        link_expires_at=timezone.now(),
+        created_by=counsellor_x,
+        created_at=timezone.now(),
+    )
+    incident = community.incident_open(
+        school=school, by=admin_x, kind="other", title="Quillshire event", team=[counsellor_x]
+    )
     return {
         "student": student,
         "class": klass,
@@ -200,6 +225,9 @@ def world(db, other_district):
         "plan": plan,
         "goal": plan.goals.get(),
         "totp": totp,
+        "provider": provider,
+        "loop": loop,
+        "incident": incident,
     }
 
 
@@ -268,6 +296,12 @@ PK_OBJECT = {
     "sel:delivery": "schedule",
     "reports:export_download": "export",
     "student-detail": "student",
+    "community:provider_edit": "provider",
+    "community:link_issue": "loop",
+    "community:incident": "incident",
+    "community:incident_contact": "incident",
+    "community:incident_link": "incident",
+    "community:incident_close": "incident",
     "class-detail": "class",
 }
 
