@@ -252,7 +252,9 @@ def provider_link(request, token: str):
         status=status,
     )
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the path: never sent to another site (same-origin keeps the form's
+    # Origin header, which CSRF checking needs).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
