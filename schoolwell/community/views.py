@@ -189,7 +189,13 @@ def _disclosed(loop: ProviderReferral) -> list[tuple[str, str]]:
     allowed = set(loop.agreement.categories)
     shown = []
     if DataCategory.IDENTITY in allowed:
-        shown.append((_("Student"), f"{student.display_name} · {_('grade')} {student.grade}"))
+        shown.append(
+            (
+                _("Student"),
+                _("%(name)s · grade %(grade)s")
+                % {"name": student.display_name, "grade": student.grade},
+            )
+        )
         if student.date_of_birth:
             shown.append((_("Date of birth"), student.date_of_birth.isoformat()))
     if DataCategory.CONTACT in allowed:
