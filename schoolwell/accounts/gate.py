@@ -187,7 +187,8 @@ def may(who, action: str, obj=None) -> bool:
         return school_id in scope.staff_school_ids or school_id in _taught_school_ids(scope)
     if action in INCIDENT_ACTIONS:
         if obj is None:
-            return bool(scope.administered_school_ids) or incidents(scope).exists()
+            # Anyone who works at a school may be named on a team (no query per page).
+            return bool(scope.staff_school_ids or scope.class_ids)
         if obj.school_id in scope.administered_school_ids:
             return True
         return obj.team.filter(pk=scope.user_id).exists()
@@ -414,6 +415,50 @@ def counsellors_of(school_ids: Collection[int]) -> QuerySet:
 def administrators_of(school_ids: Collection[int]) -> QuerySet:
     """The school administrators of these schools (district administrators: see below)."""
     return _school_grant_holders(school_ids, ADMINISTER_SCHOOL)
+
+
+def staff_by_school(school_ids: Collection[int]) -> dict[int, set[int]]:
+    """Per school, the ids of its active staff: teachers of its active classes, its
+    counsellors and its administrators, over every grant source; a few queries in all."""
+    from schoolwell.roster.models import (
+        ClassGroupObjectPermission,
+        ClassUserObjectPermission,
+        SchoolGroupObjectPermission,
+        SchoolUserObjectPermission,
+    )
+
+    found: dict[int, set[int]] = {school_id: set() for school_id in school_ids}
+    school_codes = (COUNSEL_SCHOOL, ADMINISTER_SCHOOL)
+    pairs = [
+        SchoolUserObjectPermission.objects.filter(
+            content_object_id__in=found, permission__codename__in=school_codes
+        ).values_list("content_object_id", "user_id"),
+        SchoolGroupObjectPermission.objects.filter(
+            content_object_id__in=found, permission__codename__in=school_codes
+        ).values_list("content_object_id", "group__user"),
+        ClassUserObjectPermission.objects.filter(
+            content_object__school_id__in=found,
+            content_object__active=True,
+            permission__codename=TEACH_CLASS,
+        ).values_list("content_object__school_id", "user_id"),
+        ClassGroupObjectPermission.objects.filter(
+            content_object__school_id__in=found,
+            content_object__active=True,
+            permission__codename=TEACH_CLASS,
+        ).values_list("content_object__school_id", "group__user"),
+    ]
+    from schoolwell.accounts.models import User
+
+    rows = [(school, user) for query in pairs for school, user in query if user is not None]
+    active = set(
+        User.objects.filter(pk__in={u for _, u in rows}, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for school, user in rows:
+        if user in active:
+            found[school].add(user)
+    return found
 
 
 def district_administrators_of(district_ids: Collection[int]) -> QuerySet:

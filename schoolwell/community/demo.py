@@ -22,7 +22,6 @@ from schoolwell.community.models import (
     IncidentKind,
     LoopOutcome,
     Need,
-    PFAContact,
     ProviderConsent,
     ProviderProfile,
     ProviderReferral,
@@ -105,10 +104,10 @@ def seed_community(district, rng, stdout) -> None:
             provider=clinic,
             by=admin,
             categories=[c.value for c in DataCategory if c != DataCategory.SCREENING],
-            purpose="Referral and care coordination for students the school refers",
+            purpose="Care coordination for referred students",
             starts_on=today - dt.timedelta(days=200),
             expires_on=today + dt.timedelta(days=165),
-            document_ref="DSA-2026-014 (signed PDF in the district's contract register)",
+            document_ref="DSA-2026-014 (signed PDF, district contract register)",
         )
     if not youth.agreements.exists():
         services.agreement_create(
@@ -193,7 +192,7 @@ def _loops(school, counsellor, clinic, youth, now, stdout) -> None:
                 token=token,
                 first_appointment_on=(now - dt.timedelta(days=3)).date(),
                 outcome=LoopOutcome.ENGAGED,
-                note="Weekly sessions agreed with the family.",
+                note="Weekly sessions agreed.",
                 now=now - dt.timedelta(days=2),
             )
             referral_services.referral_close(
@@ -300,14 +299,21 @@ def _incident(school, counsellor, youth, clinic, now) -> None:
             now=opened + dt.timedelta(hours=2 + index),
         )
     referrals = Referral.objects.filter(student__in=students, school=school)[:1]
+    from schoolwell.screening.models import ScreeningWindow
+
+    # The targeted check: the school's latest screening window, for the affected groups.
+    window = ScreeningWindow.objects.filter(school=school).order_by("-opens_on", "-pk").first()
     services.incident_link(
-        incident=incident, by=admin, providers=[youth, clinic], referrals=list(referrals)
+        incident=incident,
+        by=admin,
+        window=window,
+        providers=[youth, clinic],
+        referrals=list(referrals),
     )
     services.incident_close(
         incident=incident,
         by=admin,
         now=now - dt.timedelta(days=7),
-        summary="Classes were told together on the first morning; the counsellors saw the "
-        "closest friends the same day. Two families were put in touch with community providers.",
+        summary="Classes told together on day one; counsellors saw close friends that "
+        "afternoon. Two families put in touch with community providers.",
     )
-    assert PFAContact.objects.filter(incident=incident).exists()

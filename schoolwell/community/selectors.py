@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts import gate
-from schoolwell.accounts.models import User
 from schoolwell.community.models import (
     Capacity,
     Cost,
@@ -45,7 +44,8 @@ class DirectoryFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         method="speaks",
-        choices=[("en", _("English")), ("es", _("Spanish")), ("vi", _("Vietnamese"))],
+        # Each language by its own name, as the language chooser shows them.
+        choices=[("en", "English"), ("es", "Español"), ("vi", "Tiếng Việt")],
     )
     capacity = django_filters.ChoiceFilter(
         label=_("Capacity"), field_name="profile__capacity", choices=Capacity.choices
@@ -107,37 +107,35 @@ class Coverage:
 
 def school_staff_ids(school_id: int) -> set[int]:
     """Teachers of the school's active classes, its counsellors and its administrators."""
-    teachers = User.objects.filter(
-        classuserobjectpermission__content_object__school_id=school_id,
-        classuserobjectpermission__content_object__active=True,
-        classuserobjectpermission__permission__codename="teach_class",
-        is_active=True,
-    ).values_list("pk", flat=True)
-    others = (gate.counsellors_of([school_id]) | gate.administrators_of([school_id])).values_list(
-        "pk", flat=True
-    )
-    return set(teachers) | set(others)
+    return gate.staff_by_school([school_id])[school_id]
 
 
 def training_coverage(user, today: dt.date) -> list[Coverage]:
     """Per school the user administers: staff with a current training, and how many of
-    those expire within EXPIRING_DAYS. Counts of staff, not of students: the small-cell
-    rule for students does not apply."""
-    rows = []
+    those expire within EXPIRING_DAYS, in a constant number of queries. Counts of staff,
+    not of students: the small-cell rule for students does not apply."""
+    schools = list(gate.schools(user, "community.training").order_by("name"))
+    staff = gate.staff_by_school([s.pk for s in schools])
     soon = today + dt.timedelta(days=EXPIRING_DAYS)
-    for school in gate.schools(user, "community.training").order_by("name"):
-        staff = school_staff_ids(school.pk)
-        current = TrainingRecord.objects.filter(school=school, staff_id__in=staff).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    trained: dict[int, set[int]] = {s.pk: set() for s in schools}
+    lasting: dict[int, set[int]] = {s.pk: set() for s in schools}
+    current = TrainingRecord.objects.filter(school_id__in=trained).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+    for school_id, staff_id, expires in current.values_list("school_id", "staff_id", "expires_on"):
+        if staff_id in staff[school_id]:
+            trained[school_id].add(staff_id)
+            if expires is None or expires > soon:
+                lasting[school_id].add(staff_id)
+    return [
+        Coverage(
+            s,
+            len(staff[s.pk]),
+            len(trained[s.pk]),
+            len(trained[s.pk] - lasting[s.pk]),
         )
-        trained = set(current.values_list("staff_id", flat=True))
-        lasting = set(
-            current.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=soon)).values_list(
-                "staff_id", flat=True
-            )
-        )
-        rows.append(Coverage(school, len(staff), len(trained), len(trained - lasting)))
-    return rows
+        for s in schools
+    ]
 
 
 def training_records(user) -> QuerySet[TrainingRecord]:

@@ -336,7 +336,8 @@ def incident_open(
 ) -> Incident:
     _require(by, "incident.open", school)
     team, classes, students = list(team), list(classes), list(students)
-    if any(not gate.may(u, "school.view", school) for u in team):
+    staff = gate.staff_by_school([school.pk])[school.pk]
+    if not team or any(u.pk not in staff for u in team):
         raise CommunityError(_("The response team must be staff of the school."))
     if any(c.school_id != school.pk for c in classes) or any(
         s.school_id != school.pk for s in students

@@ -105,3 +105,17 @@ def test_the_team_must_be_staff_of_the_school(school_a, school_admin, other_coun
         services.incident_open(
             school=school_a, by=school_admin, kind="other", title="x", team=[other_counsellor]
         )
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_incident_list_query_count_is_constant(
+    client_for, school_a, school_admin, counsellor, size, django_assert_max_num_queries
+):
+    for index in range(size):
+        services.incident_open(
+            school=school_a, by=school_admin, kind="other", title=f"E{index}", team=[counsellor]
+        )
+    client = client_for(counsellor)
+    client.get("/community/incidents/")
+    with django_assert_max_num_queries(12):
+        assert client.get("/community/incidents/").status_code == 200

@@ -145,3 +145,16 @@ def test_hostile_input_is_a_400(client_for, claimed, counsellor):
         f"/community/refer-out/{claimed.pk}/", {"provider": "x' or 1=1", "scope": "everything"}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_agreements_list_query_count_is_constant(
+    client_for, district, school_admin, size, django_assert_max_num_queries
+):
+    for index in range(size):
+        make_agreement(make_provider(district, f"p{index}"))
+    client = client_for(school_admin)
+    client.get("/community/agreements/")
+    with django_assert_max_num_queries(14):
+        body = client.get("/community/agreements/").content.decode()
+    assert body.count("DSA-1") == size

@@ -131,3 +131,17 @@ def test_another_schools_administrator_cannot_import_here(client_for, school_b, 
         "/community/training/", {"school": school_b.pk, "file": upload}
     )
     assert response.status_code == 400  # school B is not a choice for them
+
+
+@pytest.mark.parametrize("extra_schools", [0, 4])
+def test_coverage_takes_a_constant_number_of_queries(
+    district, district_admin, school_a, teacher, extra_schools, django_assert_max_num_queries
+):
+    from schoolwell.roster.models import School
+
+    for index in range(extra_schools):
+        School.objects.create(district=district, name=f"Extra {index}", code=f"extra-{index}")
+    selectors.training_coverage(district_admin, TODAY)  # warm the scope cache
+    with django_assert_max_num_queries(8):
+        rows = selectors.training_coverage(district_admin, TODAY)
+    assert len(rows) >= 1 + extra_schools
