@@ -302,7 +302,12 @@ def _incident(school, counsellor, youth, clinic, now) -> None:
     from schoolwell.screening.models import ScreeningWindow
 
     # The targeted check: the school's latest screening window, for the affected groups.
-    window = ScreeningWindow.objects.filter(school=school).order_by("-opens_on", "-pk").first()
+    window = (
+        ScreeningWindow.objects.filter(school=school, results__student__in=students)
+        .distinct()
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
     services.incident_link(
         incident=incident,
         by=admin,
