@@ -14,6 +14,7 @@ class CommunityConfig(AppConfig):
         registry.nav_providers.append(panels.nav)
         registry.referral_panel_providers.append(panels.referral_panel)
         registry.home_panel_providers.append(panels.home_panel)
+        registry.home_panel_providers.append(panels.family_panel)
         registry.action_item_providers.append(panels.action_items)
         registry.refer_out_checks.append(services.refer_out_check)
         registry.refer_out_hooks.append(services.loop_open)

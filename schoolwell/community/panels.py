@@ -50,6 +50,16 @@ def referral_panel(request, referral) -> Panel | None:
     )
 
 
+def family_panel(request, scope) -> Panel | None:
+    """A guardian's home: their children referred to a community provider."""
+    if not scope.is_guardian:
+        return None
+    children = list(selectors.children_referred_out(request.user))
+    if not children:
+        return None
+    return Panel("community/panel_home_family.html", {"children": children}, 60)
+
+
 def home_panel(request, scope) -> Panel | None:
     if not gate.may(scope, "community.training"):
         return None

@@ -89,6 +89,20 @@ def expiring_agreements(user, today: dt.date, days: int = EXPIRING_DAYS):
     )
 
 
+def children_referred_out(user):
+    """The user's children (as their guardian) with a referral out to a provider."""
+    from schoolwell.roster.models import Student
+
+    return (
+        Student.objects.filter(
+            pk__in=gate.students(user, "student.guard"),
+            referrals__provider_loops__isnull=False,
+        )
+        .distinct()
+        .order_by("given_name", "pk")
+    )
+
+
 def referral_loops(referral) -> list[ProviderReferral]:
     return list(referral.provider_loops.select_related("provider", "agreement").order_by("pk"))
 

@@ -82,3 +82,10 @@ def test_families_see_their_childs_providers_in_their_language(
     body = client_for(parent).get(path, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Terapia para adolescentes" in body  # the parent prefers Spanish
     assert client_for(other_parent).get(path).status_code == 404
+
+
+def test_the_guardians_home_links_to_their_childs_providers(client_for, loop, parent, other_parent):
+    provider_loop, _token = loop
+    path = reverse("community:family_providers", args=[provider_loop.referral.student_id])
+    assert path in client_for(parent).get("/").content.decode()
+    assert path not in client_for(other_parent).get("/").content.decode()
