@@ -42,8 +42,12 @@ def referral_panel(request, referral) -> Panel | None:
         {
             "referral": referral,
             "loops": loops,
+            # One provider at a time: another only once the open loop has closed.
             "may_refer": gate.may(request.user, "referral.work", referral)
             and referral.is_open
+            and referral.assignee_id == request.user.pk
+            and all(loop.state == "closed" for loop in loops),
+            "may_reissue": gate.may(request.user, "referral.work", referral)
             and referral.assignee_id == request.user.pk,
         },
         35,
