@@ -39,19 +39,26 @@ def directory(user) -> QuerySet[ExternalProvider]:
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     category = django_filters.ChoiceFilter(
-        label=_("Kind"), field_name="profile__category", choices=ProviderCategory.choices
+        empty_label=_("Any"),
+        label=_("Kind"),
+        field_name="profile__category",
+        choices=ProviderCategory.choices,
     )
     language = django_filters.ChoiceFilter(
+        empty_label=_("Any"),
         label=_("Language"),
         method="speaks",
         # Each language by its own name, as the language chooser shows them.
         choices=[("en", "English"), ("es", "Español"), ("vi", "Tiếng Việt")],
     )
     capacity = django_filters.ChoiceFilter(
-        label=_("Capacity"), field_name="profile__capacity", choices=Capacity.choices
+        empty_label=_("Any"),
+        label=_("Capacity"),
+        field_name="profile__capacity",
+        choices=Capacity.choices,
     )
     cost = django_filters.ChoiceFilter(
-        label=_("Cost"), field_name="profile__cost", choices=Cost.choices
+        empty_label=_("Any"), label=_("Cost"), field_name="profile__cost", choices=Cost.choices
     )
     age = django_filters.NumberFilter(label=_("Age of the student"), method="serves_age")
 
