@@ -49,6 +49,7 @@ urlpatterns = [
     path("support/", include("schoolwell.support.urls")),
     path("family/", include("schoolwell.lifecycle.urls")),
     path("voice/", include("schoolwell.voice.urls")),
+    path("community/", include("schoolwell.community.urls")),
     path("api/v1/", include(api.urls)),
     path("admin/", admin.site.urls),
 ]

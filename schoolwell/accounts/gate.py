@@ -78,6 +78,13 @@ SCHOOL_ACTIONS: dict[str, str] = {
     # Student voice: the school's check-in settings; its program indicators and export.
     "voice.settings": _ADMINISTER,
     "voice.report": _STAFF,
+    # Community coordination (issue 17). On a district's object (a provider, an agreement):
+    # allowed when the user holds the grain at one of that district's schools.
+    "community.directory": _STAFF,
+    "community.directory.edit": _ADMINISTER,
+    "community.agreements": _ADMINISTER,
+    "community.training": _ADMINISTER,
+    "incident.open": _ADMINISTER,
 }
 
 _GRAIN_ROLES = {
@@ -115,11 +122,16 @@ WORK_ACTIONS = frozenset({"school.work"})
 # Exports: allowed when the user holds one of the export kind's roles.
 EXPORT_ACTIONS = frozenset({"export.run"})
 
+# An incident's response team: the people named on it and the school's administrators.
+# Anyone else is told nothing (404), not even a colleague of the same school.
+INCIDENT_ACTIONS = frozenset({"incident.respond"})
+
 ACTIONS = frozenset(
     {*SCHOOL_ACTIONS, *CLASS_ACTIONS, *DISTRICT_ACTIONS, *STUDENT_ACTIONS}
     | DISCLOSURE_ACTIONS
     | WORK_ACTIONS
     | EXPORT_ACTIONS
+    | INCIDENT_ACTIONS
 )
 
 
@@ -157,7 +169,10 @@ def may(who, action: str, obj=None) -> bool:
             # Anywhere: holding the role is enough (a district administrator may import
             # into a district that has no school yet).
             return bool(scope.roles & _GRAIN_ROLES[grain])
-        return _school_id(obj) in _school_set(scope, grain)
+        school_id = _school_id(obj)
+        if school_id is None and getattr(obj, "district_id", None) is not None:
+            return obj.district_id in _district_ids_of(_school_set(scope, grain))
+        return school_id in _school_set(scope, grain)
     if action in CLASS_ACTIONS:
         return _may_class(scope, action, obj)
     if action in DISTRICT_ACTIONS:
@@ -181,6 +196,13 @@ def may(who, action: str, obj=None) -> bool:
             return bool(scope.staff_school_ids or scope.class_ids)
         school_id = _school_id(obj)
         return school_id in scope.staff_school_ids or school_id in _taught_school_ids(scope)
+    if action in INCIDENT_ACTIONS:
+        if obj is None:
+            # Anyone who works at a school may be named on a team (no query per page).
+            return bool(scope.staff_school_ids or scope.class_ids)
+        if obj.school_id in scope.administered_school_ids:
+            return True
+        return obj.team.filter(pk=scope.user_id).exists()
     if action in EXPORT_ACTIONS:
         kind_roles = getattr(obj, "roles", None)
         return bool(kind_roles) and bool(scope.roles & frozenset(kind_roles))
@@ -192,7 +214,7 @@ def require(who, action: str, obj) -> None:
     404 (its existence is not disclosed); one they can see but not act on is a 403."""
     if may(who, action, obj):
         return
-    if not _visible(scope_of(who), obj):
+    if action in INCIDENT_ACTIONS or not _visible(scope_of(who), obj):
         raise Http404
     raise PermissionDenied
 
@@ -250,6 +272,29 @@ def _visible(scope: AccessScope, obj) -> bool:
     if isinstance(student, Student) and _reaches_student(scope, student, frozenset(Role)):
         return True
     return _school_id(obj) in scope.staff_school_ids
+
+
+def _district_ids_of(school_ids: Collection[int]) -> set[int]:
+    from schoolwell.roster.models import School
+
+    if not school_ids:
+        return set()
+    return set(School.objects.filter(pk__in=school_ids).values_list("district_id", flat=True))
+
+
+def district_ids_for(who, action: str) -> set[int]:
+    """The districts of the schools where the user may do a school-grain `action`."""
+    return _district_ids_of(school_ids(who, action))
+
+
+def incidents(who) -> QuerySet:
+    """The incidents whose response team the user is on (named, or a school administrator)."""
+    from schoolwell.community.models import Incident
+
+    scope = scope_of(who)
+    return Incident.objects.filter(
+        Q(school_id__in=scope.administered_school_ids) | Q(team__pk=scope.user_id)
+    ).distinct()
 
 
 def _taught_school_ids(scope: AccessScope) -> set[int]:
@@ -381,6 +426,50 @@ def counsellors_of(school_ids: Collection[int]) -> QuerySet:
 def administrators_of(school_ids: Collection[int]) -> QuerySet:
     """The school administrators of these schools (district administrators: see below)."""
     return _school_grant_holders(school_ids, ADMINISTER_SCHOOL)
+
+
+def staff_by_school(school_ids: Collection[int]) -> dict[int, set[int]]:
+    """Per school, the ids of its active staff: teachers of its active classes, its
+    counsellors and its administrators, over every grant source; a few queries in all."""
+    from schoolwell.roster.models import (
+        ClassGroupObjectPermission,
+        ClassUserObjectPermission,
+        SchoolGroupObjectPermission,
+        SchoolUserObjectPermission,
+    )
+
+    found: dict[int, set[int]] = {school_id: set() for school_id in school_ids}
+    school_codes = (COUNSEL_SCHOOL, ADMINISTER_SCHOOL)
+    pairs = [
+        SchoolUserObjectPermission.objects.filter(
+            content_object_id__in=found, permission__codename__in=school_codes
+        ).values_list("content_object_id", "user_id"),
+        SchoolGroupObjectPermission.objects.filter(
+            content_object_id__in=found, permission__codename__in=school_codes
+        ).values_list("content_object_id", "group__user"),
+        ClassUserObjectPermission.objects.filter(
+            content_object__school_id__in=found,
+            content_object__active=True,
+            permission__codename=TEACH_CLASS,
+        ).values_list("content_object__school_id", "user_id"),
+        ClassGroupObjectPermission.objects.filter(
+            content_object__school_id__in=found,
+            content_object__active=True,
+            permission__codename=TEACH_CLASS,
+        ).values_list("content_object__school_id", "group__user"),
+    ]
+    from schoolwell.accounts.models import User
+
+    rows = [(school, user) for query in pairs for school, user in query if user is not None]
+    active = set(
+        User.objects.filter(pk__in={u for _, u in rows}, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for school, user in rows:
+        if user in active:
+            found[school].add(user)
+    return found
 
 
 def district_administrators_of(district_ids: Collection[int]) -> QuerySet:

@@ -149,3 +149,10 @@ on_call_providers: list[Callable] = []
 urgent_tag_providers: list[Callable] = []
 # consent → data owners: fn(*, student, purpose, at) after a denial or withdrawal is recorded.
 consent_withdrawn_hooks: list[Callable] = []
+# referrals → community, around a referral out to an external provider (issue 17):
+# fn(*, referral, provider, now) -> str | None: a reason the refer-out is refused, or None;
+# fn(*, referral, provider, by, now) -> None: after it is recorded, in its transaction.
+refer_out_checks: list[Callable] = []
+refer_out_hooks: list[Callable] = []
+# fn(*, referral, outcome) -> str | None: a reason this closing outcome is refused, or None.
+close_validators: list[Callable] = []

@@ -323,8 +323,13 @@ def _refer_external(school: School, counsellor: User, at: dt.datetime, stdout) -
     ).referral
     if referral.assignee_id is None:
         services.referral_claim(referral=referral, by=counsellor, now=at + dt.timedelta(hours=1))
-    services.referral_refer_out(
-        referral=referral,
-        by=counsellor,
-        provider=ExternalProvider.objects.filter(district=school.district).first(),
-    )  # today: the consent gate is asked about now, when the family's answer is on record
+    try:
+        services.referral_refer_out(
+            referral=referral,
+            by=counsellor,
+            provider=ExternalProvider.objects.filter(district=school.district).first(),
+        )  # today: the consent gate is asked about now, when the family's answer is on record
+    except services.ReferralConflict as refused:
+        # A refer-out check (community: no agreement, no consent for this provider).
+        if stdout:
+            stdout.write(f"Referrals: external demo refused: {refused}")

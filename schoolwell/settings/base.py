@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "schoolwell.support",
     "schoolwell.lifecycle",
     "schoolwell.voice",
+    "schoolwell.community",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks (`celery -A schoolwell beat`): the referral overdue check and escalations.
 CELERY_BEAT_SCHEDULE = {
+    # Providers that have not acknowledged a referral out: remind its counsellor.
+    "community-remind-providers": {
+        "task": "schoolwell.community.tasks.loops_remind_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "referrals-check-overdue": {
         "task": "schoolwell.referrals.tasks.referrals_check_overdue",
         "schedule": 60.0,

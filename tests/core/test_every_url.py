@@ -53,6 +53,7 @@ PUBLIC = {
     "voice:kiosk_home": "a class check-in kiosk: guarded by the device's kiosk session",
     "voice:kiosk_checkin": "a class check-in kiosk: only students of the kiosk's class",
     "voice:skill": "a coping skill from the shipped library: no student data",
+    "community:provider_link": "a provider's single-purpose link: guarded by its token",
 }
 
 PERSONAS = [
@@ -213,6 +214,30 @@ def world(db, other_district):
         title="Quillshire counselling",
         body="Quillfeather services",
     )
+    # Community coordination: a provider, a loop of a referral out, an incident.
+    from schoolwell.community import services as community
+    from schoolwell.community.models import ProviderReferral
+    from schoolwell.referrals.models import ExternalProvider
+    from tests.community.conftest import consent_for, make_agreement
+
+    provider = ExternalProvider.objects.create(
+        district=other_district, code="quill", name="Quillfeather Clinic"
+    )
+    make_agreement(provider)
+    consent_for(referral, provider, counsellor_x)
+    loop = ProviderReferral.objects.create(
+        referral=referral,
+        provider=provider,
+        agreement=provider.agreements.get(),
+        consent=referral.provider_consents.get(),
+        token_hash="0" * 64,
+        link_expires_at=timezone.now(),
+        created_by=counsellor_x,
+        created_at=timezone.now(),
+    )
+    incident = community.incident_open(
+        school=school, by=admin_x, kind="other", title="Quillshire event", team=[counsellor_x]
+    )
     return {
         "student": student,
         "class": klass,
@@ -240,6 +265,9 @@ def world(db, other_district):
         "erasure": erasure,
         "local_resource": local_resource,
         "voice_checkin": voice_checkin,
+        "provider": provider,
+        "loop": loop,
+        "incident": incident,
     }
 
 
@@ -313,6 +341,12 @@ PK_OBJECT = {
     "lifecycle:erasure_decide": "erasure",
     "lifecycle:local_remove": "local_resource",
     "student-detail": "student",
+    "community:provider_edit": "provider",
+    "community:link_issue": "loop",
+    "community:incident": "incident",
+    "community:incident_contact": "incident",
+    "community:incident_link": "incident",
+    "community:incident_close": "incident",
     "class-detail": "class",
 }
 

@@ -31,6 +31,7 @@ OUR_APPS = {
     "support",
     "lifecycle",
     "voice",
+    "community",
 }
 LOGIN_ROLES = {
     "teacher": Role.TEACHER,

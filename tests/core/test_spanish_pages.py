@@ -111,8 +111,9 @@ class InScope(dict):
 
 def demo_world() -> InScope:
     from schoolwell.audit.models import AccessLog
+    from schoolwell.community.models import Incident, ProviderReferral
     from schoolwell.consent.models import ConsentForm
-    from schoolwell.referrals.models import Referral, ThresholdRule
+    from schoolwell.referrals.models import ExternalProvider, Referral, ThresholdRule
     from schoolwell.roster.models import Class, District
     from schoolwell.screening.models import Instrument, ScreeningWindow
     from schoolwell.sel.models import Lesson, LessonSchedule
@@ -140,6 +141,9 @@ def demo_world() -> InScope:
         voice_checkin=StudentCheckIn.objects.filter(
             wants_to_talk="today", trusted_adult__username="teacher"
         ).first(),
+        provider=ExternalProvider.objects.filter(district=student.school.district).first(),
+        loop=ProviderReferral.objects.first(),
+        incident=Incident.objects.first(),
     )
     return InScope({key: obj for key, obj in objects.items() if obj is not None})
 

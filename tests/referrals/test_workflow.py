@@ -124,7 +124,12 @@ def test_external_referral_refused_without_consent(claimed, counsellor, provider
 def test_external_referral_with_consent_is_logged_as_a_disclosure(
     claimed, counsellor, provider, parent
 ):
+    from tests.community.conftest import consent_for, make_agreement
+
     sharing_consent(claimed.student, parent, Decision.GRANTED)
+    # Community coordination (issue 17): an agreement and consent for this provider too.
+    make_agreement(provider, days=(-60, 100))
+    consent_for(claimed, provider, counsellor)
     referral_refer_out(referral=claimed, by=counsellor, provider=provider, now=NOW)
     claimed.refresh_from_db()
     assert claimed.status == Status.REFERRED_OUT and claimed.referred_to_provider == provider

@@ -15,6 +15,7 @@ from schoolwell.accounts.models import User
 from schoolwell.audit.models import AccessLog
 from schoolwell.audit.services import access_log_record
 from schoolwell.consent.gating import EffectiveConsent, may_share_externally
+from schoolwell.core import registry
 from schoolwell.referrals import content
 from schoolwell.referrals.models import (
     ExternalProvider,
@@ -148,6 +149,9 @@ def referral_refer_out(
                 _("No data-sharing consent from the guardian: %(reason)s")
                 % {"reason": decision.reason}
             )
+        for check in registry.refer_out_checks:
+            if refused := check(referral=referral, provider=provider, now=now):
+                raise ReferralConflict(refused)
     previous = referral.status
     referral.status = Status.REFERRED_OUT
     referral.referred_to_team = team[:200]
@@ -172,6 +176,8 @@ def referral_refer_out(
             detail=f"referred to {provider.name}"[:255],
             request=request,
         )
+        for hook in registry.refer_out_hooks:
+            hook(referral=referral, provider=provider, by=by, now=now)
     return referral
 
 
@@ -189,6 +195,9 @@ def referral_close(
         raise ReferralError(_("The note is too long."))
     referral = _locked(referral)
     _require_workable(referral, by)
+    for validate in registry.close_validators:
+        if refused := validate(referral=referral, outcome=outcome):
+            raise ReferralConflict(refused)
     now = now or timezone.now()
     closing = ReferralNote.objects.create(referral=referral, author=by, body=note, created_at=now)
     previous = referral.status
