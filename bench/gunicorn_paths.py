@@ -34,7 +34,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schoolwell.settings.test")
 CODE = "bench13"
 SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 CACHE_URL = os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/4")
@@ -174,9 +173,8 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (created, may be empty).")
-    world = _setup(args)
-    env = {
-        **os.environ,
+    # This process makes the sessions gunicorn reads: the same settings and secret.
+    env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "schoolwell.settings.production",
         "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -186,6 +184,8 @@ def main() -> None:
         "REQUIRE_2FA_FOR_STAFF": "0",
         "CONN_MAX_AGE": "600",
     }
+    os.environ.update(env)
+    world = _setup(args)
     import redis
 
     store = redis.Redis.from_url(CACHE_URL)

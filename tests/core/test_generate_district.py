@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from schoolwell.alerts.models import Delivery, Kind, State
 from schoolwell.consent.models import ConsentDecision, Decision
-from schoolwell.referrals.models import Referral, ReferralEvent, Status
+from schoolwell.referrals.models import Referral, ReferralEvent, ReferralReason, Status
 from schoolwell.roster.models import Enrollment, GuardianLink, School, Student
 from schoolwell.safety.models import (
     FollowUp,
@@ -140,8 +140,13 @@ def test_casework_follows_the_referrals_as_the_demo_shows_it(client):
     _generate("cases")
     district = {"student__school__district__code": "cases"}
     referrals = Referral.objects.filter(**district)
-    from schoolwell.referrals import content
+    from schoolwell.referrals import content, texts
 
+    # Every reason and event reads in words, as the queue and the referral page show them.
+    for reason in ReferralReason.objects.filter(referral__in=referrals).select_related("raised_by"):
+        assert texts.reason_text(reason)
+    for event in ReferralEvent.objects.filter(referral__in=referrals):
+        assert texts.event_text(event)
     closed = referrals.filter(status=Status.CLOSED)
     assert set(closed.values_list("outcome", flat=True)) <= set(content.outcomes())
     # Support plans on worked referrals: a rating goal with weekly checks, reviews when due.

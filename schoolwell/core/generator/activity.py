@@ -180,9 +180,14 @@ def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.da
 
 
 REASONS = [
-    (ReasonCode.CHECKIN_LOW, {"count": 3, "at_most": 2, "days": 10}, "3 check-ins of 2 or less"),
-    (ReasonCode.CHECKIN_DROP, {"drop": 2, "weeks": 4}, "A drop of 2 from the baseline"),
-    (ReasonCode.SCORE_TOTAL, {"instrument": SCREENER, "threshold": 15}, "PHQ-A total 15+"),
+    # The parameters the rule evaluation writes (referrals.texts renders them).
+    (ReasonCode.CHECKIN_LOW, {"count": 3, "threshold": 2, "days": 10}, "3 check-ins of 2 or less"),
+    (ReasonCode.CHECKIN_DROP, {"wellbeing": 2, "baseline": 4.1}, "Wellbeing 2 against 4.1"),
+    (
+        ReasonCode.SCORE_TOTAL,
+        {"instrument": SCREENER, "total": 17, "threshold": 15},
+        "PHQ-A total 17 (threshold 15)",
+    ),
     (ReasonCode.CONCERN, {"concern": "withdrawn"}, "Concern raised: withdrawn"),
 ]
 # A teacher's self-harm concern: urgent, and it puts the student on the suicide-risk pathway.
