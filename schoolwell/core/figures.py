@@ -2,8 +2,9 @@
 
 The school and district dashboards keep their figures in the cache for
 `DASHBOARD_CACHE_SECONDS` under keys that carry each school's version. The services that
-change what they count (check-ins, screening results, referral events, consent decisions,
-SEL deliveries, support plans) call `school_figures_changed` inside their transaction; the
+change what they count (screening results, referral events — a check-in that trips a rule
+makes one —, consent decisions, SEL deliveries, support plans and their progress, check-in
+averages of plan goals included) call `school_figures_changed` inside their transaction; the
 version moves when the transaction commits, so the next request, the writer's own included,
 misses the old entry and reads the committed rows. A request that computed figures just
 before the commit stores them under the old version, which no one asks for again.
@@ -69,11 +70,6 @@ def figures_key(kind: str, *parts: object, school_ids: Iterable[int]) -> str:
         repr((parts, sorted(versions.items()))).encode(), usedforsecurity=False
     ).hexdigest()[:32]
     return f"schoolwell:figures:{kind}:{digest}"
-
-
-def checkins_saved(checkins) -> None:
-    """`checkin_hooks` entry (the saved check-ins carry their students)."""
-    school_figures_changed({c.student.school_id for c in checkins})
 
 
 def screening_result_saved(result) -> None:

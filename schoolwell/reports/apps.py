@@ -23,7 +23,7 @@ class ReportsConfig(AppConfig):
             return items
 
         nav_providers.append(nav)
-        # The dashboards' cached figures move with what they count (core/figures.py).
-        registry.checkin_hooks.append(figures.checkins_saved)
+        # The dashboards' cached figures move with what they count (core/figures.py); a
+        # check-in moves them only through what it makes (a referral, a plan goal's average).
         registry.screening_result_hooks.append(figures.screening_result_saved)
         student_panel_providers.append(timeline_panel)

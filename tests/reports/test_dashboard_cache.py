@@ -139,18 +139,44 @@ def test_an_evicted_version_comes_back_new(school_a):
     assert figures.school_versions([school_a.pk]) != before
 
 
-def test_checkins_and_other_services_move_the_version(
-    teacher, class_a, student_a, school_a, django_capture_on_commit_callbacks
+def test_an_ordinary_checkin_leaves_the_figures_warm_a_plan_goals_average_moves_them(
+    teacher, counsellor, class_a, student_a, school_a, django_capture_on_commit_callbacks
 ):
+    from schoolwell.support import services as support
+    from schoolwell.support.models import Measure
+
+    def save(wellbeing):
+        with django_capture_on_commit_callbacks(execute=True):
+            checkins_record(
+                klass=class_a,
+                teacher=teacher,
+                date=timezone.localdate(),
+                entries=[CheckInEntry(student_id=student_a.pk, wellbeing=wellbeing)],
+            )
+
     before = figures.school_versions([school_a.pk])
+    save(4)  # no dashboard figure counts check-ins: teachers' mornings keep the cache warm
+    assert figures.school_versions([school_a.pk]) == before
     with django_capture_on_commit_callbacks(execute=True):
-        checkins_record(
-            klass=class_a,
-            teacher=teacher,
-            date=timezone.localdate() - dt.timedelta(days=1),
-            entries=[CheckInEntry(student_id=student_a.pk, wellbeing=4)],
+        support.plan_create(
+            student=student_a,
+            by=counsellor,
+            tier=2,
+            concern_areas=["mood"],
+            owner=counsellor,
+            start_date=timezone.localdate() - dt.timedelta(days=14),
+            goal=support.GoalInput(
+                description="Brighter mornings",
+                measure=Measure.CHECKIN_WEEK,
+                baseline=2,
+                target=4,
+                by_date=timezone.localdate() + dt.timedelta(weeks=8),
+            ),
         )
-    assert figures.school_versions([school_a.pk]) != before
+    planned = figures.school_versions([school_a.pk])
+    assert planned != before
+    save(5)  # now the week's average is the goal's data point: plan change may move
+    assert figures.school_versions([school_a.pk]) != planned
 
 
 def test_caching_off_reads_every_time(

@@ -126,6 +126,9 @@ def _week_sync(goals: Iterable[Goal], student_id: int, monday: dt.date) -> None:
             ProgressCheck.objects.filter(
                 goal=goal, date=monday, source=CheckSource.CHECKINS
             ).delete()
+    # Plans improved/unchanged/worse on the dashboards (an ordinary check-in changes none of
+    # their figures, so it leaves the dashboards' cache warm).
+    school_figures_changed({goal.plan.school_id for goal in goals})
 
 
 def checkins_progress(checkins) -> None:
