@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolwell.accounts import gate
+        from schoolwell.core import figures, registry
         from schoolwell.core.registry import NavItem, nav_providers, student_panel_providers
         from schoolwell.reports.panels import timeline_panel
 
@@ -22,4 +23,7 @@ class ReportsConfig(AppConfig):
             return items
 
         nav_providers.append(nav)
+        # The dashboards' cached figures move with what they count (core/figures.py); a
+        # check-in moves them only through what it makes (a referral, a plan goal's average).
+        registry.screening_result_hooks.append(figures.screening_result_saved)
         student_panel_providers.append(timeline_panel)

@@ -251,8 +251,27 @@ def student_timeline(
             row=2,
             col=1,
         )
-        for when, _label in events:
-            figure.add_vline(x=when, line={"color": "#9b2c2c", "width": 1, "dash": "dot"})
+        # A dotted line per event down each plotted panel. Assigned at once: plotly's
+        # add_vline re-validates every shape on each call (a year of events took seconds).
+        rows = ("", "2") if scores or band_lines else ("2",)
+        line = {"color": "#9b2c2c", "width": 1, "dash": "dot"}
+        figure.layout.shapes = (
+            *figure.layout.shapes,
+            *(
+                {
+                    "type": "line",
+                    "xref": f"x{row}",
+                    "yref": f"y{row} domain",
+                    "x0": when,
+                    "x1": when,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": line,
+                }
+                for when, _label in events
+                for row in rows
+            ),
+        )
     layout = _layout(hovermode="closest", height=520, margin={"l": 48, "r": 16, "t": 32, "b": 40})
     layout.pop("xaxis"), layout.pop("yaxis")
     figure.update_layout(**layout)

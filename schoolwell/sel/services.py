@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
+from schoolwell.core.figures import school_figures_changed
 from schoolwell.roster.models import Class, School, Student
 from schoolwell.roster.selectors import class_roster
 from schoolwell.sel.models import (
@@ -205,6 +206,7 @@ def delivery_record(
         },
     )
     delivery.students_present.set(present_ids)
+    school_figures_changed([schedule.klass.school_id])  # SEL coverage on the dashboards
     return delivery
 
 
@@ -227,4 +229,5 @@ def delivery_skip(
         },
     )
     delivery.students_present.clear()
+    school_figures_changed([schedule.klass.school_id])
     return delivery

@@ -312,6 +312,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 
+# Development and tests: a per-process cache (production: shared Redis, settings/production.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The school and district dashboards' figures are cached per school this long (0: never); the
+# services that change them move the school's version, so no one waits this long for their own
+# change (core/figures.py). Roster and staff changes show within this time.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+
 # Statistical outputs hide cells with fewer students than this (rule 7).
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "10"))
 

@@ -38,6 +38,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 
+# One cache shared by every gunicorn worker and machine (access scopes, dashboard figures):
+# Redis, a different database number from the Celery broker's. Unreachable Redis is a miss.
+CACHES = {
+    "default": {
+        "BACKEND": "schoolwell.core.cache.ForgivingRedisCache",
+        "LOCATION": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/2"),
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "schoolwell"),
+        # A Redis that does not answer costs a request a fraction of a second, not a hang.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+    }
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -17,3 +17,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: 
 # Tests turn these on where they test them (the environment must not change the suite).
 REQUIRE_2FA_FOR_STAFF = False
 TRUSTED_PROXY_COUNT = 0
+# Most tests write inside a transaction that never commits, so a figures version moved on
+# commit would not move: dashboards are cached only in the tests of that cache.
+DASHBOARD_CACHE_SECONDS = 0

@@ -2,12 +2,22 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from schoolwell.alerts.models import Delivery, Kind, State
 from schoolwell.consent.models import ConsentDecision, Decision
-from schoolwell.referrals.models import Referral, ReferralEvent, Status
+from schoolwell.referrals.models import Referral, ReferralEvent, ReferralReason, Status
 from schoolwell.roster.models import Enrollment, GuardianLink, School, Student
+from schoolwell.safety.models import (
+    FollowUp,
+    GuardianNotification,
+    RiskAssessment,
+    SafetyPlanRevision,
+)
+from schoolwell.safety.selectors import critical_reasons_q
 from schoolwell.screening.models import CheckIn, ScreeningResult
 from schoolwell.sel.models import DeliveryStatus, LessonDelivery
+from schoolwell.support.models import Goal, PlanStatus, ProgressCheck, ReviewDecision, SupportPlan
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -54,6 +64,26 @@ def _signature(code: str) -> dict:
             ConsentDecision.objects.filter(**district)
             .order_by("student_id", "at")
             .values_list("decision", "channel", "at")
+        ),
+        "plans": list(
+            SupportPlan.objects.filter(**district)
+            .order_by("student_id")
+            .values_list("tier", "status", "start_date", "next_review_on", "outcome")
+        ),
+        "checks": list(
+            ProgressCheck.objects.filter(goal__plan__student__school__district__code=code)
+            .order_by("goal__plan__student_id", "date")
+            .values_list("date", "value")
+        ),
+        "assessments": list(
+            RiskAssessment.objects.filter(**district)
+            .order_by("student_id")
+            .values_list("assessed_at", "risk_level", "ideation")
+        ),
+        "alerts": list(
+            Delivery.objects.filter(school__district__code=code)
+            .order_by("created_at", "channel", "kind")
+            .values_list("kind", "channel", "state", "attempts", "created_at")
         ),
     }
 
@@ -104,3 +134,70 @@ def test_the_same_seed_gives_the_same_district_and_a_taken_code_is_refused():
     with pytest.raises(CommandError):
         _generate("first", seed=3)
     assert Student.objects.filter(school__district__code="first").count() == 60
+
+
+def test_casework_follows_the_referrals_as_the_demo_shows_it(client):
+    _generate("cases")
+    district = {"student__school__district__code": "cases"}
+    referrals = Referral.objects.filter(**district)
+    from schoolwell.referrals import content, texts
+
+    # Every reason and event reads in words, as the queue and the referral page show them.
+    for reason in ReferralReason.objects.filter(referral__in=referrals).select_related("raised_by"):
+        assert texts.reason_text(reason)
+    for event in ReferralEvent.objects.filter(referral__in=referrals):
+        assert texts.event_text(event)
+    closed = referrals.filter(status=Status.CLOSED)
+    assert set(closed.values_list("outcome", flat=True)) <= set(content.outcomes())
+    # Support plans on worked referrals: a rating goal with weekly checks, reviews when due.
+    plans = SupportPlan.objects.filter(**district).select_related("referral")
+    assert plans.exists()
+    for plan in plans:
+        assert plan.referral.student_id == plan.student_id
+        assert plan.referral.status in (Status.IN_PROGRESS, Status.REFERRED_OUT, Status.CLOSED)
+        assert plan.status == PlanStatus.ACTIVE or plan.outcome
+    goals = Goal.objects.filter(plan__in=plans)
+    assert goals.count() == plans.count()
+    assert ProgressCheck.objects.filter(goal__in=goals).exists()
+    for review in ReviewDecision.objects.filter(plan__in=plans):
+        assert review.date >= review.due_on
+    # The pathway only on critical referrals, in order: assessment, plan, guardian, follow-up.
+    critical = set(referrals.filter(reasons__in=_critical_reasons()).values_list("pk", flat=True))
+    assessed = set(RiskAssessment.objects.filter(**district).values_list("referral_id", flat=True))
+    assert assessed and assessed <= critical
+    for assessment in RiskAssessment.objects.filter(**district):
+        plan = SafetyPlanRevision.objects.get(referral_id=assessment.referral_id)
+        assert plan.version == 1 and plan.created_at > assessment.assessed_at
+        assert GuardianNotification.objects.filter(referral_id=assessment.referral_id).exists()
+        assert FollowUp.objects.filter(referral_id=assessment.referral_id).count() == 1
+    # Alerts: urgent referrals by app and email, high in the app; one email given up and
+    # escalated to the school's administrator.
+    deliveries = Delivery.objects.filter(school__district__code="cases")
+    assert deliveries.filter(state=State.SENT).exists()
+    failed = deliveries.filter(state=State.GAVE_UP)
+    assert failed.exists() and all(d.channel == "email" and d.attempts == 6 for d in failed)
+    escalation = deliveries.filter(kind=Kind.DELIVERY_FAILED)
+    assert set(escalation.values_list("escalated_from_id", flat=True)) == set(
+        failed.values_list("pk", flat=True)
+    )
+    assert all(d.referral_event_id for d in deliveries)
+    # The pages counsellors and administrators open read the generated rows without error.
+    case = Referral.objects.get(pk=min(assessed))
+    counsellor = Delivery.objects.filter(referral=case).exclude(kind=Kind.DELIVERY_FAILED)
+    client.force_login(counsellor.first().recipient)
+    for url in (
+        reverse("referrals:queue"),
+        reverse("referrals:detail", args=[case.pk]),
+        reverse("safety:plan", args=[case.pk]),
+        reverse("support:detail", args=[plans.first().pk]),
+        reverse("referrals:timeline", args=[case.student_id]),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(escalation.first().recipient)
+    assert client.get(reverse("alerts:deliveries")).status_code == 200
+
+
+def _critical_reasons():
+    from schoolwell.referrals.models import ReferralReason
+
+    return ReferralReason.objects.filter(critical_reasons_q())

@@ -49,3 +49,22 @@ def test_production_check_deploy_is_clean():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_cache_is_shared_redis_from_the_environment():
+    # Every gunicorn worker and machine shares one cache (scopes, dashboard figures).
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; c = settings.CACHES['default'];"
+        " print(c['BACKEND'], c['LOCATION'])",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-1234567890",
+        ALLOWED_HOSTS="schools.example.org",
+        SITE_URL="https://schools.example.org",
+        CACHE_URL="redis://cache.internal:6379/5",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "schoolwell.core.cache.ForgivingRedisCache",
+        "redis://cache.internal:6379/5",
+    ]

@@ -101,3 +101,26 @@ def test_panel_queries_do_not_grow_with_history(
         )
         == 120
     )
+
+
+def test_a_year_of_events_draws_in_linear_time():
+    # plotly's add_vline re-validated every shape per call: 300 events took ten minutes.
+    import time
+
+    from schoolwell.reports import charts
+
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    events = [(start + dt.timedelta(days=i), "event") for i in range(365)]
+    began = time.process_time()
+    chart = charts.student_timeline(
+        "chart",
+        "Timeline",
+        checkins=[(start.date(), 3, False)],
+        scores={},
+        band_lines=[],
+        events=events,
+        labels={"scores": "s", "wellbeing": "w", "absent": "a", "events": "e"},
+    )
+    assert time.process_time() - began < 20
+    lines = [s for s in chart.figure["layout"]["shapes"] if s["x0"] == s["x1"]]
+    assert len(lines) == 365 and {s["yref"] for s in lines} == {"y2 domain"}

@@ -21,6 +21,11 @@ from schoolwell.core.generator.activity import (
     generate_sel,
     load_libraries,
 )
+from schoolwell.core.generator.casework import (
+    generate_alerts,
+    generate_safety,
+    generate_support,
+)
 from schoolwell.core.generator.roster import generate_roster
 
 
@@ -45,6 +50,10 @@ def district_generate(
         counts["consent_decisions"] = generate_consent(roster, rng, today)
         counts["checkins"] = generate_checkins(roster, rng, today, days)
         counts["screening_results"] = generate_screening(roster, rng, today)
-        counts["referrals"] = generate_referrals(roster, rng, today)
+        referrals = generate_referrals(roster, rng, today)
+        counts["referrals"] = len(referrals)
+        counts.update(generate_support(roster, referrals, rng, today))
+        counts["risk_assessments"] = generate_safety(referrals, rng, today)
+        counts["alert_deliveries"] = generate_alerts(roster, referrals, rng)
         counts["sel_deliveries"] = generate_sel(roster, rng, today)
     return counts

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.utils import timezone
 
 from schoolwell.consent.models import Channel, ConsentDecision, ConsentForm, Decision, Purpose
 from schoolwell.core.generator.copy import copy_rows
-from schoolwell.core.generator.roster import GeneratedRoster
+from schoolwell.core.generator.roster import GeneratedRoster, GeneratedStudent
 from schoolwell.referrals.models import (
     Priority,
     Referral,
@@ -179,23 +180,57 @@ def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.da
 
 
 REASONS = [
-    (ReasonCode.CHECKIN_LOW, {"count": 3, "at_most": 2, "days": 10}, "3 check-ins of 2 or less"),
-    (ReasonCode.CHECKIN_DROP, {"drop": 2, "weeks": 4}, "A drop of 2 from the baseline"),
-    (ReasonCode.SCORE_TOTAL, {"instrument": SCREENER, "threshold": 15}, "PHQ-A total 15+"),
-    (ReasonCode.CONCERN, {}, "Concern raised by staff"),
+    # The parameters the rule evaluation writes (referrals.texts renders them).
+    (ReasonCode.CHECKIN_LOW, {"count": 3, "threshold": 2, "days": 10}, "3 check-ins of 2 or less"),
+    (ReasonCode.CHECKIN_DROP, {"wellbeing": 2, "baseline": 4.1}, "Wellbeing 2 against 4.1"),
+    (
+        ReasonCode.SCORE_TOTAL,
+        {"instrument": SCREENER, "total": 17, "threshold": 15},
+        "PHQ-A total 17 (threshold 15)",
+    ),
+    (ReasonCode.CONCERN, {"concern": "withdrawn"}, "Concern raised: withdrawn"),
 ]
+# A teacher's self-harm concern: urgent, and it puts the student on the suicide-risk pathway.
+CRITICAL = (ReasonCode.CONCERN, {"concern": "self_harm_concern"}, "Concern raised: self-harm")
+CRITICAL_SHARE = 0.1
+# Codes of fixtures/referrals/outcomes.json.
+CLOSING_OUTCOMES = ["resolved_no_further_action", "monitoring", "school_counselling_started"]
 
 
-def generate_referrals(roster: GeneratedRoster, rng: random.Random, today: dt.date) -> int:
-    """About 6% of students referred, every status represented, with reasons and events."""
+@dataclass
+class GeneratedReferral:
+    """What the casework (plans, the pathway, alerts) needs to know of a referral."""
+
+    pk: int
+    student: GeneratedStudent
+    status: str
+    priority: int
+    critical: bool
+    counsellor: int
+    opened_at: dt.datetime
+    claimed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+def generate_referrals(
+    roster: GeneratedRoster, rng: random.Random, today: dt.date
+) -> list[GeneratedReferral]:
+    """About 6% of students referred, every status represented, with reasons and events;
+    one in ten for a self-harm concern (urgent)."""
     chosen = rng.sample(roster.students, max(len(Status), round(len(roster.students) * 0.06)))
     statuses = list(Status) + rng.choices(
         list(Status), weights=[3, 2, 2, 3, 1, 6], k=len(chosen) - len(Status)
     )
     referrals, plans = [], []
-    for s, status in zip(chosen, statuses, strict=True):
-        code, params, summary = rng.choice(REASONS)
-        priority = rng.choice([Priority.URGENT, Priority.HIGH, Priority.ROUTINE, Priority.ROUTINE])
+    for n, (s, status) in enumerate(zip(chosen, statuses, strict=True)):
+        # The first referral in progress is always critical: every district has the pathway.
+        critical = n == list(Status).index(Status.IN_PROGRESS) or rng.random() < CRITICAL_SHARE
+        code, params, summary = CRITICAL if critical else rng.choice(REASONS)
+        priority = (
+            Priority.URGENT
+            if critical
+            else rng.choice([Priority.URGENT, Priority.HIGH, Priority.ROUTINE, Priority.ROUTINE])
+        )
         opened = _at(today - dt.timedelta(days=rng.randint(1, 60)), 11)
         counsellor = roster.counsellors[s.school_id]
         worked = status != Status.NEW
@@ -211,11 +246,14 @@ def generate_referrals(roster: GeneratedRoster, rng: random.Random, today: dt.da
                 due_at=opened + dt.timedelta(hours=24 * priority),
                 claimed_at=opened + dt.timedelta(hours=2) if worked else None,
                 referred_to_team="Community mental health" if status == Status.REFERRED_OUT else "",
-                closed_at=opened + dt.timedelta(days=7) if status == Status.CLOSED else None,
-                outcome="resolved_in_school" if status == Status.CLOSED else "",
+                # A week later, or this morning for the newest (never in the future).
+                closed_at=min(opened + dt.timedelta(days=7), _at(today, 8))
+                if status == Status.CLOSED
+                else None,
+                outcome=rng.choice(CLOSING_OUTCOMES) if status == Status.CLOSED else "",
             )
         )
-        plans.append((s, code, params, summary, priority, opened, counsellor, status))
+        plans.append((s, code, params, summary, priority, opened, counsellor, status, critical))
     Referral.objects.bulk_create(referrals)
     if referrals and referrals[0].pk is None:
         by_student = dict(
@@ -225,10 +263,23 @@ def generate_referrals(roster: GeneratedRoster, rng: random.Random, today: dt.da
         )
         for referral in referrals:
             referral.pk = by_student[referral.student_id]
-    reasons, events = [], []
-    for referral, (s, code, params, summary, priority, opened, counsellor, status) in zip(
+    reasons, events, generated = [], [], []
+    for referral, (s, code, params, summary, priority, opened, counsellor, status, critical) in zip(
         referrals, plans, strict=True
     ):
+        generated.append(
+            GeneratedReferral(
+                pk=referral.pk,
+                student=s,
+                status=status,
+                priority=priority,
+                critical=critical,
+                counsellor=counsellor,
+                opened_at=opened,
+                claimed_at=referral.claimed_at,
+                closed_at=referral.closed_at,
+            )
+        )
         reasons.append(
             ReferralReason(
                 referral_id=referral.pk,
@@ -242,24 +293,60 @@ def generate_referrals(roster: GeneratedRoster, rng: random.Random, today: dt.da
                 created_at=opened,
             )
         )
-        events.append((referral.pk, opened, None, ReferralEvent.Kind.CREATED, {}))
+        created = {"priority": priority, "source": referral.source}
+        events.append((referral.pk, opened, None, ReferralEvent.Kind.CREATED, created))
         if status != Status.NEW:
             events.append(
                 (referral.pk, referral.claimed_at, counsellor, ReferralEvent.Kind.CLAIMED, {})
             )
-        if status not in (Status.NEW, Status.CLAIMED):
-            events.append(
-                (
-                    referral.pk,
-                    referral.claimed_at + dt.timedelta(hours=1),
-                    counsellor,
-                    ReferralEvent.Kind.STATUS_CHANGED,
-                    {"to": status.value},
-                )
-            )
+        events.extend(_work_events(referral, status, counsellor))
     ReferralReason.objects.bulk_create(reasons)
     copy_rows(ReferralEvent, ("referral_id", "at", "actor_id", "kind", "data"), events)
-    return len(referrals)
+    return generated
+
+
+def _work_events(referral: Referral, status: str, counsellor: int) -> list[tuple]:
+    """The events the workflow services write on the way to `status` after the claim, with
+    the same data (texts.event_text reads it)."""
+    if status in (Status.NEW, Status.CLAIMED):
+        return []
+    at = referral.claimed_at + dt.timedelta(hours=1)
+    if status == Status.REFERRED_OUT:
+        return [
+            (
+                referral.pk,
+                at,
+                counsellor,
+                ReferralEvent.Kind.REFERRED_OUT,
+                {"previous": Status.CLAIMED, "team": referral.referred_to_team, "provider": ""},
+            )
+        ]
+    if status == Status.CLOSED:
+        return [
+            (
+                referral.pk,
+                at,
+                counsellor,
+                ReferralEvent.Kind.STATUS_CHANGED,
+                {"previous": Status.CLAIMED, "status": Status.IN_PROGRESS},
+            ),
+            (
+                referral.pk,
+                referral.closed_at,
+                counsellor,
+                ReferralEvent.Kind.CLOSED,
+                {"previous": Status.IN_PROGRESS, "outcome": referral.outcome},
+            ),
+        ]
+    return [
+        (
+            referral.pk,
+            at,
+            counsellor,
+            ReferralEvent.Kind.STATUS_CHANGED,
+            {"previous": Status.CLAIMED, "status": status},
+        )
+    ]
 
 
 def generate_sel(roster: GeneratedRoster, rng: random.Random, today: dt.date) -> int:

@@ -50,6 +50,7 @@ class GeneratedRoster:
     class_teachers: dict[int, int]  # class id → teacher user id
     counts: dict[str, int]
     consented: set[int] = field(default_factory=set)  # students with screening consent
+    admins: dict[int, int] = field(default_factory=dict)  # school id → administrator user id
 
 
 def _users(code: str, kind: str, names: list[tuple[str, str]]) -> list[User]:
@@ -98,11 +99,12 @@ def generate_roster(
     )
     school_rows = list(School.objects.filter(district=district).order_by("code"))
     staff = _users(code, "staff", [_name(rng) for _ in range(2 * schools)])
-    counsellors = {}
+    counsellors, admins = {}, {}
     for school, counsellor, admin in zip(school_rows, staff[::2], staff[1::2], strict=True):
         school_staff_group(school=school, role=Role.COUNSELLOR).user_set.add(counsellor)
         school_staff_group(school=school, role=Role.SCHOOL_ADMIN).user_set.add(admin)
         counsellors[school.pk] = counsellor.pk
+        admins[school.pk] = admin.pk
 
     # Students of each school, spread over the grades, in homerooms of CLASS_SIZE.
     per_school = [students // schools + (s < students % schools) for s in range(schools)]
@@ -188,6 +190,7 @@ def generate_roster(
         term=term,
         students=generated,
         counsellors=counsellors,
+        admins=admins,
         classes=classes,
         class_teachers=teacher_of,
         counts={

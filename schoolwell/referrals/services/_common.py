@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from schoolwell.core.figures import school_figures_changed
 from schoolwell.referrals.models import Referral, ReferralEvent
 
 NOTE_MAX_LENGTH = 5000
@@ -28,6 +29,8 @@ class ReferralForbidden(ReferralError):
 
 
 def _event(referral: Referral, kind: str, *, at: dt.datetime, actor=None, **data) -> ReferralEvent:
+    # Every change of a referral is an event: the school's dashboard figures move with it.
+    school_figures_changed([referral.school_id])
     return ReferralEvent.objects.create(referral=referral, kind=kind, at=at, actor=actor, data=data)
 
 

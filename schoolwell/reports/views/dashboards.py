@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Collection
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from schoolwell.accounts import gate
+from schoolwell.core import figures
 from schoolwell.reports import dashboards
 from schoolwell.reports.routing import replica_reads
 from schoolwell.roster.selectors import administered_schools
+
+
+def _access_shape(user) -> tuple:
+    """What a dashboard's figures depend on in the reader's access: their grants' sets, not
+    who they are (two administrators of the same school share one cached copy)."""
+    scope = dataclasses.replace(gate.scope_of(user), user_id=None)
+    return tuple(
+        (name, tuple(sorted(value)) if isinstance(value, frozenset) else value)
+        for name, value in sorted(dataclasses.asdict(scope).items())
+    )
+
+
+def _cached(user, kind: str, school_ids: Collection[int], build: Callable[[], dict]) -> dict:
+    """The dashboard's context from the cache, else built and kept there (core/figures.py).
+    Called only after the access check: the cache never answers who may see a dashboard."""
+    seconds = figures.cache_seconds()
+    if not seconds:
+        return build()
+    key = figures.figures_key(kind, get_language(), _access_shape(user), school_ids=school_ids)
+    context = cache.get(key)
+    if context is None:
+        context = build()
+        cache.set(key, context, seconds)
+    return context
 
 
 @require_GET
@@ -32,9 +62,13 @@ def school_dashboard(request, school_id: int):
     """A school administrator's program dashboard; another school's id is a 404 (rule 9)."""
     school = get_object_or_404(administered_schools(request.user), pk=school_id)
     with replica_reads():
-        return render(
-            request, "reports/school.html", dashboards.school_context(request.user, school)
+        context = _cached(
+            request.user,
+            "school",
+            {school.pk},
+            lambda: dashboards.school_context(request.user, school),
         )
+        return render(request, "reports/school.html", {**context, "school": school})
 
 
 @require_GET
@@ -43,7 +77,13 @@ def district_dashboard(request):
     if not gate.may(request.user, "district.administer"):
         raise PermissionDenied
     with replica_reads():
-        return render(request, "reports/district.html", dashboards.district_context(request.user))
+        context = _cached(
+            request.user,
+            "district",
+            gate.school_ids(request.user, "school.administer"),
+            lambda: dashboards.district_context(request.user),
+        )
+        return render(request, "reports/district.html", context)
 
 
 @require_GET

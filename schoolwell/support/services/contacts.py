@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
+from schoolwell.core.figures import school_figures_changed
 from schoolwell.support.models import (
     STUDENT_CONTACT_KINDS,
     SupportContact,
@@ -63,4 +64,5 @@ def contact_log(
                 SupportContact.objects.filter(pk=current.pk).update(first_contact=False)
             contact.first_contact = True
     contact.save()
+    school_figures_changed([school_id])  # time to first contact on the dashboards
     return contact

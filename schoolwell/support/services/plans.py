@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
+from schoolwell.core.figures import school_figures_changed
 from schoolwell.roster.models import Student
 from schoolwell.roster.selectors import visible_students
 from schoolwell.support.models import (
@@ -135,6 +136,7 @@ def plan_create(
     )
     if goal is not None:
         _goal_create(plan, goal)
+    school_figures_changed([plan.school_id])  # support indicators on the dashboards
     return plan
 
 
@@ -248,4 +250,5 @@ def review_decide(
     else:
         plan.next_review_on = today + dt.timedelta(weeks=plan.review_weeks)
     plan.save(update_fields=["tier", "status", "outcome", "closed_on", "next_review_on"])
+    school_figures_changed([plan.school_id])
     return record

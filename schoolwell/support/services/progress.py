@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
+from schoolwell.core.figures import school_figures_changed
 from schoolwell.support.models import (
     CheckSource,
     Goal,
@@ -66,6 +67,7 @@ def progress_check_add(*, goal: Goal, by: User, date: dt.date, value: float) -> 
         )
     if date > timezone.localdate() or date < plan.start_date:
         raise SupportError(_("The date must be between the plan's start and today."))
+    school_figures_changed([plan.school_id])  # plans improved/unchanged/worse
     return ProgressCheck.objects.create(
         goal=goal, date=date, value=value, source=CheckSource.RATING, by=by
     )
@@ -124,6 +126,9 @@ def _week_sync(goals: Iterable[Goal], student_id: int, monday: dt.date) -> None:
             ProgressCheck.objects.filter(
                 goal=goal, date=monday, source=CheckSource.CHECKINS
             ).delete()
+    # Plans improved/unchanged/worse on the dashboards (an ordinary check-in changes none of
+    # their figures, so it leaves the dashboards' cache warm).
+    school_figures_changed({goal.plan.school_id for goal in goals})
 
 
 def checkins_progress(checkins) -> None:

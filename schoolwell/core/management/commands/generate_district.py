@@ -13,7 +13,8 @@ from schoolwell.roster.models import District
 class Command(BaseCommand):
     help = (
         "Generate a realistic district (roster, daily check-ins, screening, referrals, "
-        "consent, SEL) for benchmarks; deterministic by seed."
+        "consent, SEL, support plans, the risk pathway, alert deliveries) for benchmarks; "
+        "deterministic by seed."
     )
 
     def add_arguments(self, parser) -> None:
