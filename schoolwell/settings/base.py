@@ -202,6 +202,9 @@ ROSTER_IMPORT_MAX_WORKBOOK_BYTES = int(
 )
 ROSTER_IMPORT_MAX_ROWS = int(os.environ.get("ROSTER_IMPORT_MAX_ROWS", 1_000_000))  # per file
 ROSTER_IMPORT_MAX_SECONDS = int(os.environ.get("ROSTER_IMPORT_MAX_SECONDS", 300))  # check pass
+# OneRoster zips from this size up are imported by a background job with progress
+# (Celery); smaller ones, and the template, while the upload waits.
+ROSTER_IMPORT_BACKGROUND_BYTES = int(os.environ.get("ROSTER_IMPORT_BACKGROUND_BYTES", 512 * 1024))
 # Uploads (roster files) are streamed to disk past this size instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a class grid of 60 students × 20 items posts many fields

@@ -155,6 +155,15 @@ def world(db, other_district):
     )
     export.file.save("quill.csv", io.BytesIO(b"Zephyrine,Quillfeather"))
     access_log = AccessLog.objects.create(user=counsellor_x, student=student, what="Quillshire")
+    from schoolwell.roster.models import ImportJob
+
+    import_job = ImportJob.objects.create(
+        requested_by=admin_x,
+        district=other_district,
+        state=ImportJob.State.REJECTED,
+        problems=[["users.csv", 2, "givenName", "Quillfeather is not allowed"]],
+        problems_total=1,
+    )
     # The apps merged without the gate: the safety pathway, support plans, sign-in devices.
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -200,6 +209,7 @@ def world(db, other_district):
         "plan": plan,
         "goal": plan.goals.get(),
         "totp": totp,
+        "import_job": import_job,
     }
 
 
@@ -267,6 +277,8 @@ PK_OBJECT = {
     "sel:lesson_schedule": "lesson",
     "sel:delivery": "schedule",
     "reports:export_download": "export",
+    "roster:import_job": "import_job",
+    "roster:import_job_status": "import_job",
     "student-detail": "student",
     "class-detail": "class",
 }

@@ -12,7 +12,7 @@ good one is written whole or not at all.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,9 +44,17 @@ def _closing(stage: CopyStage | None) -> Iterator[None]:
 
 
 def roster_import_oneroster(
-    *, path: str | Path, district: District, by: User | None, dry_run: bool = False
+    *,
+    path: str | Path,
+    district: District,
+    by: User | None,
+    dry_run: bool = False,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
     """Import the zip at `path` into `district`, as `by` (None: the command line).
+
+    `progress(stage, rows read)` is told how far the check pass is (every 1,000 rows) and
+    when the write pass starts (a background job shows it).
 
     Raises ImportRejected (nothing written) with row-numbered errors for a bad file, or
     when `by` does not administer what the file touches.
@@ -59,12 +67,15 @@ def roster_import_oneroster(
     with open_zip(path) as archive, _closing(stage):
         # Pass 1 runs before the write transaction opens: on SQLite that transaction holds
         # the database's only write lock, which every other user's page waits for.
-        with import_budget():
+        on_rows = (lambda rows: progress("checking", rows)) if progress else None
+        with import_budget(on_rows=on_rows):
             scope = import_scope(district=district, by=by)
             source = OneRosterZip.open(archive, errors)
             errors.raise_if_any()
             catalogue = OneRosterCheck(source, scope, errors, stage).run()
             errors.raise_if_any()
+        if progress:
+            progress("writing", 0)
         with import_budget(timed=False), transaction.atomic():
             # One import per district at a time (PostgreSQL; SQLite serialises writers
             # anyway). Anything that changed since pass 1 and clashes is refused by the

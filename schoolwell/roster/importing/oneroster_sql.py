@@ -133,6 +133,13 @@ class OneRosterSqlWrite(OneRosterWrite):
             self.stage.load(cursor.cursor)
             super().run()
 
+    def _analyze(self, *models_: type[models.Model]) -> None:
+        """Refresh the planner's row counts of tables this import just filled: the later
+        joins resolve sourcedIds against them, and a plan made for an empty table (a
+        first import) would loop over every row for every row."""
+        for model in models_:
+            self.cursor.execute(f"ANALYZE {model._meta.db_table}")
+
     def _ids(self, sql: str, **params) -> list:
         self.cursor.execute(sql, {**self.params, **params})
         return self.cursor.fetchall()
@@ -163,6 +170,7 @@ class OneRosterSqlWrite(OneRosterWrite):
             counts=self.result.kind("classes"),
             active="active",
         )
+        self._analyze(Class)
         (self.seen["classes"],) = self._ids("SELECT count(*) FROM import_classes WHERE counted")[0]
         # A class that ends takes its teachers' access with it.
         deleted = self._ids(
@@ -204,6 +212,7 @@ class OneRosterSqlWrite(OneRosterWrite):
             counts=self.result.kind("students"),
             active="active",
         )
+        self._analyze(Student)
         (self.seen["students"],) = self._ids("SELECT count(*) FROM import_users WHERE counted")[0]
         # A student who leaves is kept (never hard-deleted) but leaves their classes too,
         # so their teachers no longer see them.
@@ -238,6 +247,7 @@ class OneRosterSqlWrite(OneRosterWrite):
             active="is_active",
             on_create={"password": UNUSABLE_PASSWORD_SQL},
         )
+        self._analyze(User)
         users = """SELECT a.id FROM accounts_user a JOIN import_users u ON u.sid = a.sourced_id
             WHERE u.kind = %(kind)s"""
         if kind == "guardians":

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from schoolwell.roster.importing import jobs
+
+
+@shared_task(name="schoolwell.roster.tasks.roster_import_job_task")
+def roster_import_job_task(job_id: int) -> str:
+    return jobs.roster_import_job_run(job_id=job_id).state
