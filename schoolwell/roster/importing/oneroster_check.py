@@ -373,7 +373,13 @@ class OneRosterCheck(KnownRecords):
             self._known_classes({rec["klass"] for _r, rec in records})
             self._known_users({rec["user"] for _r, rec in records})
             self._known_orgs({rec["school"] for _r, rec in records})
-            taken = self._taken_enrollments([rec for _r, rec in records])
+            # PostgreSQL: clashes with enrollments already held are found by one anti-join
+            # over the staged rows (oneroster_sql.check_staged), not per batch.
+            taken = (
+                {"sid": set(), "pair": {}}
+                if self.stage
+                else self._taken_enrollments([rec for _r, rec in records])
+            )
             for r, rec in records:
                 if not rec["sid"]:
                     continue

@@ -13,9 +13,10 @@ links) still go through roster.services, fed with ids read by one query each.
 from __future__ import annotations
 
 from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
-from schoolwell.roster.importing.errors import ImportResult, KindCounts
+from schoolwell.roster.importing.errors import ErrorLog, ImportResult, KindCounts
 from schoolwell.roster.importing.oneroster_check import Catalogue
 from schoolwell.roster.importing.oneroster_stage import CopyStage
 from schoolwell.roster.importing.oneroster_write import OneRosterWrite
@@ -112,6 +113,105 @@ def upsert(
     counts.unchanged += total - created - deactivated - updated
 
 
+def _found(cursor, sql: str, params: dict, errors: ErrorLog, file: str, column: str, message):
+    """Add an error for each row `sql` returns: (row number, value for the message)."""
+    cursor.execute(sql, params)
+    for row, value in cursor.fetchall():
+        errors.add(file, row, column, message() % {"value": value})
+
+
+def check_staged(cursor, *, scope: ImportScope, errors: ErrorLog) -> None:
+    """The checks of pass 1 that compare the file with the database, as set operations
+    over the staged rows, with the same row-numbered messages as the batched check."""
+    params = {"schools": list(scope.school_ids)}
+    _found(
+        cursor,
+        """SELECT u.row, u.sid FROM import_users u
+        JOIN roster_student s ON s.sourced_id = u.sid
+        WHERE u.kind = 'students' AND u.school <> '' AND NOT s.school_id = ANY(%(schools)s)
+        ORDER BY u.row""",
+        params,
+        errors,
+        "users.csv",
+        "sourcedId",
+        lambda: _("This sourcedId belongs to a student of another school."),
+    )
+    _found(
+        cursor,
+        """SELECT u.row, u.local_id FROM import_users u
+        JOIN roster_school sc ON sc.sourced_id = u.school
+        JOIN roster_student s ON s.school_id = sc.id AND s.local_id = u.local_id
+        WHERE u.kind = 'students' AND s.sourced_id IS DISTINCT FROM u.sid
+        ORDER BY u.row""",
+        params,
+        errors,
+        "users.csv",
+        "identifier",
+        lambda: _("Student ID “%(value)s” already belongs to another student of this school."),
+    )
+    _found(
+        cursor,
+        """SELECT u.row, u.username FROM import_users u
+        JOIN accounts_user a ON a.username = u.username
+        WHERE u.kind <> 'students' AND u.username <> ''
+            AND a.sourced_id IS DISTINCT FROM u.sid
+        ORDER BY u.row""",
+        params,
+        errors,
+        "users.csv",
+        "username",
+        lambda: _("Username “%(value)s” already belongs to another SchoolWell account."),
+    )
+    if scope.district_wide:
+        # (A school administrator's import walked the grants in pass 1: accounts_beyond.)
+        _found(
+            cursor,
+            """SELECT u.row, u.sid FROM import_users u
+            JOIN accounts_user a ON a.sourced_id = u.sid
+            WHERE u.kind <> 'students' AND u.username <> ''
+                AND (a.is_superuser OR a.is_staff)
+            ORDER BY u.row""",
+            params,
+            errors,
+            "users.csv",
+            "sourcedId",
+            lambda: _(
+                "This account has rights beyond the schools you administer; ask a district "
+                "administrator to import it."
+            ),
+        )
+    cursor.execute(
+        """SELECT e.row FROM import_enrollments e
+        JOIN roster_enrollment x ON x.sourced_id = e.sid
+        JOIN roster_class c ON c.id = x.klass_id
+        WHERE e.role = 'student' AND NOT c.school_id = ANY(%(schools)s)
+        ORDER BY e.row""",
+        params,
+    )
+    for (row,) in cursor.fetchall():
+        errors.add(
+            "enrollments.csv",
+            row,
+            "sourcedId",
+            _("This sourcedId belongs to an enrollment of another school."),
+        )
+    cursor.execute(
+        """SELECT e.row FROM import_enrollments e
+        JOIN roster_class c ON c.sourced_id = e.klass
+        JOIN roster_student s ON s.sourced_id = e.user_sid
+        JOIN roster_enrollment x ON x.klass_id = c.id AND x.student_id = s.id
+        WHERE e.role = 'student' AND x.sourced_id IS DISTINCT FROM e.sid
+        ORDER BY e.row"""
+    )
+    for (row,) in cursor.fetchall():
+        errors.add(
+            "enrollments.csv",
+            row,
+            "sourcedId",
+            _("This student is already enrolled in this class under another sourcedId."),
+        )
+
+
 class OneRosterSqlWrite(OneRosterWrite):
     """Same steps and counts as OneRosterWrite; the rows come from the staging tables."""
 
@@ -131,6 +231,9 @@ class OneRosterSqlWrite(OneRosterWrite):
         with connection.cursor() as cursor:
             self.cursor = cursor
             self.stage.load(cursor.cursor)
+            errors = ErrorLog()
+            check_staged(cursor, scope=self.scope, errors=errors)
+            errors.raise_if_any()
             super().run()
 
     def _analyze(self, *models_: type[models.Model]) -> None:
@@ -186,6 +289,7 @@ class OneRosterSqlWrite(OneRosterWrite):
         self._students("preferredFirstName" in header)
         for kind in ("teachers", "administrators", "guardians"):
             self._accounts(kind, "email" in header)
+        self._analyze(User)
 
     def _students(self, preferred: bool) -> None:
         optional = (
@@ -247,7 +351,6 @@ class OneRosterSqlWrite(OneRosterWrite):
             active="is_active",
             on_create={"password": UNUSABLE_PASSWORD_SQL},
         )
-        self._analyze(User)
         users = """SELECT a.id FROM accounts_user a JOIN import_users u ON u.sid = a.sourced_id
             WHERE u.kind = %(kind)s"""
         if kind == "guardians":

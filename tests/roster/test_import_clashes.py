@@ -1,0 +1,57 @@
+"""A file that clashes with enrollments already held is refused, row by row, on both
+databases (PostgreSQL finds these by set operations over the staged rows)."""
+
+import pytest
+
+from schoolwell.accounts.roles import Role
+from schoolwell.roster.importing import ImportRejected, roster_import_oneroster
+from schoolwell.roster.models import Enrollment, School
+from schoolwell.roster.services import school_staff_add
+from tests.conftest import make_user
+
+
+def run(path, district, by=None):
+    return roster_import_oneroster(path=path, district=district, by=by)
+
+
+def test_an_enrollment_already_held_under_another_sourced_id_is_refused(
+    district, roster_files, make_zip, table_counts
+):
+    run(make_zip(roster_files), district)
+    roster_files["enrollments"][0]["sourcedId"] = "e1-renamed"
+    before = table_counts()
+
+    with pytest.raises(ImportRejected) as rejected:
+        run(make_zip(roster_files), district)
+
+    assert [str(e) for e in rejected.value.errors] == [
+        "enrollments.csv, row 2, sourcedId: This student is already enrolled in this class "
+        "under another sourcedId."
+    ]
+    assert table_counts() == before
+    assert Enrollment.objects.filter(sourced_id="e1").exists()
+
+
+def test_the_sourced_id_of_another_schools_enrollment_is_refused(
+    district, roster_files, make_zip, table_counts
+):
+    run(make_zip(roster_files), district)
+    admin = make_user("admin_s1")
+    school_staff_add(school=School.objects.get(sourced_id="s1"), user=admin, role=Role.SCHOOL_ADMIN)
+    files = {
+        k: [r for r in rows if "s2" not in r.values() and r.get("sourcedId") not in ("st3", "te2")]
+        for k, rows in roster_files.items()
+    }
+    files["enrollments"][1]["sourcedId"] = "e3"  # Oak High's enrollment
+    before = table_counts()
+
+    with pytest.raises(ImportRejected) as rejected:
+        run(make_zip(files), district, by=admin)
+
+    messages = [str(e) for e in rejected.value.errors]
+    assert (
+        "enrollments.csv, row 3, sourcedId: This sourcedId belongs to an enrollment of "
+        "another school." in messages
+    )
+    assert table_counts() == before
+    assert Enrollment.objects.get(sourced_id="e3").klass.school.sourced_id == "s2"
