@@ -113,7 +113,7 @@ def demo_world() -> InScope:
     from schoolwell.audit.models import AccessLog
     from schoolwell.consent.models import ConsentForm
     from schoolwell.referrals.models import Referral, ThresholdRule
-    from schoolwell.roster.models import Class, District
+    from schoolwell.roster.models import Class, District, ImportJob
     from schoolwell.screening.models import Instrument, ScreeningWindow
     from schoolwell.sel.models import Lesson, LessonSchedule
 
@@ -136,6 +136,7 @@ def demo_world() -> InScope:
         user=User.objects.get(username="teacher"),
         instrument=Instrument.objects.first(),
         access_log=AccessLog.objects.filter(student=student).first(),
+        import_job=ImportJob.objects.first(),
     )
     return InScope({key: obj for key, obj in objects.items() if obj is not None})
 
