@@ -5,7 +5,7 @@ import pytest
 
 from schoolwell.accounts.roles import Role
 from schoolwell.roster.importing import ImportRejected, roster_import_oneroster
-from schoolwell.roster.models import Enrollment, School
+from schoolwell.roster.models import Class, Enrollment, School, Student
 from schoolwell.roster.services import school_staff_add
 from tests.conftest import make_user
 
@@ -102,3 +102,14 @@ def test_a_student_of_a_school_the_importer_does_not_administer_is_refused(
         "users.csv, row 3, sourcedId: This sourcedId belongs to a student of another school."
         in [str(e) for e in rejected.value.errors]
     )
+
+
+def test_backslashes_and_line_breaks_are_kept_as_written(district, roster_files, make_zip):
+    """PostgreSQL stages rows in COPY's text format, where these characters are escapes."""
+    roster_files["users"][0]["familyName"] = r"Lopez\Diaz \N"
+    roster_files["classes"][0]["title"] = "Advisory\n7-A\t(room \\12)"
+
+    run(make_zip(roster_files), district)
+
+    assert Student.objects.get(sourced_id="st1").family_name == r"Lopez\Diaz \N"
+    assert Class.objects.get(sourced_id="k1").title == "Advisory\n7-A\t(room \\12)"

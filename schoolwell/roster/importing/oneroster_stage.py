@@ -82,7 +82,15 @@ def user_kind(role: str | None) -> str | None:
     return USER_KINDS.get(role) if role in STAFF_ROLES else None
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _text(value) -> str:
+    """One value in COPY's text format (called for every staged cell: strings first)."""
+    if value.__class__ is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_ESCAPES)
+        return value
     if value is None:
         return r"\N"
     if value is True:
@@ -91,15 +99,7 @@ def _text(value) -> str:
         return "f"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
+    return str(value)
 
 
 class CopyStage:
