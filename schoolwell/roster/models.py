@@ -232,6 +232,7 @@ class ImportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roster_import_jobs"
     )
+    started_at = models.DateTimeField(null=True, blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="import_jobs")
     dry_run = models.BooleanField(default=False)
     upload = models.BinaryField(blank=True, default=b"")

@@ -223,3 +223,31 @@ def test_progress_reads_in_spanish(client_for, district_admin, district):
         html = client.get(_job_url(job), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "En curso: Guardando las listas" in html
     assert "10 de 10 filas revisadas" in html
+
+
+def test_a_job_whose_worker_died_is_failed_by_the_sweep(district_admin, district, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    stale = ImportJob.objects.create(
+        requested_by=district_admin,
+        district=district,
+        state=ImportJob.State.RUNNING,
+        started_at=now - dt.timedelta(minutes=settings.ROSTER_IMPORT_JOB_MAX_MINUTES + 1),
+        upload=b"zip",
+    )
+    fresh = ImportJob.objects.create(
+        requested_by=district_admin,
+        district=district,
+        state=ImportJob.State.RUNNING,
+        started_at=now - dt.timedelta(minutes=1),
+    )
+
+    assert jobs.roster_import_jobs_fail_stale(now=now) == 1
+
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stale.state, stale.failure, bytes(stale.upload)) == ("failed", "failed", b"")
+    assert fresh.state == "running"

@@ -8,6 +8,7 @@ with a progress callback, and stores its counts or its problems. The command lin
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 import time
@@ -80,7 +81,7 @@ def _rows_in(path: Path) -> int | None:
 def roster_import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued job (a redelivered task finds it claimed and does nothing)."""
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING, stage=ImportJob.Stage.CHECKING
+        state=ImportJob.State.RUNNING, stage=ImportJob.Stage.CHECKING, started_at=timezone.now()
     )
     job = ImportJob.objects.select_related("requested_by", "district").get(pk=job_id)
     if not claimed:
@@ -120,6 +121,21 @@ def roster_import_job_run(*, job_id: int) -> ImportJob:
             logger.exception("roster import job %s failed", job.pk)
             return _finish(job, state=ImportJob.State.FAILED, failure=ImportJob.Failure.FAILED)
     return _finish(job, state=ImportJob.State.DONE, counts=_counts(result))
+
+
+def roster_import_jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Periodic: fail jobs still running past the limit — their worker died, and the
+    import's transaction died with it, so nothing was saved."""
+    now = now or timezone.now()
+    limit = dt.timedelta(minutes=settings.ROSTER_IMPORT_JOB_MAX_MINUTES)
+    return ImportJob.objects.filter(
+        state=ImportJob.State.RUNNING, started_at__lt=now - limit
+    ).update(
+        state=ImportJob.State.FAILED,
+        failure=ImportJob.Failure.FAILED,
+        upload=b"",
+        finished_at=now,
+    )
 
 
 def _counts(result: ImportResult) -> dict:
