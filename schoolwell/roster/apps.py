@@ -8,7 +8,8 @@ class RosterConfig(AppConfig):
 
     def ready(self) -> None:
         from schoolwell.accounts import gate
-        from schoolwell.core.registry import NavItem, nav_providers
+        from schoolwell.core.registry import NavItem, demo_steps, nav_providers
+        from schoolwell.roster import demo
 
         def nav(scope):
             items = []
@@ -19,3 +20,4 @@ class RosterConfig(AppConfig):
             return items
 
         nav_providers.append(nav)
+        demo_steps.append((90, demo.seed_import_job))

@@ -3,8 +3,8 @@ administrators (their district)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,12 +15,19 @@ from schoolwell.roster.importing import (
     roster_import_oneroster,
     roster_import_template,
 )
+from schoolwell.roster.importing.jobs import (
+    job_rejection,
+    job_result,
+    roster_import_job_request,
+    runs_in_background,
+)
 from schoolwell.roster.importing.template_columns import (
     COLUMNS,
     RULES,
     blank_template,
     blank_template_csv,
 )
+from schoolwell.roster.models import ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,6 +58,14 @@ def _roster_import(request):
         if form.is_valid():
             data = form.cleaned_data
             path = data["file"].temporary_file_path()
+            if data["format"] == form.ONEROSTER and runs_in_background(size=data["file"].size):
+                job = roster_import_job_request(
+                    user=request.user,
+                    district=data["district"],
+                    path=path,
+                    dry_run=data["dry_run"],
+                )
+                return redirect("roster:import_job", pk=job.pk)
             try:
                 if data["format"] == form.ONEROSTER:
                     context["result"] = roster_import_oneroster(
@@ -83,3 +98,31 @@ def roster_import_template_download(request):
         name = "schoolwell-roster-template.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _my_job(request, pk: int) -> ImportJob:
+    """A job is shown to the administrator who started it, and to no one else."""
+    _require_administrator(request)
+    job = ImportJob.objects.filter(pk=pk, requested_by=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def _job_context(job: ImportJob) -> dict:
+    return {"job": job, "result": job_result(job), "rejected": job_rejection(job)}
+
+
+@require_GET
+def roster_import_job(request, pk: int):
+    """A background import: its progress while it runs, then the usual result."""
+    job = _my_job(request, pk)
+    context = {**_job_context(job), "columns": COLUMNS, "rules": RULES}
+    return render(request, "roster/import_job.html", context)
+
+
+@require_GET
+def roster_import_job_status(request, pk: int):
+    """The page's progress section alone, polled by roster/import_job.js."""
+    job = _my_job(request, pk)
+    return render(request, "roster/_import_job_status.html", _job_context(job))

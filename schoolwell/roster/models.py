@@ -200,3 +200,70 @@ class ClassUserObjectPermission(UserObjectPermissionBase):
 
 class ClassGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Class, on_delete=models.CASCADE)
+
+
+class ImportJob(models.Model):
+    """A OneRoster import run in the background (large files), with its progress.
+
+    The upload is kept in the row until the job has run (a worker on another machine can
+    read it too), then dropped. Counts are stored as numbers and problems as file, row,
+    column and message — written in the requester's language, as the import wrote them.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Not imported: the file has problems")
+        FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        CHECKING = "checking", _("Checking every row")
+        WRITING = "writing", _("Saving the roster")
+
+    class Failure(models.TextChoices):
+        """Why a job failed (not a problem in the file), shown in the reader's language."""
+
+        FAILED = (
+            "failed",
+            _("The import stopped unexpectedly; nothing was saved. Please try again."),
+        )
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roster_import_jobs"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="import_jobs")
+    dry_run = models.BooleanField(default=False)
+    upload = models.BinaryField(blank=True, default=b"")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    # {kind: {created, updated, deactivated, unchanged, absent}} in the result's order.
+    counts = models.JSONField(default=dict, blank=True)
+    # [[file, row, column, message], …] (the first ones kept) and how many in all.
+    problems = models.JSONField(default=list, blank=True)
+    problems_total = models.PositiveIntegerField(default=0)
+    failure = models.CharField(max_length=16, choices=Failure.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"roster import #{self.pk} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(99, int(100 * self.rows_done / self.rows_total))

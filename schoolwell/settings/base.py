@@ -205,6 +205,11 @@ ROSTER_IMPORT_MAX_WORKBOOK_BYTES = int(
 )
 ROSTER_IMPORT_MAX_ROWS = int(os.environ.get("ROSTER_IMPORT_MAX_ROWS", 1_000_000))  # per file
 ROSTER_IMPORT_MAX_SECONDS = int(os.environ.get("ROSTER_IMPORT_MAX_SECONDS", 300))  # check pass
+# OneRoster zips from this size up are imported by a background job with progress
+# (Celery); smaller ones, and the template, while the upload waits.
+ROSTER_IMPORT_BACKGROUND_BYTES = int(os.environ.get("ROSTER_IMPORT_BACKGROUND_BYTES", 512 * 1024))
+# A background import still running after this long has lost its worker.
+ROSTER_IMPORT_JOB_MAX_MINUTES = int(os.environ.get("ROSTER_IMPORT_JOB_MAX_MINUTES", 60))
 # Uploads (roster files) are streamed to disk past this size instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a class grid of 60 students × 20 items posts many fields
@@ -283,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
     "lifecycle-retention": {
         "task": "schoolwell.lifecycle.tasks.retention_apply_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # A roster import job whose worker died is marked failed (its transaction rolled back).
+    "roster-fail-stale-import-jobs": {
+        "task": "schoolwell.roster.tasks.roster_import_jobs_fail_stale_task",
+        "schedule": 5 * 60,
     },
 }
 # An export still running after this long has died (the largest takes a few minutes).

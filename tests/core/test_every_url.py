@@ -173,6 +173,15 @@ def world(db, other_district):
         channel="link",
         created_at=timezone.now(),
     )
+    from schoolwell.roster.models import ImportJob
+
+    import_job = ImportJob.objects.create(
+        requested_by=admin_x,
+        district=other_district,
+        state=ImportJob.State.REJECTED,
+        problems=[["users.csv", 2, "givenName", "Quillfeather is not allowed"]],
+        problems_total=1,
+    )
     # The apps merged without the gate: the safety pathway, support plans, sign-in devices.
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -268,6 +277,7 @@ def world(db, other_district):
         "provider": provider,
         "loop": loop,
         "incident": incident,
+        "import_job": import_job,
     }
 
 
@@ -340,6 +350,8 @@ PK_OBJECT = {
     "lifecycle:hold_release": "legal_hold",
     "lifecycle:erasure_decide": "erasure",
     "lifecycle:local_remove": "local_resource",
+    "roster:import_job": "import_job",
+    "roster:import_job_status": "import_job",
     "student-detail": "student",
     "community:provider_edit": "provider",
     "community:link_issue": "loop",

@@ -114,7 +114,7 @@ def demo_world() -> InScope:
     from schoolwell.community.models import Incident, ProviderReferral
     from schoolwell.consent.models import ConsentForm
     from schoolwell.referrals.models import ExternalProvider, Referral, ThresholdRule
-    from schoolwell.roster.models import Class, District
+    from schoolwell.roster.models import Class, District, ImportJob
     from schoolwell.screening.models import Instrument, ScreeningWindow
     from schoolwell.sel.models import Lesson, LessonSchedule
     from schoolwell.voice.models import StudentCheckIn
@@ -144,6 +144,7 @@ def demo_world() -> InScope:
         provider=ExternalProvider.objects.filter(district=student.school.district).first(),
         loop=ProviderReferral.objects.first(),
         incident=Incident.objects.first(),
+        import_job=ImportJob.objects.first(),
     )
     return InScope({key: obj for key, obj in objects.items() if obj is not None})
 

@@ -13,7 +13,7 @@ import io
 import time
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -37,6 +37,9 @@ class ImportBudget:
     rows: int
     seconds: float
     started: float = field(default_factory=time.monotonic)
+    # Rows read so far over every file, and who is told every 1,000 (a background job).
+    rows_read: int = 0
+    on_rows: Callable[[int], None] | None = None
 
     @classmethod
     def from_settings(cls) -> ImportBudget:
@@ -66,8 +69,11 @@ class ImportBudget:
                 % {"max": f"{self.rows:,}"},
                 file,
             )
+        self.rows_read += 1
         if number % 1000 == 0:
             self.check_time()
+            if self.on_rows:
+                self.on_rows(self.rows_read)
 
     def check_declared(self, archive: zipfile.ZipFile, *, member: int, total: int) -> None:
         """Refuse from the central directory alone, before decompressing anything."""
@@ -95,11 +101,14 @@ _current: ContextVar[ImportBudget | None] = ContextVar("roster_import_budget", d
 
 
 @contextmanager
-def import_budget(*, timed: bool = True) -> Iterator[ImportBudget]:
+def import_budget(
+    *, timed: bool = True, on_rows: Callable[[int], None] | None = None
+) -> Iterator[ImportBudget]:
     """The budget of the import running in this context (its clock starts now). The write
     pass runs untimed: it only ever reads a file the timed check pass accepted, and stopping
     it late would only waste the work done."""
     budget = ImportBudget.from_settings()
+    budget.on_rows = on_rows
     if not timed:
         budget.seconds = float("inf")
     token = _current.set(budget)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell.roster.importing.errors import ErrorLog
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
+from schoolwell.roster.importing.oneroster_grants import MAY_CONSENT, RELATIONSHIPS
 from schoolwell.roster.importing.oneroster_lookups import DB_ACCOUNT, KnownRecords
 from schoolwell.roster.importing.oneroster_rows import (
     GUARDIAN_ROLES,
@@ -24,6 +25,7 @@ from schoolwell.roster.importing.oneroster_rows import (
     term_record,
     user_record,
 )
+from schoolwell.roster.importing.oneroster_stage import CopyStage, user_kind
 from schoolwell.roster.importing.parsing import chunks
 from schoolwell.roster.importing.scope import ImportScope
 from schoolwell.roster.models import AcademicTerm, Class, District, School
@@ -61,8 +63,17 @@ def _duplicate(r, seen: set | dict, key, column: str = "sourcedId") -> bool:
 
 
 class OneRosterCheck(KnownRecords):
-    def __init__(self, source: OneRosterZip, scope: ImportScope, errors: ErrorLog) -> None:
+    def __init__(
+        self,
+        source: OneRosterZip,
+        scope: ImportScope,
+        errors: ErrorLog,
+        stage: CopyStage | None = None,
+    ) -> None:
         self.source = source
+        # PostgreSQL: every parsed record is also staged for COPY (the write pass then
+        # reads the staging tables, not the zip).
+        self.stage = stage
         self.scope = scope
         self.district = scope.district
         self.errors = errors
@@ -83,6 +94,8 @@ class OneRosterCheck(KnownRecords):
         parents = []
         for r in self.source.rows("orgs", self.errors):
             rec = org_record(r)
+            if self.stage:
+                self.stage.orgs.append(rec)
             sid = rec["sid"]
             if not sid or _duplicate(r, self.cat.orgs, sid):
                 continue
@@ -127,6 +140,8 @@ class OneRosterCheck(KnownRecords):
         parents = []
         for batch in chunks(self.source.rows("academicSessions", self.errors)):
             records = [(r, term_record(r)) for r in batch]
+            if self.stage:
+                self.stage.terms.extend(rec for _r, rec in records)
             sids = {rec["sid"] for _r, rec in records}
             elsewhere = set(
                 AcademicTerm.objects.filter(sourced_id__in=sids)
@@ -180,6 +195,7 @@ class OneRosterCheck(KnownRecords):
             )
             for r, rec in records:
                 sid = rec["sid"]
+                self._stage_class(r, rec)
                 if not sid or _duplicate(r, self.cat.classes, sid):
                     continue
                 self.cat.classes[sid] = rec["school"]
@@ -214,6 +230,7 @@ class OneRosterCheck(KnownRecords):
                 sid = rec["sid"]
                 if rec["agents"]:
                     self.cat.agents.append((r.number, sid, rec["agents"]))
+                self._stage_user(r, rec)
                 if not sid or _duplicate(r, self.cat.users, sid):
                     continue
                 self.cat.users[sid] = rec["role"] or ""
@@ -303,6 +320,14 @@ class OneRosterCheck(KnownRecords):
                         if not self.cat.deleted_users & set(pair):
                             self.cat.guardian_links[pair] = None
         self.cat.agents = []
+        if self.stage:
+            self.stage.add(
+                "links",
+                (
+                    (g, s, RELATIONSHIPS[self.cat.users[g]], MAY_CONSENT[self.cat.users[g]])
+                    for g, s in self.cat.guardian_links
+                ),
+            )
 
     def _agent_error(self, role: str, agent: str, protected: set[str]) -> str | None:
         other = self.cat.users.get(agent)
@@ -333,6 +358,8 @@ class OneRosterCheck(KnownRecords):
                     r.error("sourcedId", _("Unknown user “%(value)s”.") % {"value": sid})
                 elif rec["birth_date"] and self.cat.users[sid] == STUDENT:
                     self.cat.birth_dates[sid] = rec["birth_date"]
+                    if self.stage:
+                        self.stage.add("birth_dates", [(sid, rec["birth_date"])])
 
     def _enrollments(self) -> None:
         # The largest file (300,000+ rows): duplicates are found by 64-bit hashes rather
@@ -346,7 +373,13 @@ class OneRosterCheck(KnownRecords):
             self._known_classes({rec["klass"] for _r, rec in records})
             self._known_users({rec["user"] for _r, rec in records})
             self._known_orgs({rec["school"] for _r, rec in records})
-            taken = self._taken_enrollments([rec for _r, rec in records])
+            # PostgreSQL: clashes with enrollments already held are found by one anti-join
+            # over the staged rows (oneroster_sql.check_staged), not per batch.
+            taken = (
+                {"sid": set(), "pair": {}}
+                if self.stage
+                else self._taken_enrollments([rec for _r, rec in records])
+            )
             for r, rec in records:
                 if not rec["sid"]:
                     continue
@@ -359,6 +392,7 @@ class OneRosterCheck(KnownRecords):
                     continue
                 sids.add(hash(rec["sid"]))
                 self._enrollment_row(r, rec, taken, pairs)
+                self._stage_enrollment(r, rec)
 
     def _enrollment_row(self, r, rec, taken, pairs) -> None:
         klass, user = rec["klass"], rec["user"]
@@ -389,3 +423,84 @@ class OneRosterCheck(KnownRecords):
                 "sourcedId",
                 _("This student is already enrolled in this class under another sourcedId."),
             )
+
+    # -- staging (PostgreSQL) ------------------------------------------------------------
+
+    def _stage_class(self, r, rec) -> None:
+        if self.stage:
+            active = not rec["deleted"]
+            self.stage.add(
+                "classes",
+                [
+                    (
+                        r.number,
+                        rec["sid"],
+                        rec["school"],
+                        rec["terms"][0] if rec["terms"] else None,
+                        rec["title"],
+                        rec["class_code"],
+                        rec["grades"],
+                        active,
+                        active and rec["school"] in self.cat.file_school_sids,
+                    )
+                ],
+            )
+
+    def _stage_user(self, r, rec) -> None:
+        if not self.stage:
+            return
+        kind = user_kind(rec["role"])
+        if kind == "administrators":
+            self.stage.admins.append(rec)
+        student = kind == "students"
+        active = not rec["deleted"] and (student or rec["enabled"])
+        school = rec.get("school") or ""
+        self.stage.add(
+            "users",
+            [
+                (
+                    r.number,
+                    rec["sid"],
+                    kind,
+                    rec["deleted"],
+                    active,
+                    rec["given_name"],
+                    rec["family_name"],
+                    rec["preferred_name"],
+                    rec["email"],
+                    rec["username"],
+                    rec["local_id"],
+                    rec["grade"],
+                    school,
+                    student and active and school in self.cat.file_school_sids,
+                )
+            ],
+        )
+
+    def _stage_enrollment(self, r, rec) -> None:
+        if not self.stage or rec["role"] not in (STUDENT, "teacher"):
+            return
+        # An enrollment ends with its own deletion, its person's or its class's.
+        active = not (
+            rec["deleted"]
+            or rec["user"] in self.cat.deleted_users
+            or rec["klass"] in self.cat.deleted_classes
+        )
+        self.stage.add(
+            "enrollments",
+            [
+                (
+                    r.number,
+                    rec["sid"],
+                    rec["klass"],
+                    rec["user"],
+                    rec["role"],
+                    rec["begin_date"],
+                    rec["end_date"],
+                    active,
+                    rec["role"] == STUDENT
+                    and active
+                    and self.cat.classes.get(rec["klass"]) in self.cat.file_school_sids,
+                )
+            ],
+        )

@@ -60,6 +60,18 @@ class KnownRecords:
         """Keys already used in SchoolWell by someone else than the row's sourcedId."""
         students = [rec for _r, rec in records if rec["role"] == STUDENT]
         accounts = [rec for _r, rec in records if rec["username"]]
+        if self.stage:
+            # PostgreSQL: found by set operations over the staged rows (check_staged);
+            # only a school administrator's protected accounts need the grant walk here.
+            protected = set()
+            if not self.scope.district_wide:
+                protected = self._protected_accounts(
+                    {rec["sid"] for rec in accounts if rec["role"] not in GUARDIAN_ROLES}
+                ) | self._protected_accounts(
+                    {rec["sid"] for rec in accounts if rec["role"] in GUARDIAN_ROLES},
+                    guardians=True,
+                )
+            return {"student_sid": set(), "local_id": {}, "username": {}, "protected": protected}
         taken = {
             "student_sid": set(
                 Student.objects.filter(sourced_id__in={rec["sid"] for rec in students})

@@ -8,6 +8,8 @@ as they are and counted as "absent".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.text import slugify
 
 from schoolwell.accounts.models import User
@@ -70,12 +72,17 @@ class OneRosterWrite(GrantWriter):
         self._enrollments()
         self._absent()
 
+    def _org_records(self) -> Iterable[dict]:
+        return (org_record(r) for r in self.source.rows("orgs", self.errors))
+
+    def _term_records(self) -> Iterable[dict]:
+        return (term_record(r) for r in self.source.rows("academicSessions", self.errors))
+
     def _orgs(self) -> None:
         counts = self.result.kind("schools")
         if self.cat.district_sid and not self.district.sourced_id:
             District.objects.filter(pk=self.district.pk).update(sourced_id=self.cat.district_sid)
-        for r in self.source.rows("orgs", self.errors):
-            rec = org_record(r)
+        for rec in self._org_records():
             if rec["type"] != "school":
                 continue
             school = School.objects.filter(sourced_id=rec["sid"]).first()
@@ -107,8 +114,7 @@ class OneRosterWrite(GrantWriter):
             counts=self.result.kind("terms"),
         )
         parents = {}
-        for batch in chunks(self.source.rows("academicSessions", self.errors)):
-            records = [term_record(r) for r in batch]
+        for records in chunks(self._term_records()):
             upsert.write(
                 dict(
                     district_id=self.district.pk,

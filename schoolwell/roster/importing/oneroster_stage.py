@@ -1,0 +1,147 @@
+"""OneRoster on PostgreSQL: the rows pass 1 parsed, staged for COPY into temporary tables.
+
+Pass 1 parses each CSV once; on PostgreSQL it also writes every parsed record (with its row
+number) to a spool file in COPY's text format, so the write pass never reads the zip again.
+The spools are copied into TEMP tables (ON COMMIT DROP) inside the import transaction, and
+`oneroster_sql` writes the roster from them with set-based SQL. Pass 1 cannot COPY as it
+reads: it queries the database per batch, and a connection busy with COPY can do nothing
+else. Spools stay in memory up to a few MB, then move to disk, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterable
+
+from schoolwell.roster.importing.oneroster_rows import GUARDIAN_ROLES, STAFF_ROLES, STUDENT
+
+SPOOL_IN_MEMORY = 4 << 20
+COPY_BLOCK = 1 << 20
+
+# table → (column, type); row numbers are kept so a staged row can always be located.
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "classes": (
+        ("row", "integer"),
+        ("sid", "text"),
+        ("school", "text"),
+        ("term", "text"),
+        ("title", "text"),
+        ("class_code", "text"),
+        ("grades", "text"),
+        ("active", "boolean"),
+        ("counted", "boolean"),
+    ),
+    "users": (
+        ("row", "integer"),
+        ("sid", "text"),
+        ("kind", "text"),
+        ("deleted", "boolean"),
+        ("active", "boolean"),
+        ("given_name", "text"),
+        ("family_name", "text"),
+        ("preferred_name", "text"),
+        ("email", "text"),
+        ("username", "text"),
+        ("local_id", "text"),
+        ("grade", "smallint"),
+        ("school", "text"),
+        ("counted", "boolean"),
+    ),
+    "birth_dates": (("sid", "text"), ("birth_date", "date")),
+    "links": (
+        ("guardian", "text"),
+        ("student", "text"),
+        ("relationship", "text"),
+        ("may_consent", "boolean"),
+    ),
+    "enrollments": (
+        ("row", "integer"),
+        ("sid", "text"),
+        ("klass", "text"),
+        ("user_sid", "text"),
+        ("role", "text"),
+        ("begin_date", "date"),
+        ("end_date", "date"),
+        ("active", "boolean"),
+        ("counted", "boolean"),
+    ),
+}
+# Only these tables are looked up by sourcedId often enough to deserve an index.
+INDEXED = {"users": "sid", "classes": "sid"}
+
+USER_KINDS = {"teacher": "teachers", "administrator": "administrators"}
+
+
+def user_kind(role: str | None) -> str | None:
+    """students / teachers / administrators / guardians, or None (no account)."""
+    if role == STUDENT:
+        return "students"
+    if role in GUARDIAN_ROLES:
+        return "guardians"
+    return USER_KINDS.get(role) if role in STAFF_ROLES else None
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    """One value in COPY's text format (called for every staged cell: strings first)."""
+    if value.__class__ is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_ESCAPES)
+        return value
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class CopyStage:
+    """Collects pass 1's records; `load` copies them into TEMP tables (one COPY each)."""
+
+    def __init__(self) -> None:
+        self.spools = {
+            name: tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed by close())
+                max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
+            )
+            for name in TABLES
+        }
+        self.counts = dict.fromkeys(TABLES, 0)
+        # The small files are kept as parsed records: a few schools and terms.
+        self.orgs: list[dict] = []
+        self.terms: list[dict] = []
+        # Administrators are few; their grants go through the ordinary services.
+        self.admins: list[dict] = []
+
+    def add(self, table: str, rows: Iterable[tuple]) -> None:
+        spool = self.spools[table]
+        lines = ["\t".join(map(_text, row)) + "\n" for row in rows]
+        self.counts[table] += len(lines)
+        spool.writelines(lines)
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
+
+    def load(self, cursor) -> None:
+        """Create and fill the TEMP tables (dropped when the import transaction ends)."""
+        for name, columns in TABLES.items():
+            table = f"import_{name}"
+            spec = ", ".join(f"{column} {kind}" for column, kind in columns)
+            # A second import in the same outer transaction (tests, scripts) starts afresh.
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMP TABLE {table} ({spec}) ON COMMIT DROP")
+            spool = self.spools[name]
+            spool.seek(0)
+            with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                while block := spool.read(COPY_BLOCK):
+                    copy.write(block)
+            if name in INDEXED:
+                cursor.execute(f"CREATE INDEX ON {table} ({INDEXED[name]})")
+            cursor.execute(f"ANALYZE {table}")
