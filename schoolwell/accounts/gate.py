@@ -69,6 +69,8 @@ SCHOOL_ACTIONS: dict[str, str] = {
     "alerts.deliveries.view": _ADMINISTER,
     # Resetting a colleague's second factor.
     "two_factor.reset": _ADMINISTER,
+    # Integration tokens (the API): issued and revoked by the school's administrators.
+    "api.tokens.manage": _ADMINISTER,
 }
 
 _GRAIN_ROLES = {

@@ -1,0 +1,11 @@
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from schoolwell.api.errors import error_body
+
+
+@require_http_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+def not_found(request):
+    """An unknown path under /api/ (or an id that is not a number): the one error body."""
+    return JsonResponse(error_body("not_found", _("No such endpoint or object.")), status=404)
