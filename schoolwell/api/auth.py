@@ -28,9 +28,9 @@ MAX_KEY_LENGTH = 200
 
 
 def narrowed_scope(scope: AccessScope, school_ids: frozenset[int]) -> AccessScope:
-    """The scope limited to these schools: school grants, the classes of those schools, and
-    district grants only for a district whose every school is kept. A guardian's links
-    are kept (a parent's own children are not a school's data)."""
+    """The scope limited to these schools: school grants, the classes of those schools,
+    district grants only for a district whose every school is kept (otherwise the kept
+    schools are administered one by one). A guardian's own children are kept."""
     from schoolwell.roster.models import Class, School
 
     class_ids = frozenset(
@@ -47,12 +47,17 @@ def narrowed_scope(scope: AccessScope, school_ids: frozenset[int]) -> AccessScop
             rows = rows.filter(district_id__in=scope.district_ids)
         for district_id, school_id in rows:
             districts.setdefault(district_id, set()).add(school_id)
+    kept = {d for d, ids in districts.items() if ids <= school_ids}
+    kept_schools = frozenset().union(*(districts[d] for d in kept))
+    # A district administrator narrowed to some of its schools administers just those:
+    # as a school administrator would (the district-wide grain is not theirs here).
+    administered = (scope.admin_school_ids | scope.district_school_ids) & school_ids
     return dataclasses.replace(
         scope,
         counsel_school_ids=scope.counsel_school_ids & school_ids,
-        admin_school_ids=scope.admin_school_ids & school_ids,
-        district_ids=frozenset(d for d, s in districts.items() if s <= school_ids),
-        district_school_ids=scope.district_school_ids & school_ids,
+        admin_school_ids=administered - kept_schools,
+        district_ids=frozenset(kept),
+        district_school_ids=kept_schools,
         class_ids=class_ids,
         is_superuser=False,
     )

@@ -6,7 +6,9 @@ one by one and a client always reads the same shape. `fields` names each bad fie
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
@@ -39,6 +41,10 @@ def _django_validation(exc: DjangoValidationError) -> exceptions.ValidationError
 
 
 def _service_error(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, ReferralError):
         message = str(exc)
         if exc.status_code == 403:

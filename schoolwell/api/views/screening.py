@@ -94,6 +94,7 @@ class CheckInList(generics.ListAPIView):
     schools."""
 
     serializer_class = CheckInSerializer
+    permission_classes = [allowed("student.view_staff")]
     filterset_class = CheckInFilter
 
     def get_queryset(self):
@@ -140,6 +141,7 @@ class ClassCheckIns(generics.GenericAPIView):
     saves nothing. A constant number of queries whatever the class size."""
 
     serializer_class = CheckInBatchSerializer
+    # Student check-ins (the voice app) are another endpoint: register it beside this one.
 
     def post(self, request, class_pk: int):
         klass = get_object_or_404(gate.classes(request.user, "class.view"), pk=class_pk)
@@ -248,6 +250,7 @@ class ResultViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     service: consent (rule 2), the window and the referral rules apply as on the pages."""
 
     serializer_class = ResultSerializer
+    permission_classes = [allowed("student.view_staff")]
     filterset_class = ResultFilter
     lookup_value_regex = ID_REGEX
 

@@ -111,6 +111,7 @@ class LessonViewSet(viewsets.ReadOnlyModelViewSet):
     """The lesson library the caller sees: the starter lessons and their schools' own."""
 
     serializer_class = LessonSerializer
+    permission_classes = [allowed("student.view_staff")]
     lookup_value_regex = ID_REGEX
     filterset_fields = ["grade_band", "unit"]
 
