@@ -34,13 +34,13 @@ class SwaggerView(SpectacularSwaggerSplitView):
 
 urlpatterns = [
     path("api/v1/checkins/", screening.CheckInList.as_view(), name="checkin-list"),
-    path(
-        "api/v1/classes/<int:class_pk>/checkins/",
+    re_path(
+        r"^api/v1/classes/(?P<class_pk>[0-9]{1,18})/checkins/$",
         screening.ClassCheckIns.as_view(),
         name="class-checkins",
     ),
-    path(
-        "api/v1/students/<int:student_pk>/disclosures/",
+    re_path(
+        r"^api/v1/students/(?P<student_pk>[0-9]{1,18})/disclosures/$",
         roster.DisclosureList.as_view(),
         name="disclosure-list",
     ),
@@ -48,7 +48,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(), name="docs"),
     path("api/tokens/", tokens_page.token_list, name="tokens"),
-    path("api/tokens/<int:token_pk>/revoke/", tokens_page.token_revoke, name="token_revoke"),
+    re_path(
+        r"^api/tokens/(?P<token_pk>[0-9]{1,18})/revoke/$",
+        tokens_page.token_revoke,
+        name="token_revoke",
+    ),
     # Anything else under /api/: the API's own 404 body, not the site's HTML page.
     re_path(r"^api/", not_found),
 ]

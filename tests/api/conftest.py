@@ -114,3 +114,10 @@ def colleague(school_a):
     user = make_user("colleague")
     school_staff_add(school=school_a, user=user, role=Role.COUNSELLOR)
     return user
+
+
+@pytest.fixture
+def instruments(db):
+    from schoolwell.screening.services import instrument_sync
+
+    return {row.code: row for row in instrument_sync()}

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -5,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from schoolwell.api.errors import error_body
 
 
+@login_not_required  # says nothing but "not found"; a token caller has no session
 @require_http_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
 def not_found(request):
     """An unknown path under /api/ (or an id that is not a number): the one error body."""
