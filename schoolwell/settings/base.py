@@ -307,7 +307,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "schoolwell.api.pagination.ApiPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["schoolwell.api.throttling.ApiRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "schoolwell.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "schoolwell.api.errors.api_exception_handler",
 }
 # Per token (or per signed-in user for session requests).

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
 
 from schoolwell.accounts import gate
@@ -35,25 +34,6 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
-
-
-def _error(text: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=text)
-
-
-ERRORS = {
-    400: _error("Invalid input: `fields` names each bad field."),
-    401: _error("No valid credentials (send `Authorization: Token <key>`)."),
-    403: _error("Your role may not do this here."),
-    404: _error("No such object within your scope."),
-    429: _error("Too many requests for this token: wait and retry."),
-}
-READ_ERRORS = {k: v for k, v in ERRORS.items() if k != 400}
-WRITE_ERRORS = {**ERRORS, 409: _error("The object's state does not allow this step now.")}
-
-
-def with_errors(responses: dict, errors: dict = ERRORS) -> dict:
-    return {**errors, **responses}
 
 
 # Path ids: digits within a 64-bit id, so a huge or non-numeric id is a 404, never an

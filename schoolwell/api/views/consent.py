@@ -15,10 +15,8 @@ from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
 from schoolwell.api.views.common import (
     ID_REGEX,
-    READ_ERRORS,
     IntFilter,
     ScopedIdField,
-    with_errors,
 )
 from schoolwell.consent.models import Channel, ConsentDecision, ConsentForm, Decision
 from schoolwell.consent.services import consent_deny, consent_grant, consent_revoke
@@ -107,10 +105,6 @@ class DecisionFilter(django_filters.FilterSet):
         fields = ["student", "form", "decision"]
 
 
-@extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-)
 class FormViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FormSerializer
     lookup_value_regex = ID_REGEX
@@ -121,10 +115,7 @@ class FormViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    create=extend_schema(
-        request=DecisionCreateSerializer, responses=with_errors({201: DecisionSerializer})
-    ),
+    create=extend_schema(request=DecisionCreateSerializer, responses={201: DecisionSerializer}),
 )
 class DecisionViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Consent decisions: append-only; a change of mind is a new decision."""

@@ -9,18 +9,15 @@ from __future__ import annotations
 import django_filters
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from schoolwell.api.views.common import (
     ID_REGEX,
-    READ_ERRORS,
-    WRITE_ERRORS,
     IntFilter,
     allowed,
-    with_errors,
 )
 from schoolwell.referrals.models import Priority, Referral, ReferralNote, Status
 from schoolwell.referrals.selectors import referral_notes, staff_referrals
@@ -115,10 +112,6 @@ class NotesSerializer(serializers.Serializer):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-)
 class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     """The referral queue of the caller's schools (counsellors and administrators):
     priority, then due time, then age."""
@@ -145,15 +138,13 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
     def _reply(self, referral: Referral, code=status.HTTP_200_OK) -> Response:
         return Response(ReferralSerializer(self.get_queryset().get(pk=referral.pk)).data, code)
 
-    @extend_schema(request=None, responses=with_errors({200: ReferralSerializer}, WRITE_ERRORS))
+    @extend_schema(request=None, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """Take an unclaimed referral (exclusive: a second claimant gets a 409)."""
         return self._reply(referral_claim(referral=self.get_object(), by=request.user))
 
-    @extend_schema(
-        request=StatusSerializer, responses=with_errors({200: ReferralSerializer}, WRITE_ERRORS)
-    )
+    @extend_schema(request=StatusSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request, pk=None):
         """Move a claimed referral to triage or in progress (its assignee only)."""
@@ -164,13 +155,11 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
             referral_status_set(referral=referral, by=request.user, status=form.data["status"])
         )
 
-    @extend_schema(
-        methods=["GET"], request=None, responses=with_errors({200: NotesSerializer}, READ_ERRORS)
-    )
+    @extend_schema(methods=["GET"], request=None, responses={200: NotesSerializer})
     @extend_schema(
         methods=["POST"],
         request=NoteSerializer,
-        responses=with_errors({201: NoteSerializer}, WRITE_ERRORS),
+        responses={201: NoteSerializer},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def notes(self, request, pk=None):

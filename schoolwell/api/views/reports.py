@@ -15,9 +15,8 @@ from rest_framework.response import Response
 from schoolwell.api.errors import Gone
 from schoolwell.api.views.common import (
     ID_REGEX,
-    READ_ERRORS,
+    ErrorSerializer,
     ScopedIdField,
-    with_errors,
 )
 from schoolwell.reports.exports import KINDS, ExportFilters
 from schoolwell.reports.exports.base import requester_schools
@@ -66,11 +65,7 @@ class ExportCreateSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    create=extend_schema(
-        request=ExportCreateSerializer, responses=with_errors({202: ExportSerializer})
-    ),
+    create=extend_schema(request=ExportCreateSerializer, responses={202: ExportSerializer}),
 )
 class ExportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The caller's own exports (nobody else's, ever). A new one runs in the background:
@@ -102,16 +97,13 @@ class ExportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        responses=with_errors(
-            {
-                (
-                    200,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ): OpenApiResponse(OpenApiTypes.BINARY, description="The XLSX file."),
-                410: OpenApiResponse(description="Expired: request the export again."),
-            },
-            READ_ERRORS,
-        )
+        responses={
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiResponse(OpenApiTypes.BINARY, description="The XLSX file."),
+            410: OpenApiResponse(ErrorSerializer, description="Expired: request it again."),
+        }
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

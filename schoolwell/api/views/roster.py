@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_noop
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
 
 from schoolwell.accounts import gate
-from schoolwell.api.views.common import ID_REGEX, READ_ERRORS, IntFilter, allowed, with_errors
+from schoolwell.api.views.common import ID_REGEX, IntFilter, allowed
 from schoolwell.audit.models import AccessLog
 from schoolwell.audit.selectors import disclosure_record
 from schoolwell.audit.services import access_log_record
@@ -63,10 +62,6 @@ class StudentFilter(django_filters.FilterSet):
 StudentFilter.base_filters["class"] = StudentFilter.base_filters.pop("klass")
 
 
-@extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-)
 class StudentViewSet(viewsets.ReadOnlyModelViewSet):
     """Students the caller may see as staff (teachers: their classes; counsellors and
     administrators: their schools). Guardians use the consent endpoints."""
@@ -92,10 +87,6 @@ class StudentViewSet(viewsets.ReadOnlyModelViewSet):
         return super().retrieve(request, *args, **kwargs)
 
 
-@extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-)
 class ClassViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClassSerializer
     permission_classes = [allowed("class.view")]
@@ -118,7 +109,6 @@ class DisclosureSerializer(serializers.Serializer):
         return what_label(row.what)
 
 
-@extend_schema(responses=with_errors({200: DisclosureSerializer(many=True)}, READ_ERRORS))
 class DisclosureList(generics.ListAPIView):
     """A student's disclosure record (FERPA 34 CFR 99.32): every view and export of their
     records, for the school's administrators and the student's own guardians."""

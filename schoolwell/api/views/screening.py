@@ -16,11 +16,9 @@ from rest_framework.response import Response
 from schoolwell.accounts import gate
 from schoolwell.api.views.common import (
     ID_REGEX,
-    READ_ERRORS,
     IntFilter,
     ScopedIdField,
     allowed,
-    with_errors,
 )
 from schoolwell.roster.selectors import class_roster
 from schoolwell.screening.models import CheckIn, Instrument, Respondent, ScreeningResult
@@ -45,10 +43,6 @@ class InstrumentSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "version", "name", "respondent", "definition"]
 
 
-@extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-)
 class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
     """The active instruments: items, options, scoring and bands as the app uses them."""
 
@@ -88,7 +82,6 @@ class CheckInFilter(django_filters.FilterSet):
         fields = ["student", "date_from", "date_to"]
 
 
-@extend_schema(responses=with_errors({200: CheckInSerializer(many=True)}, READ_ERRORS))
 class CheckInList(generics.ListAPIView):
     """Check-ins the caller may read: a teacher's own, every check-in of a counsellor's
     schools."""
@@ -133,7 +126,7 @@ class CheckInBatchResultSerializer(serializers.Serializer):
 
 @extend_schema(
     request=CheckInBatchSerializer,
-    responses=with_errors({201: CheckInBatchResultSerializer}),
+    responses={201: CheckInBatchResultSerializer},
 )
 class ClassCheckIns(generics.GenericAPIView):
     """A teacher's check-ins for a whole class on one day, through the check-in service:
@@ -238,11 +231,7 @@ class ResultFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    create=extend_schema(
-        request=ResultCreateSerializer, responses=with_errors({201: ResultSerializer})
-    ),
+    create=extend_schema(request=ResultCreateSerializer, responses={201: ResultSerializer}),
 )
 class ResultViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Screening results the caller may read (counsellors: their schools; teachers: the

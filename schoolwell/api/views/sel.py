@@ -13,12 +13,9 @@ from rest_framework.response import Response
 
 from schoolwell.api.views.common import (
     ID_REGEX,
-    READ_ERRORS,
-    WRITE_ERRORS,
     IntFilter,
     ScopedIdField,
     allowed,
-    with_errors,
 )
 from schoolwell.roster.models import Student
 from schoolwell.sel.models import DeliveryStatus, Lesson, LessonDelivery, LessonSchedule
@@ -103,10 +100,6 @@ class DeliveryInputSerializer(serializers.Serializer):
         return data
 
 
-@extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-)
 class LessonViewSet(viewsets.ReadOnlyModelViewSet):
     """The lesson library the caller sees: the starter lessons and their schools' own."""
 
@@ -135,11 +128,7 @@ class ScheduleFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    create=extend_schema(
-        request=ScheduleCreateSerializer, responses=with_errors({201: ScheduleSerializer})
-    ),
+    create=extend_schema(request=ScheduleCreateSerializer, responses={201: ScheduleSerializer}),
 )
 class ScheduleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Lessons planned for the classes whose SEL the caller plans (their own classes as a
@@ -175,7 +164,7 @@ class ScheduleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=DeliveryInputSerializer,
-        responses=with_errors({200: ScheduleSerializer}, WRITE_ERRORS),
+        responses={200: ScheduleSerializer},
     )
     @action(detail=True, methods=["post"])
     def delivery(self, request, pk=None):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from schoolwell.api.views.common import ID_REGEX, READ_ERRORS, IntFilter, allowed, with_errors
+from schoolwell.api.views.common import ID_REGEX, IntFilter, allowed
 from schoolwell.support.models import Goal, PlanStatus, ProgressCheck, SupportPlan
 from schoolwell.support.selectors import staff_plans
 
@@ -70,10 +69,6 @@ class PlanFilter(django_filters.FilterSet):
         fields = ["status", "student", "school", "tier"]
 
 
-@extend_schema_view(
-    list=extend_schema(responses=with_errors({}, READ_ERRORS)),
-    retrieve=extend_schema(responses=with_errors({}, READ_ERRORS)),
-)
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """Support plans of the caller's schools, each with its goals and their progress checks."""
 
