@@ -48,7 +48,10 @@ ERRORS = {
     "404": "No such object within your scope (whether it exists elsewhere is not said).",
     "429": "Too many requests for this token: wait for `Retry-After` seconds.",
 }
-WRITE_ERRORS = {"409": "The object's state does not allow this step now."}
+WRITE_ERRORS = {
+    "409": "The object's state does not allow this step now.",
+    "415": "The body is not JSON (nor a form).",
+}
 
 
 class ApiAutoSchema(AutoSchema):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_noop
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, viewsets
 
 from schoolwell.accounts import gate
@@ -109,6 +110,7 @@ class DisclosureSerializer(serializers.Serializer):
         return what_label(row.what)
 
 
+@extend_schema(parameters=[OpenApiParameter("student_pk", int, OpenApiParameter.PATH)])
 class DisclosureList(generics.ListAPIView):
     """A student's disclosure record (FERPA 34 CFR 99.32): every view and export of their
     records, for the school's administrators and the student's own guardians."""

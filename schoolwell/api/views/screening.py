@@ -9,7 +9,7 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -125,6 +125,7 @@ class CheckInBatchResultSerializer(serializers.Serializer):
 
 
 @extend_schema(
+    parameters=[OpenApiParameter("class_pk", int, OpenApiParameter.PATH)],
     request=CheckInBatchSerializer,
     responses={201: CheckInBatchResultSerializer},
 )

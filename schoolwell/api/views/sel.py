@@ -25,7 +25,8 @@ from schoolwell.sel.services import delivery_record, delivery_skip, lessons_sche
 
 class LessonSerializer(serializers.ModelSerializer):
     competencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    school = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # None: a starter lesson of the shared library.
+    school = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Lesson
