@@ -11,7 +11,9 @@ from schoolwell.api.views.fallback import not_found
 
 app_name = "api"
 
-router = DefaultRouter()
+# JSON only: no `.json` suffix routes (a second spelling of every URL, for nothing).
+router = DefaultRouter(use_regex_path=True)
+router.include_format_suffixes = False
 router.register("students", roster.StudentViewSet, basename="student")
 router.register("classes", roster.ClassViewSet, basename="class")
 router.register("instruments", screening.InstrumentViewSet, basename="instrument")

@@ -177,6 +177,18 @@ def world(db, other_district):
         scheduled_at=timezone.now(),
     )
     plan = make_plan(student, counsellor_x, referral=referral)
+    from schoolwell.api.services import api_token_issue
+    from schoolwell.screening.models import ScreeningResult
+
+    result = ScreeningResult.objects.create(
+        student=student,
+        instrument=instruments["phq-a"],
+        answers={"q1": 0},
+        respondent="student",
+        administered_by=counsellor_x,
+        band_label="Quillfeather",
+    )
+    token, _key = api_token_issue(user=admin_x, name="Quillshire SIS", schools=[school], by=admin_x)
     totp = TOTPDevice.objects.create(user=admin_x, name="Quillshire phone", confirmed=True)
     return {
         "student": student,
@@ -200,6 +212,8 @@ def world(db, other_district):
         "plan": plan,
         "goal": plan.goals.get(),
         "totp": totp,
+        "result": result,
+        "token": token,
     }
 
 
@@ -217,6 +231,7 @@ KWARG_OBJECT = {
     "plan_pk": "plan",
     "goal_pk": "goal",
     "referral_pk": "referral",
+    "token_pk": "token",
 }
 
 # `pk` names a different object on each page.
@@ -267,8 +282,21 @@ PK_OBJECT = {
     "sel:lesson_schedule": "lesson",
     "sel:delivery": "schedule",
     "reports:export_download": "export",
-    "student-detail": "student",
-    "class-detail": "class",
+    "api:student-detail": "student",
+    "api:class-detail": "class",
+    "api:instrument-detail": "instrument",
+    "api:result-detail": "result",
+    "api:referral-detail": "referral",
+    "api:referral-claim": "referral",
+    "api:referral-set-status": "referral",
+    "api:referral-notes": "referral",
+    "api:plan-detail": "plan",
+    "api:consent-form-detail": "form",
+    "api:lesson-detail": "lesson",
+    "api:schedule-detail": "schedule",
+    "api:schedule-delivery": "schedule",
+    "api:export-detail": "export",
+    "api:export-download": "export",
 }
 
 # The Django admin names objects by model.

@@ -29,6 +29,7 @@ OUR_APPS = {
     "sel",
     "reports",
     "support",
+    "api",
 }
 LOGIN_ROLES = {
     "teacher": Role.TEACHER,
