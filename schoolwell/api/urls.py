@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from schoolwell.api import tokens_page
 from schoolwell.api.views import consent, referrals, reports, roster, screening, sel, support
 from schoolwell.api.views.fallback import not_found
+from schoolwell.core import registry
 
 app_name = "api"
 
@@ -25,6 +26,9 @@ router.register("consent/decisions", consent.DecisionViewSet, basename="consent-
 router.register("sel/lessons", sel.LessonViewSet, basename="lesson")
 router.register("sel/schedules", sel.ScheduleViewSet, basename="schedule")
 router.register("exports", reports.ExportViewSet, basename="export")
+# Other apps' endpoints (the student voice app's self check-ins, for one): core.registry.
+for prefix, viewset, basename in registry.api_routes:
+    router.register(prefix, viewset, basename=basename)
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

@@ -119,3 +119,8 @@ on_call_providers: list[Callable] = []
 urgent_tag_providers: list[Callable] = []
 # consent → data owners: fn(*, student, purpose, at) after a denial or withdrawal is recorded.
 consent_withdrawn_hooks: list[Callable] = []
+
+# API endpoints of other apps, registered in their AppConfig.ready() and served under
+# /api/v1/ by schoolwell.api (same authentication, errors, pagination, throttle, schema):
+# (prefix, viewset, basename), e.g. ("student-checkins", StudentCheckInViewSet, "student-checkin").
+api_routes: list[tuple[str, type, str]] = []
