@@ -9,6 +9,7 @@ import django_filters
 from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, viewsets
+from rest_framework.response import Response
 
 from schoolwell.accounts import gate
 from schoolwell.api.views.common import ID_REGEX, IntFilter, allowed
@@ -85,7 +86,7 @@ class StudentViewSet(viewsets.ReadOnlyModelViewSet):
         access_log_record(
             user=request.user, student=student, what=gettext_noop("student (API)"), request=request
         )
-        return super().retrieve(request, *args, **kwargs)
+        return Response(self.get_serializer(student).data)
 
 
 class ClassViewSet(viewsets.ReadOnlyModelViewSet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -176,11 +177,16 @@ class ScheduleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         if data["status"] == DeliveryStatus.DELIVERED:
+            present = list(Student.objects.filter(pk__in=data["present"]))
+            if len(present) != len(set(data["present"])):
+                raise serializers.ValidationError(
+                    {"present": [_("Students present must be on the class roster.")]}
+                )
             delivery_record(
                 schedule=schedule,
                 delivered_on=data["delivered_on"],
                 minutes=data["minutes"],
-                present=list(Student.objects.filter(pk__in=data["present"])),
+                present=present,
                 reflection=data["reflection"],
                 by=request.user,
                 today=timezone.localdate(),
