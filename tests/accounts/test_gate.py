@@ -51,6 +51,7 @@ ON_STUDENT_A = {
     "crisis.edit": {"school_admin", "district_admin"},
     "rules.edit": {"school_admin", "district_admin"},
     "two_factor.reset": {"school_admin", "district_admin"},
+    "api.tokens.manage": {"school_admin", "district_admin"},
 }
 
 
