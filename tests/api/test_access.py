@@ -207,3 +207,25 @@ def test_exports_start_poll_and_download(api_as, world, counsellor, settings):
     assert api_as("school_admin").get(f"/api/v1/exports/{export_id}/download/").status_code == 404
     response = client.post("/api/v1/exports/", {"kind": "nonsense"}, format="json")
     assert response.status_code == 400 and "kind" in error_of(response)["fields"]
+
+
+def test_close_and_reassign(api_as, world, colleague, other_counsellor):
+    from schoolwell.referrals.content import outcomes
+
+    url = f"/api/v1/referrals/{world['referral_a'].pk}/"
+    client = api_as("counsellor")
+    response = client.post(url + "reassign/", {"to": other_counsellor.pk}, format="json")
+    assert response.status_code == 400  # not a counsellor of this school
+    response = client.post(url + "reassign/", {"to": 2**62}, format="json")
+    assert response.status_code == 400 and "to" in error_of(response)["fields"]
+    response = client.post(url + "reassign/", {"to": colleague.pk}, format="json")
+    assert response.status_code == 200 and response.json()["assignee"] == colleague.pk
+    outcome = next(iter(outcomes()))
+    body = {"outcome": outcome, "note": "Seen twice; family supported."}
+    assert client.post(url + "close/", body, format="json").status_code == 409  # not theirs
+    response = api_as("colleague").post(url + "close/", {**body, "outcome": "x"}, format="json")
+    assert response.status_code == 400
+    response = api_as("colleague").post(url + "close/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "closed" and response.json()["outcome"] == outcome
+    assert api_as("teacher").post(url + "close/", body, format="json").status_code == 403

@@ -290,6 +290,8 @@ PK_OBJECT = {
     "api:referral-claim": "referral",
     "api:referral-set-status": "referral",
     "api:referral-notes": "referral",
+    "api:referral-close": "referral",
+    "api:referral-reassign": "referral",
     "api:plan-detail": "plan",
     "api:consent-form-detail": "form",
     "api:lesson-detail": "lesson",

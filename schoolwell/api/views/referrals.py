@@ -9,11 +9,13 @@ from __future__ import annotations
 import django_filters
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from schoolwell.accounts.models import User
 from schoolwell.api.views.common import (
     ID_REGEX,
     IntFilter,
@@ -24,7 +26,9 @@ from schoolwell.referrals.selectors import referral_notes, staff_referrals
 from schoolwell.referrals.services import (
     NOTE_MAX_LENGTH,
     referral_claim,
+    referral_close,
     referral_note_add,
+    referral_reassign,
     referral_status_set,
 )
 from schoolwell.referrals.services.workflow import WORK_STATUSES
@@ -97,6 +101,19 @@ class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=sorted(WORK_STATUSES))
 
 
+class CloseSerializer(serializers.Serializer):
+    outcome = serializers.CharField(
+        max_length=64, help_text="An outcome code of the school's list."
+    )
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, help_text="The closing note.")
+
+
+class ReassignSerializer(serializers.Serializer):
+    to = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="A counsellor of the referral's school."
+    )
+
+
 class NoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReferralNote
@@ -154,6 +171,29 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
         return self._reply(
             referral_status_set(referral=referral, by=request.user, status=form.data["status"])
         )
+
+    @extend_schema(request=CloseSerializer, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close with an outcome and a closing note (its assignee)."""
+        referral = self.get_object()
+        form = CloseSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._reply(
+            referral_close(referral=referral, by=request.user, **form.validated_data)
+        )
+
+    @extend_schema(request=ReassignSerializer, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Hand the referral to another counsellor of the school."""
+        referral = self.get_object()
+        form = ReassignSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        to = User.objects.filter(pk=form.validated_data["to"], is_active=True).first()
+        if to is None:
+            raise serializers.ValidationError({"to": [_("Choose a counsellor of this school.")]})
+        return self._reply(referral_reassign(referral=referral, by=request.user, to=to))
 
     @extend_schema(methods=["GET"], request=None, responses={200: NotesSerializer})
     @extend_schema(
