@@ -138,9 +138,11 @@ def test_private_notes_are_never_returned(api_as, world, counsellor, school_admi
         body = api_as(persona).get(f"/api/v1/referrals/{referral.pk}/notes/").json()
         assert [n["body"] for n in body["notes"]] == ["Shared note"]
         assert body["hidden_private"] == 1
-    response = api_as("counsellor").post(
-        f"/api/v1/referrals/{referral.pk}/notes/", {"body": "New", "private": True}, format="json"
-    )
+    url = f"/api/v1/referrals/{referral.pk}/notes/"
+    response = api_as("counsellor").post(url, {"body": "New", "private": True}, format="json")
+    assert response.status_code == 400 and "private" in error_of(response)["fields"]
+    assert not referral.notes.filter(body="New").exists()
+    response = api_as("counsellor").post(url, {"body": "New"}, format="json")
     assert response.status_code == 201
     assert referral.notes.get(body="New").private is False
 

@@ -209,6 +209,11 @@ class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "POST":
             form = NoteSerializer(data=request.data)
             form.is_valid(raise_exception=True)
+            if "private" in request.data:
+                # Never turn a requested memory aid into a shared note: refuse it instead.
+                raise serializers.ValidationError(
+                    {"private": [_("Private notes are written on the referral's page only.")]}
+                )
             note = referral_note_add(
                 referral=referral, by=request.user, body=form.validated_data["body"], private=False
             )
