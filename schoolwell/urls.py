@@ -1,14 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
 from schoolwell.core import views as core_views
-from schoolwell.roster.api import ClassViewSet, StudentViewSet
-
-api = DefaultRouter()
-api.register("students", StudentViewSet, basename="student")
-api.register("classes", ClassViewSet, basename="class")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -50,6 +44,6 @@ urlpatterns = [
     path("family/", include("schoolwell.lifecycle.urls")),
     path("voice/", include("schoolwell.voice.urls")),
     path("community/", include("schoolwell.community.urls")),
-    path("api/v1/", include(api.urls)),
+    path("", include("schoolwell.api.urls")),
     path("admin/", admin.site.urls),
 ]

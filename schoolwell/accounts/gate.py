@@ -85,6 +85,8 @@ SCHOOL_ACTIONS: dict[str, str] = {
     "community.agreements": _ADMINISTER,
     "community.training": _ADMINISTER,
     "incident.open": _ADMINISTER,
+    # Integration tokens (the API): issued and revoked by the school's administrators.
+    "api.tokens.manage": _ADMINISTER,
 }
 
 _GRAIN_ROLES = {

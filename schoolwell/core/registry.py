@@ -156,3 +156,8 @@ refer_out_checks: list[Callable] = []
 refer_out_hooks: list[Callable] = []
 # fn(*, referral, outcome) -> str | None: a reason this closing outcome is refused, or None.
 close_validators: list[Callable] = []
+
+# API endpoints of other apps, registered in their AppConfig.ready() and served under
+# /api/v1/ by schoolwell.api (same authentication, errors, pagination, throttle, schema):
+# (prefix, viewset, basename), e.g. ("student-checkins", StudentCheckInViewSet, "student-checkin").
+api_routes: list[tuple[str, type, str]] = []

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "axes",
     "csp",
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
     "schoolwell.lifecycle",
     "schoolwell.voice",
     "schoolwell.community",
+    "schoolwell.api",
 ]
 
 MIDDLEWARE = [
@@ -311,15 +315,49 @@ ALERT_RETRY_BASE_SECONDS = float(os.environ.get("ALERT_RETRY_BASE_SECONDS", "30"
 ALERT_SENDING_LEASE_SECONDS = 600
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Integration tokens first (their 401 names the scheme); the session, with CSRF, for
+    # the app's own scripts.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "schoolwell.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "schoolwell.core.input.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "schoolwell.api.pagination.ApiPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["schoolwell.api.throttling.ApiRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "schoolwell.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "schoolwell.api.errors.api_exception_handler",
+}
+# Per token (or per signed-in user for session requests).
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/min")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SchoolWell API",
+    "DESCRIPTION": (
+        "Students, check-ins, screening, referrals, support plans, consent, SEL and exports "
+        "of a district, under the same authorization as the pages. Authenticate with "
+        "`Authorization: Token <key>` (tokens are issued by administrators) or the session. "
+        'Every error has the body {"error": {"code", "message", "fields"}}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN (CSP: 'self' only).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "schoolwell.referrals.models.referral.Status",
+        "PlanStatusEnum": "schoolwell.support.models.PlanStatus",
+        "ExportStatusEnum": "schoolwell.reports.models.Export.Status",
+        "DeliveryStatusEnum": "schoolwell.sel.models.DeliveryStatus",
+        "WorkStatusEnum": [("in_progress", "In progress"), ("triage", "Triage")],
+    },
 }
 
 # Development and tests: a per-process cache (production: shared Redis, settings/production.py).

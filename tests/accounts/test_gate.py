@@ -55,6 +55,7 @@ ON_STUDENT_A = {
     "records.decide": {"school_admin", "district_admin"},
     "records.policy": {"school_admin", "district_admin"},
     "records.erase": {"school_admin", "district_admin"},
+    "api.tokens.manage": {"school_admin", "district_admin"},
 }
 
 

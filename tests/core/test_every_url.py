@@ -204,6 +204,18 @@ def world(db, other_district):
         scheduled_at=timezone.now(),
     )
     plan = make_plan(student, counsellor_x, referral=referral)
+    from schoolwell.api.services import api_token_issue
+    from schoolwell.screening.models import ScreeningResult
+
+    result = ScreeningResult.objects.create(
+        student=student,
+        instrument=instruments["phq-a"],
+        answers={"q1": 0},
+        respondent="student",
+        administered_by=counsellor_x,
+        band_label="Quillfeather",
+    )
+    token, _key = api_token_issue(user=admin_x, name="Quillshire SIS", schools=[school], by=admin_x)
     totp = TOTPDevice.objects.create(user=admin_x, name="Quillshire phone", confirmed=True)
     # Family rights and the data lifecycle.
     from schoolwell.lifecycle import services as lifecycle
@@ -278,6 +290,8 @@ def world(db, other_district):
         "loop": loop,
         "incident": incident,
         "import_job": import_job,
+        "result": result,
+        "token": token,
     }
 
 
@@ -295,6 +309,7 @@ KWARG_OBJECT = {
     "plan_pk": "plan",
     "goal_pk": "goal",
     "referral_pk": "referral",
+    "token_pk": "token",
 }
 
 # `pk` names a different object on each page.
@@ -352,14 +367,29 @@ PK_OBJECT = {
     "lifecycle:local_remove": "local_resource",
     "roster:import_job": "import_job",
     "roster:import_job_status": "import_job",
-    "student-detail": "student",
     "community:provider_edit": "provider",
     "community:link_issue": "loop",
     "community:incident": "incident",
     "community:incident_contact": "incident",
     "community:incident_link": "incident",
     "community:incident_close": "incident",
-    "class-detail": "class",
+    "api:student-detail": "student",
+    "api:class-detail": "class",
+    "api:instrument-detail": "instrument",
+    "api:result-detail": "result",
+    "api:referral-detail": "referral",
+    "api:referral-claim": "referral",
+    "api:referral-set-status": "referral",
+    "api:referral-notes": "referral",
+    "api:referral-close": "referral",
+    "api:referral-reassign": "referral",
+    "api:plan-detail": "plan",
+    "api:consent-form-detail": "form",
+    "api:lesson-detail": "lesson",
+    "api:schedule-detail": "schedule",
+    "api:schedule-delivery": "schedule",
+    "api:export-detail": "export",
+    "api:export-download": "export",
 }
 
 # The Django admin names objects by model.

@@ -32,6 +32,7 @@ OUR_APPS = {
     "lifecycle",
     "voice",
     "community",
+    "api",
 }
 LOGIN_ROLES = {
     "teacher": Role.TEACHER,

@@ -1,4 +1,4 @@
-"""The roster API uses the same scoping as the pages."""
+"""Students and classes: the same scoping as the pages (moved from tests/roster)."""
 
 import pytest
 from django.test import Client
@@ -76,14 +76,15 @@ def test_a_deeply_nested_body_is_a_400_not_a_500(teacher, student_a):
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
     assert response.status_code == 400
-    assert "nested too deeply" in response.json()["detail"]
+    assert "nested too deeply" in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999", "-1", "1e3", "abc", "0"])
 def test_a_bad_class_parameter_is_a_400(client_for, teacher, student_a, value):
     response = client_for(teacher).get("/api/v1/students/", {"class": value})
     assert response.status_code == 400
-    assert "“class” must be a whole number" in response.json()["class"][0]
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and list(error["fields"]) == ["class"]
 
 
 def test_the_class_parameter_filters(client_for, counsellor, student_a, student_a2, class_a):
