@@ -11,7 +11,7 @@ def render(codes) -> str:
 def test_codes_are_shown_as_language_names_each_in_itself():
     for reader in ("en", "es"):
         with translation.override(reader):
-            assert render(["en", "es", "vi"]) == "English, español, Tiếng Việt"
+            assert render(["en", "es", "fr"]) == "English, español, français"
 
 
 def test_an_unknown_code_is_shown_as_it_is_and_nothing_renders_empty():
