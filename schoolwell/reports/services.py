@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwell.audit.models import AccessLog
@@ -96,8 +96,9 @@ def export_write(
     return result
 
 
-def export_request(*, user, kind: str, filters: ExportFilters) -> Export:
-    """Queue an export for the user; it runs in the background (eagerly in dev and tests)."""
+def export_request(*, user, kind: str, filters: ExportFilters, language: str = "") -> Export:
+    """Queue an export for the user; it runs in the background (eagerly in dev and tests),
+    written in `language` (the one they read the site in)."""
     from schoolwell.reports.tasks import export_run_task
 
     export_kind = KINDS.get(kind)
@@ -110,6 +111,7 @@ def export_request(*, user, kind: str, filters: ExportFilters) -> Export:
             requested_by=user,
             kind=kind,
             filters=filters.to_json(),
+            language=language if language in dict(settings.LANGUAGES) else "",
             expires_at=timezone.now() + export_ttl(),
         )
         transaction.on_commit(lambda: export_run_task.delay(export.pk))
@@ -138,13 +140,15 @@ def export_run(*, export_id: int) -> Export:
         if not kind.allowed_for(user):
             raise PermissionDenied("role no longer allows this export")
         scope = user_scope(user, kind, ExportFilters.from_json(export.filters))
-        with tempfile.TemporaryFile() as tmp:
+        language = export.language or user.preferred_language or settings.LANGUAGE_CODE
+        # Labels, reasons, events and dates in the requester's language.
+        with tempfile.TemporaryFile() as tmp, translation.override(language):
             # Outside a transaction, so the progress updates are seen while rows are written.
             result = _write(
                 kind,
                 scope,
                 tmp,
-                requested_by=f"{user.get_full_name() or user.username} ({user.username})",
+                requested_by=user.get_full_name() or user.username,
                 on_progress=set_progress,
                 on_total=set_total,
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,27 +21,36 @@ from schoolwell.reports.exports.base import (
     STUDENT_SUPPORT_ROLES,
     ExportKind,
     ExportScope,
+    full_name,
+    labels_of,
 )
 from schoolwell.reports.xlsx import CellKind, Column, Table
 
-PRIORITIES = {value: str(label) for value, label in Priority.choices}
-STATUSES = {value: str(label) for value, label in Status.choices}
-SOURCES = {value: str(label) for value, label in Source.choices}
-EVENT_KINDS = {value: str(label) for value, label in ReferralEvent.Kind.choices}
+PRIORITIES = labels_of(Priority)
+STATUSES = labels_of(Status)
+SOURCES = labels_of(Source)
+EVENT_KINDS = labels_of(ReferralEvent.Kind)
+
+
+def _outcome(code: str) -> str:
+    from schoolwell.referrals import content
+
+    return content.outcome_label(code)
+
 
 REFERRAL_COLUMNS = [
     Column("Referral", CellKind.INT, width=9),
     *STUDENT_COLUMNS,
     Column("School", width=22),
-    Column("Source", width=16, display=SOURCES.get),
-    Column("Priority", width=10, display=PRIORITIES.get),
-    Column("Status", width=14, display=STATUSES.get),
-    Column("Assignee", width=16),
+    Column("Source", width=16, display=SOURCES),
+    Column("Priority", width=10, display=PRIORITIES),
+    Column("Status", width=14, display=STATUSES),
+    Column("Assignee", width=16, definition="Full name (the username if none is recorded)"),
     Column("Opened", CellKind.DATETIME, width=18),
     Column("Due", CellKind.DATETIME, width=18),
     Column("First action (claimed)", CellKind.DATETIME, width=18),
     Column("Closed", CellKind.DATETIME, width=18),
-    Column("Outcome", width=18),
+    Column("Outcome", width=18, display=_outcome),
     Column("Reasons", CellKind.INT, width=9, definition="Triggers (rules or concerns) merged"),
     Column("Hours to first action", CellKind.FLOAT, width=10, definition="Claimed − opened"),
     Column("Hours allowed", CellKind.FLOAT, width=10, definition="Due − opened"),
@@ -59,15 +69,16 @@ REFERRAL_COLUMNS = [
 EVENT_COLUMNS = [
     Column("Referral", CellKind.INT, width=9),
     Column("At", CellKind.DATETIME, width=18),
-    Column("Event", width=22, display=EVENT_KINDS.get),
-    Column("By", width=16, definition="Blank when the system acted"),
+    Column("Event", width=22, display=EVENT_KINDS),
+    Column("What happened", width=50, definition="The event in words, as on the referral page"),
+    Column("By", width=16, definition="Full name; blank when the system acted"),
 ]
 
 
 REASON_COLUMNS = [
     Column("Referral", CellKind.INT, width=9),
     Column("Added", CellKind.DATETIME, width=18),
-    Column("Priority", width=10, display=PRIORITIES.get),
+    Column("Priority", width=10, display=PRIORITIES),
     Column("Reason", width=60, definition="What fired or was raised, in words (no teacher's note)"),
 ]
 
@@ -88,6 +99,35 @@ def _reason_rows(rows) -> Iterator[tuple]:
         )
         reason = SimpleNamespace(code=code, params=params, summary=summary, raised_by=raised_by)
         yield student_id, referral_id, at, priority, texts.reason_text(reason)
+
+
+def _event_rows(events) -> Iterator[tuple]:
+    """Each event with its words from `referrals.texts.event_text` (the referral page's), the
+    referral's reasons read once per chunk of events for the "reason added" ones."""
+    from schoolwell.referrals import texts
+
+    chunk = events.select_related("referral", "actor").prefetch_related(
+        Prefetch("referral__reasons", queryset=ReferralReason.objects.select_related("raised_by"))
+    )
+    for event in chunk.iterator(chunk_size=2000):
+        actor = event.actor
+        yield (
+            event.referral.student_id,
+            event.referral_id,
+            event.at,
+            event.kind,
+            _event_words(texts, event),
+            (actor.get_full_name() or actor.username) if actor else None,
+        )
+
+
+def _event_words(texts, event) -> str:
+    """The event in words; one without the data its kind says in words (written by hand,
+    or before events carried codes) shows its kind, rather than failing the whole export."""
+    try:
+        return texts.event_text(event)
+    except (KeyError, TypeError, ValueError):
+        return str(event.get_kind_display())
 
 
 def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
@@ -126,7 +166,7 @@ class ReferralExport(ExportKind):
             "source",
             "priority",
             "status",
-            "assignee__username",
+            full_name("assignee"),
             "opened_at",
             "due_at",
             "claimed_at",
@@ -137,9 +177,6 @@ class ReferralExport(ExportKind):
         events = ReferralEvent.objects.filter(referral__in=referrals).order_by(
             "referral_id", "at", "pk"
         )
-        event_rows = events.values_list(
-            "referral__student_id", "referral_id", "at", "kind", "actor__username"
-        ).iterator(chunk_size=2000)
         reasons = ReferralReason.objects.filter(referral__in=referrals).order_by(
             "referral_id", "created_at", "pk"
         )
@@ -157,7 +194,7 @@ class ReferralExport(ExportKind):
         ).iterator(chunk_size=2000)
         return [
             Table("Referrals", REFERRAL_COLUMNS, self._rows(rows), referrals.count(), keyed=True),
-            Table("Events", EVENT_COLUMNS, event_rows, events.count(), keyed=True),
+            Table("Events", EVENT_COLUMNS, _event_rows(events), events.count(), keyed=True),
             Table(
                 "Reasons", REASON_COLUMNS, _reason_rows(reason_rows), reasons.count(), keyed=True
             ),

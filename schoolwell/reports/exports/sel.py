@@ -7,18 +7,22 @@ import datetime as dt
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.reports.exports.base import CLASSROOM_ROLES, ExportKind, ExportScope
+from schoolwell.reports.exports.base import CLASSROOM_ROLES, ExportKind, ExportScope, labels_of
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.sel.models import DeliveryStatus, LessonSchedule
 from schoolwell.sel.selectors import coverage_period, coverage_report
 
-STATUSES = {value: str(label) for value, label in DeliveryStatus.choices}
+STATUSES = labels_of(DeliveryStatus)
 
 
-def _english(value: dict | None) -> str | None:
-    return (value or {}).get("en") if isinstance(value, dict) else value
+def _in_language(value: dict | None) -> str | None:
+    """A lesson's title in the reader's language (English when it has no translation)."""
+    if not isinstance(value, dict):
+        return value
+    return value.get((get_language() or "en")[:2]) or value.get("en")
 
 
 def _coverage_columns(first: str, competencies) -> list[Column]:
@@ -66,9 +70,9 @@ DELIVERY_COLUMNS = [
     Column("Planned on", CellKind.DATE, width=12),
     Column("Class", width=22),
     Column("School", width=22),
-    Column("Lesson", width=34, display=_english),
+    Column("Lesson", width=34, display=_in_language),
     Column("Grade band", width=10),
-    Column("Status", width=11, display=STATUSES.get, definition="Blank: not logged yet"),
+    Column("Status", width=11, display=STATUSES, definition="Blank: not logged yet"),
     Column("Delivered on", CellKind.DATE, width=12),
     Column("Minutes", CellKind.INT, width=9),
     Column("Roster size", CellKind.INT, width=9),

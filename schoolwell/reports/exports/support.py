@@ -21,30 +21,32 @@ from schoolwell.reports.exports.base import (
     STUDENT_SUPPORT_ROLES,
     ExportKind,
     ExportScope,
+    full_name,
+    labels_of,
 )
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.support.models import Goal, Measure, Outcome, PlanStatus, SupportContact, Tier
 from schoolwell.support.outcomes import goal_outcome, threshold_for
 from schoolwell.support.selectors import latest_checks, staff_plans
 
-TIERS = {value: str(label) for value, label in Tier.choices}
-STATUSES = {value: str(label) for value, label in PlanStatus.choices}
-OUTCOMES = {value: str(label) for value, label in Outcome.choices}
-MEASURES = {value: str(label) for value, label in Measure.choices}
+TIERS = labels_of(Tier)
+STATUSES = labels_of(PlanStatus)
+OUTCOMES = labels_of(Outcome)
+MEASURES = labels_of(Measure)
 
 PLAN_COLUMNS = [
     Column("Plan", CellKind.INT, width=8),
     *STUDENT_COLUMNS,
     Column("School", width=22),
-    Column("Tier", width=16, display=TIERS.get),
-    Column("Status", width=10, display=STATUSES.get),
-    Column("Outcome", width=22, display=OUTCOMES.get),
-    Column("Owner", width=16),
+    Column("Tier", width=16, display=TIERS),
+    Column("Status", width=10, display=STATUSES),
+    Column("Outcome", width=22, display=OUTCOMES),
+    Column("Owner", width=16, definition="Full name (the username if none is recorded)"),
     Column("Started", CellKind.DATE, width=12),
     Column("Next review", CellKind.DATE, width=12),
     Column("Closed", CellKind.DATE, width=12),
     Column("Referral", CellKind.INT, width=9),
-    Column("Goal measure", width=24, display=MEASURES.get, definition="The plan's first goal"),
+    Column("Goal measure", width=24, display=MEASURES, definition="The plan's first goal"),
     Column("Instrument", width=10),
     Column("Baseline", CellKind.FLOAT, width=9),
     Column("Latest", CellKind.FLOAT, width=9, definition="The goal's latest data point"),
@@ -102,7 +104,7 @@ class SupportExport(ExportKind):
                 "tier",
                 "status",
                 "outcome",
-                "owner__username",
+                full_name("owner"),
                 "start_date",
                 "next_review_on",
                 "closed_on",
