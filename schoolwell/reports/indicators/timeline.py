@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from schoolwell.referrals import texts
 from schoolwell.roster.models import Student
 from schoolwell.screening import instruments
 
@@ -50,7 +51,12 @@ def student_timeline(user, student: Student, *, since: dt.date) -> StudentTimeli
         code = result.instrument.code.upper()
         if result.total is not None:
             latest = result
-            scores.setdefault(code, []).append((when, result.total, result.band_label))
+            band = (
+                texts.band_words(result.instrument.code, "", result.band)
+                if result.band
+                else result.band_label
+            )
+            scores.setdefault(code, []).append((when, result.total, band))
             continue
         scales = {s["key"]: s for s in instruments.scales(result.instrument.definition)}
         for key, value in (result.subscales or {}).items():
