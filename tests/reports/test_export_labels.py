@@ -49,6 +49,11 @@ def closed_referral(school_a, student_a, counsellor):
     return referral
 
 
+def _words(language: str, text: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
+
+
 def _request(client, user, kind, language):
     """Ask for an export through the page, reading the site in `language`."""
     client.force_login(user)
@@ -101,9 +106,10 @@ def test_the_referral_log_in_the_requesters_language(
     sheets = load_rows(export)
     header, row = sheets["Referrals"]
     cells = dict(zip(header, row, strict=True))
-    assert (cells["Status"], cells["Priority"]) == (status, priority)
-    assert cells["Outcome"] == outcome
-    assert cells["Assignee"] == "Cora Counsellor"
+    head = {name: _words(language, name) for name in ("Status", "Priority", "Outcome")}
+    assert (cells[head["Status"]], cells[head["Priority"]]) == (status, priority)
+    assert cells[head["Outcome"]] == outcome
+    assert cells[_words(language, "Assignee")] == "Cora Counsellor"
     events = sheets["Events"][1:]
     assert [e[2] for e in events][1] == claimed
     assert events[2][3] == closed_event
@@ -133,12 +139,13 @@ def test_checkins_name_the_teacher_and_speak_spanish(
     assert export.status == "done", (export.status, export.error)
     header, row = load_rows(export)["Check-ins"]
     cells = dict(zip(header, row, strict=True))
-    assert cells["Teacher"] == "Tess Teacher"
+    assert header[0] == "Fecha"  # the headers are in Spanish too
+    assert cells[_words("es", "Teacher")] == "Tess Teacher"
     with translation.override("es"):
         from schoolwell.screening.models.checkins import Wellbeing
 
-        assert cells["Wellbeing (words)"] == str(Wellbeing(2).label)
-    assert cells["Concerns"] == "Retraído"
+        assert cells[_words("es", "Wellbeing (words)")] == str(Wellbeing(2).label)
+    assert cells[_words("es", "Concerns")] == "Retraído"
 
 
 def _codes_in_labelled_columns(sheets: dict) -> list[tuple]:

@@ -26,10 +26,10 @@ from schoolwell.roster.selectors import visible_classes, visible_students
 # Who a row is about: the same columns, in the same order, in every student-level export,
 # read through the row's `student` relation.
 STUDENT_COLUMNS = (
-    Column("Student ID", width=12),
-    Column("Family name", width=18),
-    Column("Given name", width=16),
-    Column("Grade", CellKind.INT, width=8),
+    Column(_("Student ID"), width=12),
+    Column(_("Family name"), width=18),
+    Column(_("Given name"), width=16),
+    Column(_("Grade"), CellKind.INT, width=8),
 )
 STUDENT_FIELDS = (
     "student__local_id",

@@ -30,17 +30,19 @@ from schoolwell.screening.selectors import checkins_visible_to
 WELLBEING_LABELS = labels_of(Wellbeing)
 
 COLUMNS = [
-    Column("Date", CellKind.DATE, width=12),
+    Column(_("Date"), CellKind.DATE, width=12),
     *STUDENT_COLUMNS,
-    Column("Class", width=22),
-    Column("Teacher", width=18, definition="The teacher who checked in (full name)"),
-    Column("Wellbeing", CellKind.INT, width=10, definition="1 = very low … 5 = great"),
-    Column("Wellbeing (words)", width=14, display=WELLBEING_LABELS),
-    Column("Absent", CellKind.BOOL, width=8),
+    Column(_("Class"), width=22),
+    Column(_("Teacher"), width=18, definition=_("The teacher who checked in (full name)")),
+    Column(_("Wellbeing"), CellKind.INT, width=10, definition=_("1 = very low … 5 = great")),
+    Column(_("Wellbeing (words)"), width=14, display=WELLBEING_LABELS),
+    Column(_("Absent"), CellKind.BOOL, width=8),
     Column(
-        "Concerns", width=28, definition="Concern tags ticked (sensitive ones: counsellors only)"
+        _("Concerns"),
+        width=28,
+        definition=_("Concern tags ticked (sensitive ones: counsellors only)"),
     ),
-    Column("Note", width=40),
+    Column(_("Note"), width=40),
 ]
 
 

@@ -39,47 +39,58 @@ def _outcome(code: str) -> str:
 
 
 REFERRAL_COLUMNS = [
-    Column("Referral", CellKind.INT, width=9),
+    Column(_("Referral"), CellKind.INT, width=9),
     *STUDENT_COLUMNS,
-    Column("School", width=22),
-    Column("Source", width=16, display=SOURCES),
-    Column("Priority", width=10, display=PRIORITIES),
-    Column("Status", width=14, display=STATUSES),
-    Column("Assignee", width=16, definition="Full name (the username if none is recorded)"),
-    Column("Opened", CellKind.DATETIME, width=18),
-    Column("Due", CellKind.DATETIME, width=18),
-    Column("First action (claimed)", CellKind.DATETIME, width=18),
-    Column("Closed", CellKind.DATETIME, width=18),
-    Column("Outcome", width=18, display=_outcome),
-    Column("Reasons", CellKind.INT, width=9, definition="Triggers (rules or concerns) merged"),
-    Column("Hours to first action", CellKind.FLOAT, width=10, definition="Claimed − opened"),
-    Column("Hours allowed", CellKind.FLOAT, width=10, definition="Due − opened"),
+    Column(_("School"), width=22),
+    Column(_("Source"), width=16, display=SOURCES),
+    Column(_("Priority"), width=10, display=PRIORITIES),
+    Column(_("Status"), width=14, display=STATUSES),
+    Column(_("Assignee"), width=16, definition=_("Full name (the username if none is recorded)")),
+    Column(_("Opened"), CellKind.DATETIME, width=18),
+    Column(_("Due"), CellKind.DATETIME, width=18),
+    Column(_("First action (claimed)"), CellKind.DATETIME, width=18),
+    Column(_("Closed"), CellKind.DATETIME, width=18),
+    Column(_("Outcome"), width=18, display=_outcome),
     Column(
-        "First action on time",
+        _("Reasons"), CellKind.INT, width=9, definition=_("Triggers (rules or concerns) merged")
+    ),
+    Column(_("Hours to first action"), CellKind.FLOAT, width=10, definition=_("Claimed − opened")),
+    Column(_("Hours allowed"), CellKind.FLOAT, width=10, definition=_("Due − opened")),
+    Column(
+        _("First action on time"),
         CellKind.BOOL,
         width=10,
-        definition="Claimed by the due time; blank while unclaimed and not yet due",
+        definition=_("Claimed by the due time; blank while unclaimed and not yet due"),
     ),
-    Column("Hours to close", CellKind.FLOAT, width=10, definition="Closed − opened"),
+    Column(_("Hours to close"), CellKind.FLOAT, width=10, definition=_("Closed − opened")),
     Column(
-        "Overdue now", CellKind.BOOL, width=10, definition="Open past its due time (as the queue)"
+        _("Overdue now"),
+        CellKind.BOOL,
+        width=10,
+        definition=_("Open past its due time (as the queue)"),
     ),
 ]
 
 EVENT_COLUMNS = [
-    Column("Referral", CellKind.INT, width=9),
-    Column("At", CellKind.DATETIME, width=18),
-    Column("Event", width=22, display=EVENT_KINDS),
-    Column("What happened", width=50, definition="The event in words, as on the referral page"),
-    Column("By", width=16, definition="Full name; blank when the system acted"),
+    Column(_("Referral"), CellKind.INT, width=9),
+    Column(_("At"), CellKind.DATETIME, width=18),
+    Column(_("Event"), width=22, display=EVENT_KINDS),
+    Column(
+        _("What happened"), width=50, definition=_("The event in words, as on the referral page")
+    ),
+    Column(_("By"), width=16, definition=_("Full name; blank when the system acted")),
 ]
 
 
 REASON_COLUMNS = [
-    Column("Referral", CellKind.INT, width=9),
-    Column("Added", CellKind.DATETIME, width=18),
-    Column("Priority", width=10, display=PRIORITIES),
-    Column("Reason", width=60, definition="What fired or was raised, in words (no teacher's note)"),
+    Column(_("Referral"), CellKind.INT, width=9),
+    Column(_("Added"), CellKind.DATETIME, width=18),
+    Column(_("Priority"), width=10, display=PRIORITIES),
+    Column(
+        _("Reason"),
+        width=60,
+        definition=_("What fired or was raised, in words (no teacher's note)"),
+    ),
 ]
 
 

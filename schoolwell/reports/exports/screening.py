@@ -27,24 +27,32 @@ from schoolwell.screening.selectors import results_visible_to
 RESPONDENTS = labels_of(Respondent)
 
 COLUMNS = [
-    Column("Administered", CellKind.DATETIME, width=18),
+    Column(_("Administered"), CellKind.DATETIME, width=18),
     *STUDENT_COLUMNS,
-    Column("Instrument", width=12, display=texts.instrument_short_name),
-    Column("Version", width=9),
-    Column("Window", width=18),
-    Column("Respondent", width=12, display=RESPONDENTS),
+    Column(_("Instrument"), width=12, display=texts.instrument_short_name),
+    Column(_("Version"), width=9),
+    Column(_("Window"), width=18),
+    Column(_("Respondent"), width=12, display=RESPONDENTS),
     Column(
-        "Total", CellKind.INT, width=8, definition="Blank when the instrument has subscales only"
+        _("Total"),
+        CellKind.INT,
+        width=8,
+        definition=_("Blank when the instrument has subscales only"),
     ),
     Column(
-        "Band",
+        _("Band"),
         width=22,
-        definition="Severity band, as the instrument publishes it, in the reader's language",
+        definition=_("Severity band, as the instrument publishes it, in the reader's language"),
     ),
-    Column("Subscales", width=30, definition="name score (band) for each subscale"),
-    Column("Critical", CellKind.BOOL, width=9, definition="A critical item was endorsed"),
-    Column("Complete", CellKind.BOOL, width=9),
-    Column("Consent withdrawn", CellKind.DATETIME, width=18, definition="Kept and marked (rule 2)"),
+    Column(_("Subscales"), width=30, definition=_("name score (band) for each subscale")),
+    Column(_("Critical"), CellKind.BOOL, width=9, definition=_("A critical item was endorsed")),
+    Column(_("Complete"), CellKind.BOOL, width=9),
+    Column(
+        _("Consent withdrawn"),
+        CellKind.DATETIME,
+        width=18,
+        definition=_("Kept and marked (rule 2)"),
+    ),
 ]
 
 

@@ -28,22 +28,27 @@ def _in_language(value: dict | None) -> str | None:
 def _coverage_columns(first: str, competencies) -> list[Column]:
     return [
         Column(first, width=24),
-        Column("School", width=22),
-        Column("Scheduled", CellKind.INT, width=10),
-        Column("Due", CellKind.INT, width=8, definition="Planned on or before today, or logged"),
-        Column("Delivered", CellKind.INT, width=10),
-        Column("Skipped", CellKind.INT, width=9),
+        Column(_("School"), width=22),
+        Column(_("Scheduled"), CellKind.INT, width=10),
         Column(
-            "Behind plan", CellKind.INT, width=10, definition="Planned before today, not logged"
+            _("Due"), CellKind.INT, width=8, definition=_("Planned on or before today, or logged")
         ),
-        Column("Delivery rate", CellKind.FLOAT, width=10, definition="Delivered ÷ due"),
-        Column("Minutes delivered", CellKind.INT, width=10),
+        Column(_("Delivered"), CellKind.INT, width=10),
+        Column(_("Skipped"), CellKind.INT, width=9),
+        Column(
+            _("Behind plan"),
+            CellKind.INT,
+            width=10,
+            definition=_("Planned before today, not logged"),
+        ),
+        Column(_("Delivery rate"), CellKind.FLOAT, width=10, definition=_("Delivered ÷ due")),
+        Column(_("Minutes delivered"), CellKind.INT, width=10),
         *[
             Column(
-                f"Minutes: {competency}",
+                _("Minutes: %(competency)s") % {"competency": competency},
                 CellKind.INT,
                 width=12,
-                definition="A lesson's minutes count toward each of its competencies",
+                definition=_("A lesson's minutes count toward each of its competencies"),
             )
             for competency in competencies
         ],
@@ -67,17 +72,17 @@ def _coverage_row(row, school_name: str) -> list:
 
 
 DELIVERY_COLUMNS = [
-    Column("Planned on", CellKind.DATE, width=12),
-    Column("Class", width=22),
-    Column("School", width=22),
-    Column("Lesson", width=34, display=_in_language),
-    Column("Grade band", width=10),
-    Column("Status", width=11, display=STATUSES, definition="Blank: not logged yet"),
-    Column("Delivered on", CellKind.DATE, width=12),
-    Column("Minutes", CellKind.INT, width=9),
-    Column("Roster size", CellKind.INT, width=9),
-    Column("Students present", CellKind.INT, width=9),
-    Column("Skip reason", width=30),
+    Column(_("Planned on"), CellKind.DATE, width=12),
+    Column(_("Class"), width=22),
+    Column(_("School"), width=22),
+    Column(_("Lesson"), width=34, display=_in_language),
+    Column(_("Grade band"), width=10),
+    Column(_("Status"), width=11, display=STATUSES, definition=_("Blank: not logged yet")),
+    Column(_("Delivered on"), CellKind.DATE, width=12),
+    Column(_("Minutes"), CellKind.INT, width=9),
+    Column(_("Roster size"), CellKind.INT, width=9),
+    Column(_("Students present"), CellKind.INT, width=9),
+    Column(_("Skip reason"), width=30),
 ]
 
 
