@@ -35,7 +35,7 @@ def _describe_filters(scope: ExportScope) -> list[tuple[str, str]]:
     period = "–".join(
         d.isoformat() if d else "…" for d in (scope.filters.date_from, scope.filters.date_to)
     )
-    return [("Schools", names or "none"), ("Period", period)]
+    return [(_("Schools"), names or _("none")), (_("Period"), period)]
 
 
 def _write(
@@ -51,7 +51,7 @@ def _write(
     if on_total is not None:
         on_total(sum(t.count or 0 for t in tables))
     about = About(
-        title=f"SchoolWell export: {kind.label}",
+        title=_("SchoolWell export: %(kind)s") % {"kind": kind.label},
         requested_by=requested_by,
         generated_at=timezone.now(),
         filters=_describe_filters(scope),
@@ -74,7 +74,9 @@ def _log_disclosures(
             detail=detail,
         )
     elif scope.user is not None:
-        summary = "; ".join(f"{name}: {value}" for name, value in _describe_filters(scope))
+        with translation.override("en"):  # the disclosure record is kept in one language
+            described = _describe_filters(scope)
+        summary = "; ".join(f"{name}: {value}" for name, value in described)
         access_log_record(
             user=scope.user,
             student=None,

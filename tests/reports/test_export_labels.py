@@ -116,7 +116,7 @@ def test_the_referral_log_in_the_requesters_language(
     # People by name; the one without a name by their username, the system by nobody.
     assert [e[4] for e in events] == [None, "Cora Counsellor", "nameless_counsellor"]
     about = dict(r[:2] for r in sheets["About this export"] if r and r[0])
-    assert about["Requested by"] == "Cora Counsellor"
+    assert about[_words(language, "Requested by")] == "Cora Counsellor"
     if language == "es":
         assert status != "Closed" and claimed != "Claimed"  # really translated
 
