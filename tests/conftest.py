@@ -36,6 +36,19 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request's language stays active in its
+    thread after the response (Django activates per request, never resets), so a Spanish
+    page in one test would otherwise turn the next test's messages Spanish."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 def make_user(username: str, **extra) -> User:
     return User.objects.create_user(
         username=username, password="pw-for-tests-only", email=f"{username}@example.org", **extra

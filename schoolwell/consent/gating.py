@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +49,14 @@ from schoolwell.consent.models import (
     SchoolConsentSettings,
 )
 from schoolwell.roster.models import AcademicTerm, GuardianLink, Student
+
+
+def _short_date(day: dt.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+# The notice's last day in the reader's language and the site's format, when shown.
+lazy_date = lazy(_short_date, str)
 
 __all__ = [
     "ALLOWED_STATES",
@@ -352,7 +362,7 @@ def _derive(
             ConsentState.PASSIVE_NOTICE_PERIOD,
             format_lazy(
                 _("Notice period: families may opt out until {date}."),
-                date=last_day.isoformat(),
+                date=lazy_date(last_day),
             ),
             notice_ends=last_day,
             **common,

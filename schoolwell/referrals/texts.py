@@ -81,6 +81,16 @@ def _scale_label(definition: dict | None, subscale: str, code: str) -> str:
     return f"{instrument_short_name(code)} {subscale}"
 
 
+def band_words(code: str, subscale: str, band: str) -> str:
+    """A band key of an instrument (or of one of its subscales) in the reader's language."""
+    return _band_label(_definition(code), subscale, band)
+
+
+def scale_words(code: str, subscale: str) -> str:
+    """A subscale's name in the reader's language ("SRSS-E7 externalizante")."""
+    return _scale_label(_definition(code), subscale, code)
+
+
 def _number(value: Any, places: int | None = None) -> str:
     """A number as the reader writes it ("4.0" → "4,0" in Spanish)."""
     try:

@@ -186,6 +186,9 @@ def student_timeline(
         row_heights=[0.55, 0.45],
         subplot_titles=[labels["scores"], labels["wellbeing"]],
     )
+    # The wellbeing line keeps its own colour: no score series may share it.
+    wellbeing_colour = PALETTE[2]
+    colours = [c for c in PALETTE if c != wellbeing_colour]
     for index, (instrument, points) in enumerate(scores.items()):
         figure.add_trace(
             go.Scatter(
@@ -194,7 +197,7 @@ def student_timeline(
                 y=[p[1] for p in points],
                 text=[p[2] for p in points],
                 mode="lines+markers",
-                marker={"size": 9, "color": PALETTE[index % len(PALETTE)]},
+                marker={"size": 9, "color": colours[index % len(colours)]},
                 hovertemplate="%{x|%Y-%m-%d}: %{y} (%{text})<extra>" + instrument + "</extra>",
             ),
             row=1,
@@ -217,7 +220,7 @@ def student_timeline(
             x=[c[0] for c in rated],
             y=[c[1] for c in rated],
             mode="lines+markers",
-            line={"color": PALETTE[2]},
+            line={"color": wellbeing_colour},
             hovertemplate="%{x|%Y-%m-%d}: %{y}<extra></extra>",
         ),
         row=2,

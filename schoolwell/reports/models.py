@@ -29,6 +29,9 @@ class Export(models.Model):
     )
     kind = models.CharField(max_length=32)
     filters = models.JSONField(default=dict, blank=True)
+    # The language the requester read the site in: labels and names in the workbook follow it
+    # (blank: the requester's preferred language).
+    language = models.CharField(max_length=8, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schoolwell.audit.models import AccessLog
@@ -35,7 +35,7 @@ def _describe_filters(scope: ExportScope) -> list[tuple[str, str]]:
     period = "–".join(
         d.isoformat() if d else "…" for d in (scope.filters.date_from, scope.filters.date_to)
     )
-    return [("Schools", names or "none"), ("Period", period)]
+    return [(_("Schools"), names or _("none")), (_("Period"), period)]
 
 
 def _write(
@@ -51,7 +51,7 @@ def _write(
     if on_total is not None:
         on_total(sum(t.count or 0 for t in tables))
     about = About(
-        title=f"SchoolWell export: {kind.label}",
+        title=_("SchoolWell export: %(kind)s") % {"kind": kind.label},
         requested_by=requested_by,
         generated_at=timezone.now(),
         filters=_describe_filters(scope),
@@ -74,7 +74,9 @@ def _log_disclosures(
             detail=detail,
         )
     elif scope.user is not None:
-        summary = "; ".join(f"{name}: {value}" for name, value in _describe_filters(scope))
+        with translation.override("en"):  # the disclosure record is kept in one language
+            described = _describe_filters(scope)
+        summary = "; ".join(f"{name}: {value}" for name, value in described)
         access_log_record(
             user=scope.user,
             student=None,
@@ -96,8 +98,9 @@ def export_write(
     return result
 
 
-def export_request(*, user, kind: str, filters: ExportFilters) -> Export:
-    """Queue an export for the user; it runs in the background (eagerly in dev and tests)."""
+def export_request(*, user, kind: str, filters: ExportFilters, language: str = "") -> Export:
+    """Queue an export for the user; it runs in the background (eagerly in dev and tests),
+    written in `language` (the one they read the site in)."""
     from schoolwell.reports.tasks import export_run_task
 
     export_kind = KINDS.get(kind)
@@ -110,6 +113,7 @@ def export_request(*, user, kind: str, filters: ExportFilters) -> Export:
             requested_by=user,
             kind=kind,
             filters=filters.to_json(),
+            language=language if language in dict(settings.LANGUAGES) else "",
             expires_at=timezone.now() + export_ttl(),
         )
         transaction.on_commit(lambda: export_run_task.delay(export.pk))
@@ -138,13 +142,15 @@ def export_run(*, export_id: int) -> Export:
         if not kind.allowed_for(user):
             raise PermissionDenied("role no longer allows this export")
         scope = user_scope(user, kind, ExportFilters.from_json(export.filters))
-        with tempfile.TemporaryFile() as tmp:
+        language = export.language or user.preferred_language or settings.LANGUAGE_CODE
+        # Labels, reasons, events and dates in the requester's language.
+        with tempfile.TemporaryFile() as tmp, translation.override(language):
             # Outside a transaction, so the progress updates are seen while rows are written.
             result = _write(
                 kind,
                 scope,
                 tmp,
-                requested_by=f"{user.get_full_name() or user.username} ({user.username})",
+                requested_by=user.get_full_name() or user.username,
                 on_progress=set_progress,
                 on_total=set_total,
             )

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -178,24 +179,24 @@ def _write_about(wb: Workbook, about: About, tables: Sequence[Table], result: Wr
         ws.append([cell])
 
     heading(about.title)
-    ws.append(["Requested by", neutralise(about.requested_by)])
-    ws.append(["Generated at", excel_datetime(about.generated_at)])
+    ws.append([gettext("Requested by"), neutralise(about.requested_by)])
+    ws.append([gettext("Generated at"), excel_datetime(about.generated_at)])
     for name, value in about.filters:
         ws.append([neutralise(name), neutralise(value)])
     for note in about.notes:
-        ws.append(["Note", neutralise(note)])
+        ws.append([gettext("Note"), neutralise(note)])
     ws.append([])
-    heading("Row counts")
+    heading(gettext("Row counts"))
     for table in tables:
         title = table.title[:SHEET_TITLE_MAX]
         ws.append([neutralise(title), result.row_counts.get(title, 0)])
     for table in tables:
         ws.append([])
-        heading(f"Columns of {table.title}")
+        heading(gettext("Columns of %(table)s") % {"table": table.title})
         for column in table.columns:
             ws.append([neutralise(column.header), neutralise(column.definition or "")])
         for note in table.notes:
-            ws.append(["Note", neutralise(note)])
+            ws.append([gettext("Note"), neutralise(note)])
 
 
 def write_workbook(

@@ -182,6 +182,8 @@ RECOVERY_CODE_COUNT = 10
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]
 LOCALE_PATHS = [BASE_DIR / "schoolwell" / "locale"]
+# One date format per language for the whole site (schoolwell/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["schoolwell.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

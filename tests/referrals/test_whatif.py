@@ -238,3 +238,24 @@ def test_a_new_concern_tag_rule_reads_the_tags(history, school_a, teacher):
     # s2 is now flagged in week 1 (high) instead of week 2 by the PHQ-A.
     assert whatif.proposed.flagged[s2.pk] == (WEEK1, Priority.HIGH)
     assert whatif.current.flagged.get(s2.pk) is None
+
+
+def test_a_critical_answer_in_the_replay_is_urgent(history, school_a, teacher):
+    """A result with a critical answer is replayed like the live hook (the replay once
+    failed on it: the light result it builds lacked the answers the reason cites)."""
+    s3 = history["students"][2]
+    result = history["results"][3]  # s3's 9, Tuesday of week 2
+    result.answers, result.critical = {"item9": 2}, True
+    result.save(update_fields=["answers", "critical"])
+    new = ThresholdRule(
+        school=school_a,
+        kind=RuleKind.CRITICAL,
+        priority=Priority.URGENT,
+        due_within=1,
+        due_unit=DueUnit.HOURS,
+        active=True,
+    )
+    whatif = rule_whatif(school=school_a, proposed=new, weeks=2, today=TODAY)
+    assert whatif.newly_flagged == [s3.pk]
+    assert whatif.proposed.flagged[s3.pk] == (WEEK2, Priority.URGENT)
+    assert whatif.proposed.by_priority[Priority.URGENT] == 1

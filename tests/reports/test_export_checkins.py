@@ -67,7 +67,7 @@ def test_teacher_exports_only_their_own_checkins(
     assert len(rows) == 2
     first, second = rows
     assert first[0] == dt.datetime(2026, 10, 5)
-    assert first[1:8] == ("A1", "FamilyA1", "GivenA1", 7, "Advisory 7-A", "teacher", 2)
+    assert first[1:8] == ("A1", "FamilyA1", "GivenA1", 7, "Advisory 7-A", "Tess Teacher", 2)
     assert first[8:10] == ("Low", False)
     assert first[10] == "Tired"  # the sensitive tag is for counsellors only
     assert first[11] == '\'=HYPERLINK("x")'
@@ -79,7 +79,7 @@ def test_teacher_exports_only_their_own_checkins(
 def test_counsellor_exports_the_whole_school(run_export, counsellor, checkins, load_rows):
     rows = load_rows(run_export(counsellor, "checkins"))["Check-ins"][1:]
     assert len(rows) == 4  # never school B's
-    mine = next(r for r in rows if r[6] == "teacher" and r[7] == 2)
+    mine = next(r for r in rows if r[6] == "Tess Teacher" and r[7] == 2)
     assert mine[10] == "Tired, Home worry"
 
 

@@ -69,7 +69,7 @@ def test_referral_log_with_response_times(run_export, school_admin, referrals, l
     by_id = {row[0]: row for row in rows}
     assert set(by_id) == {on_time.pk, late_open.pk}  # never school B's
     row = by_id[on_time.pk]
-    assert row[1] == "A1" and row[6:10] == ("Threshold rule", "High", "Closed", "counsellor")
+    assert row[1] == "A1" and row[6:10] == ("Threshold rule", "High", "Closed", "Cora Counsellor")
     assert row[14] == "'=resolved"
     assert row[16:21] == (6.0, 24.0, True, 48.0, False)
     row = by_id[late_open.pk]
@@ -77,9 +77,9 @@ def test_referral_log_with_response_times(run_export, school_admin, referrals, l
     assert row[18] is False  # unclaimed past its due time
     assert row[20] is True
     events = sheets["Events"][1:]
-    assert [(e[0], e[2], e[3]) for e in events] == [
+    assert [(e[0], e[2], e[4]) for e in events] == [
         (on_time.pk, "Referral opened", None),
-        (on_time.pk, "Claimed", "counsellor"),
+        (on_time.pk, "Claimed", "Cora Counsellor"),
     ]
     logged = AccessLog.objects.filter(what="export: referrals").values_list("student_id", flat=True)
     assert sorted(logged) == sorted([on_time.student_id, late_open.student_id])

@@ -5,7 +5,9 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
+from schoolwell.referrals import texts
 from schoolwell.reports.xlsx import excel_datetime
 from schoolwell.screening.models import ScreeningResult
 from schoolwell.screening.services import screening_result_record
@@ -58,12 +60,19 @@ def test_counsellor_export_matches_the_stored_results(run_export, counsellor, re
     assert len(rows) == 3
     for result in ScreeningResult.objects.select_related("instrument", "student", "window"):
         row = next(
-            r for r in rows if r[1] == result.student.local_id and r[5] == result.instrument.code
+            r
+            for r in rows
+            if r[1] == result.student.local_id
+            and r[5] == texts.instrument_short_name(result.instrument.code)
         )
         # Excel keeps milliseconds: the cell is the local time, to the millisecond.
         assert abs(row[0] - excel_datetime(result.administered_at)) < dt.timedelta(milliseconds=1)
         assert row[6] == result.instrument.version and row[7] == result.window.name
-        assert row[9] == result.total and row[10] == (result.band_label or None)
+        with translation.override("en"):  # the requester's language
+            band = (
+                texts.band_words(result.instrument.code, "", result.band) if result.band else None
+            )
+        assert row[9] == result.total and row[10] == (band or result.band_label or None)
         assert row[12] is result.critical and row[13] is result.complete
     a2 = next(r for r in rows if r[1] == "A2")
     assert a2[9] == 12
@@ -71,7 +80,7 @@ def test_counsellor_export_matches_the_stored_results(run_export, counsellor, re
 
 def test_teacher_gets_only_the_ratings_they_entered(run_export, teacher, results, load_rows):
     rows = load_rows(run_export(teacher, "screening"))["Screening results"][1:]
-    assert [(r[1], r[5]) for r in rows] == [("A1", "srss-ie")]
+    assert [(r[1], r[5]) for r in rows] == [("A1", "SRSS-IE12")]
     assert rows[0][8] == "Teacher about the student"
 
 

@@ -124,3 +124,30 @@ def test_a_year_of_events_draws_in_linear_time():
     assert time.process_time() - began < 20
     lines = [s for s in chart.figure["layout"]["shapes"] if s["x0"] == s["x1"]]
     assert len(lines) == 365 and {s["yref"] for s in lines} == {"y2 domain"}
+
+
+def test_a_student_with_subscale_scores_only_gets_points(
+    client_for, counsellor, teacher, student_a, instruments, srss_window
+):
+    """Issue 12: the scores chart was empty for a student whose screener has subscales and no
+    total (SRSS-IE, the teacher-rated one most students have): each subscale is a series."""
+    decide_screening([student_a])
+    srss = instruments["srss-ie"]
+    answers = answers_with_total(srss.definition, ["sad-depressed", "lonely"], 5)
+    answers["steal"] = 2
+    screening_result_record(
+        student=student_a, instrument=srss, window=srss_window, by=teacher, answers=answers
+    )
+    fig = figure(client_for(counsellor).get(page(student_a)))
+    scores = [t for t in fig["data"] if t.get("xaxis") == "x" and t.get("y")]
+    by_name = {t["name"]: t["y"] for t in scores}
+    assert set(by_name) == {"SRSS-E7 externalizing", "SRSS-I6 internalizing (grades 6–12)"}
+    assert by_name["SRSS-I6 internalizing (grades 6–12)"] == [5]
+    assert by_name["SRSS-E7 externalizing"] == [2]
+    assert all(len(t["x"]) == len(t["y"]) == 1 for t in scores)
+    # In Spanish the series are named in Spanish, with the band in the reader's language.
+    spanish = client_for(counsellor)
+    spanish.cookies["django_language"] = "es"
+    fig = figure(spanish.get(page(student_a), HTTP_ACCEPT_LANGUAGE="es"))
+    names = {t["name"] for t in fig["data"] if t.get("xaxis") == "x" and t.get("y")}
+    assert "SRSS-E7 externalizante" in names

@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from schoolwell.reports.xlsx import About, CellKind, Column, Table, neutralise, write_workbook
 
@@ -127,7 +128,8 @@ def test_about_sheet_names_who_when_filters_counts_and_definitions():
         Table("First", [Column("Name", definition="Who it is")], [("a",), ("b",)], 2),
         Table("Second", [Column("Other")], [], 0),
     ]
-    _result, wb = write(tables)
+    with translation.override("en"):  # the About sheet is in the requester's language
+        _result, wb = write(tables)
     about = [
         tuple(v for v in row if v is not None)
         for row in wb["About this export"].iter_rows(values_only=True)

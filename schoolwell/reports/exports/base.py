@@ -8,11 +8,13 @@ A kind never reaches for `Model.objects.all()`: it reads `scope.students` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import CharField, Choices, F, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts import gate
@@ -24,10 +26,10 @@ from schoolwell.roster.selectors import visible_classes, visible_students
 # Who a row is about: the same columns, in the same order, in every student-level export,
 # read through the row's `student` relation.
 STUDENT_COLUMNS = (
-    Column("Student ID", width=12),
-    Column("Family name", width=18),
-    Column("Given name", width=16),
-    Column("Grade", CellKind.INT, width=8),
+    Column(_("Student ID"), width=12),
+    Column(_("Family name"), width=18),
+    Column(_("Given name"), width=16),
+    Column(_("Grade"), CellKind.INT, width=8),
 )
 STUDENT_FIELDS = (
     "student__local_id",
@@ -35,6 +37,33 @@ STUDENT_FIELDS = (
     "student__given_name",
     "student__grade",
 )
+
+
+def labels_of(choices: type[Choices]) -> Callable[[Any], Any]:
+    """A column's display: a stored code → its label, looked up as each cell is written, so
+    a workbook built for a Spanish reader says "Cerrada" where the database says "closed"."""
+    labels = dict(choices.choices)
+
+    def label(value):
+        found = labels.get(value)
+        return value if found is None else str(found)
+
+    return label
+
+
+def full_name(relation: str) -> Coalesce:
+    """The person at `relation` as the pages name them — `get_full_name()`, else the username
+    when they have no name — computed in the query, so the row stays one value per column."""
+    name = Trim(
+        Concat(
+            F(f"{relation}__first_name"),
+            Value(" "),
+            F(f"{relation}__last_name"),
+            output_field=CharField(),
+        )
+    )
+    return Coalesce(NullIf(name, Value("")), F(f"{relation}__username"))
+
 
 ADMIN_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 STUDENT_SUPPORT_ROLES = frozenset({Role.COUNSELLOR}) | ADMIN_ROLES

@@ -9,30 +9,40 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts import gate
 from schoolwell.accounts.roles import Role
-from schoolwell.reports.exports.base import STUDENT_COLUMNS, STUDENT_FIELDS, ExportKind, ExportScope
+from schoolwell.reports.exports.base import (
+    STUDENT_COLUMNS,
+    STUDENT_FIELDS,
+    ExportKind,
+    ExportScope,
+    full_name,
+    labels_of,
+)
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.screening.models import ConcernTag
 from schoolwell.screening.models.checkins import Wellbeing
 from schoolwell.screening.selectors import checkins_visible_to
 
-WELLBEING_LABELS = {value: str(label) for value, label in Wellbeing.choices}
+WELLBEING_LABELS = labels_of(Wellbeing)
 
 COLUMNS = [
-    Column("Date", CellKind.DATE, width=12),
+    Column(_("Date"), CellKind.DATE, width=12),
     *STUDENT_COLUMNS,
-    Column("Class", width=22),
-    Column("Teacher", width=18, definition="Username of the teacher who checked in"),
-    Column("Wellbeing", CellKind.INT, width=10, definition="1 = very low … 5 = great"),
-    Column("Wellbeing (words)", width=14, display=WELLBEING_LABELS.get),
-    Column("Absent", CellKind.BOOL, width=8),
+    Column(_("Class"), width=22),
+    Column(_("Teacher"), width=18, definition=_("The teacher who checked in (full name)")),
+    Column(_("Wellbeing"), CellKind.INT, width=10, definition=_("1 = very low … 5 = great")),
+    Column(_("Wellbeing (words)"), width=14, display=WELLBEING_LABELS),
+    Column(_("Absent"), CellKind.BOOL, width=8),
     Column(
-        "Concerns", width=28, definition="Concern tags ticked (sensitive ones: counsellors only)"
+        _("Concerns"),
+        width=28,
+        definition=_("Concern tags ticked (sensitive ones: counsellors only)"),
     ),
-    Column("Note", width=40),
+    Column(_("Note"), width=40),
 ]
 
 
@@ -53,7 +63,7 @@ class CheckInExport(ExportKind):
             "date",
             *STUDENT_FIELDS,
             "klass__title",
-            "teacher__username",
+            full_name("teacher"),
             "wellbeing",
             "wellbeing",
             "absent",
@@ -66,11 +76,12 @@ class CheckInExport(ExportKind):
     def _with_tags(self, scope: ExportScope, rows) -> Iterator[tuple]:
         """Tag codes → labels; a sensitive tag only for its school's counsellors."""
         counselled = gate.school_ids(scope.user, "student.view_sensitive")
+        language = (get_language() or "en")[:2]
         school_ids = set(scope.schools.values_list("pk", flat=True))
         tags = ConcernTag.objects.filter(Q(school=None) | Q(school_id__in=school_ids))
         # A school's own tag overrides the district default of the same code.
         labels: dict[tuple[int | None, str], tuple[str, bool]] = {
-            (t.school_id, t.code): (t.label_in("en"), t.sensitive) for t in tags
+            (t.school_id, t.code): (t.label_in(language), t.sensitive) for t in tags
         }
         for row in rows:
             *shown, codes, note, school_id = row

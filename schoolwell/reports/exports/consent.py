@@ -22,15 +22,19 @@ BATCH = 2000  # effective_consents costs a constant number of queries per batch
 def _columns() -> list[Column]:
     columns = [
         *STUDENT_COLUMNS,
-        Column("School", width=24),
+        Column(_("School"), width=24),
     ]
     for purpose in Purpose:
         name = str(purpose.label)
         columns += [
-            Column(f"{name}: status", width=22, definition="Effective consent (consent.gating)"),
-            Column(f"{name}: allowed", CellKind.BOOL, width=10),
-            Column(f"{name}: form version", CellKind.INT, width=10),
-            Column(f"{name}: decided", CellKind.DATETIME, width=18),
+            Column(
+                _("%(purpose)s: status") % {"purpose": name},
+                width=22,
+                definition=_("Effective consent (consent.gating)"),
+            ),
+            Column(_("%(purpose)s: allowed") % {"purpose": name}, CellKind.BOOL, width=10),
+            Column(_("%(purpose)s: form version") % {"purpose": name}, CellKind.INT, width=10),
+            Column(_("%(purpose)s: decided") % {"purpose": name}, CellKind.DATETIME, width=18),
         ]
     return columns
 

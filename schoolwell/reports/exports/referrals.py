@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,55 +21,76 @@ from schoolwell.reports.exports.base import (
     STUDENT_SUPPORT_ROLES,
     ExportKind,
     ExportScope,
+    full_name,
+    labels_of,
 )
 from schoolwell.reports.xlsx import CellKind, Column, Table
 
-PRIORITIES = {value: str(label) for value, label in Priority.choices}
-STATUSES = {value: str(label) for value, label in Status.choices}
-SOURCES = {value: str(label) for value, label in Source.choices}
-EVENT_KINDS = {value: str(label) for value, label in ReferralEvent.Kind.choices}
+PRIORITIES = labels_of(Priority)
+STATUSES = labels_of(Status)
+SOURCES = labels_of(Source)
+EVENT_KINDS = labels_of(ReferralEvent.Kind)
+
+
+def _outcome(code: str) -> str:
+    from schoolwell.referrals import content
+
+    return content.outcome_label(code)
+
 
 REFERRAL_COLUMNS = [
-    Column("Referral", CellKind.INT, width=9),
+    Column(_("Referral"), CellKind.INT, width=9),
     *STUDENT_COLUMNS,
-    Column("School", width=22),
-    Column("Source", width=16, display=SOURCES.get),
-    Column("Priority", width=10, display=PRIORITIES.get),
-    Column("Status", width=14, display=STATUSES.get),
-    Column("Assignee", width=16),
-    Column("Opened", CellKind.DATETIME, width=18),
-    Column("Due", CellKind.DATETIME, width=18),
-    Column("First action (claimed)", CellKind.DATETIME, width=18),
-    Column("Closed", CellKind.DATETIME, width=18),
-    Column("Outcome", width=18),
-    Column("Reasons", CellKind.INT, width=9, definition="Triggers (rules or concerns) merged"),
-    Column("Hours to first action", CellKind.FLOAT, width=10, definition="Claimed − opened"),
-    Column("Hours allowed", CellKind.FLOAT, width=10, definition="Due − opened"),
+    Column(_("School"), width=22),
+    Column(_("Source"), width=16, display=SOURCES),
+    Column(_("Priority"), width=10, display=PRIORITIES),
+    Column(_("Status"), width=14, display=STATUSES),
+    Column(_("Assignee"), width=16, definition=_("Full name (the username if none is recorded)")),
+    Column(_("Opened"), CellKind.DATETIME, width=18),
+    Column(_("Due"), CellKind.DATETIME, width=18),
+    Column(_("First action (claimed)"), CellKind.DATETIME, width=18),
+    Column(_("Closed"), CellKind.DATETIME, width=18),
+    Column(_("Outcome"), width=18, display=_outcome),
     Column(
-        "First action on time",
+        _("Reasons"), CellKind.INT, width=9, definition=_("Triggers (rules or concerns) merged")
+    ),
+    Column(_("Hours to first action"), CellKind.FLOAT, width=10, definition=_("Claimed − opened")),
+    Column(_("Hours allowed"), CellKind.FLOAT, width=10, definition=_("Due − opened")),
+    Column(
+        _("First action on time"),
         CellKind.BOOL,
         width=10,
-        definition="Claimed by the due time; blank while unclaimed and not yet due",
+        definition=_("Claimed by the due time; blank while unclaimed and not yet due"),
     ),
-    Column("Hours to close", CellKind.FLOAT, width=10, definition="Closed − opened"),
+    Column(_("Hours to close"), CellKind.FLOAT, width=10, definition=_("Closed − opened")),
     Column(
-        "Overdue now", CellKind.BOOL, width=10, definition="Open past its due time (as the queue)"
+        _("Overdue now"),
+        CellKind.BOOL,
+        width=10,
+        definition=_("Open past its due time (as the queue)"),
     ),
 ]
 
 EVENT_COLUMNS = [
-    Column("Referral", CellKind.INT, width=9),
-    Column("At", CellKind.DATETIME, width=18),
-    Column("Event", width=22, display=EVENT_KINDS.get),
-    Column("By", width=16, definition="Blank when the system acted"),
+    Column(_("Referral"), CellKind.INT, width=9),
+    Column(_("At"), CellKind.DATETIME, width=18),
+    Column(_("Event"), width=22, display=EVENT_KINDS),
+    Column(
+        _("What happened"), width=50, definition=_("The event in words, as on the referral page")
+    ),
+    Column(_("By"), width=16, definition=_("Full name; blank when the system acted")),
 ]
 
 
 REASON_COLUMNS = [
-    Column("Referral", CellKind.INT, width=9),
-    Column("Added", CellKind.DATETIME, width=18),
-    Column("Priority", width=10, display=PRIORITIES.get),
-    Column("Reason", width=60, definition="What fired or was raised, in words (no teacher's note)"),
+    Column(_("Referral"), CellKind.INT, width=9),
+    Column(_("Added"), CellKind.DATETIME, width=18),
+    Column(_("Priority"), width=10, display=PRIORITIES),
+    Column(
+        _("Reason"),
+        width=60,
+        definition=_("What fired or was raised, in words (no teacher's note)"),
+    ),
 ]
 
 
@@ -88,6 +110,35 @@ def _reason_rows(rows) -> Iterator[tuple]:
         )
         reason = SimpleNamespace(code=code, params=params, summary=summary, raised_by=raised_by)
         yield student_id, referral_id, at, priority, texts.reason_text(reason)
+
+
+def _event_rows(events) -> Iterator[tuple]:
+    """Each event with its words from `referrals.texts.event_text` (the referral page's), the
+    referral's reasons read once per chunk of events for the "reason added" ones."""
+    from schoolwell.referrals import texts
+
+    chunk = events.select_related("referral", "actor").prefetch_related(
+        Prefetch("referral__reasons", queryset=ReferralReason.objects.select_related("raised_by"))
+    )
+    for event in chunk.iterator(chunk_size=2000):
+        actor = event.actor
+        yield (
+            event.referral.student_id,
+            event.referral_id,
+            event.at,
+            event.kind,
+            _event_words(texts, event),
+            (actor.get_full_name() or actor.username) if actor else None,
+        )
+
+
+def _event_words(texts, event) -> str:
+    """The event in words; one without the data its kind says in words (written by hand,
+    or before events carried codes) shows its kind, rather than failing the whole export."""
+    try:
+        return texts.event_text(event)
+    except (KeyError, TypeError, ValueError):
+        return str(event.get_kind_display())
 
 
 def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
@@ -126,7 +177,7 @@ class ReferralExport(ExportKind):
             "source",
             "priority",
             "status",
-            "assignee__username",
+            full_name("assignee"),
             "opened_at",
             "due_at",
             "claimed_at",
@@ -137,9 +188,6 @@ class ReferralExport(ExportKind):
         events = ReferralEvent.objects.filter(referral__in=referrals).order_by(
             "referral_id", "at", "pk"
         )
-        event_rows = events.values_list(
-            "referral__student_id", "referral_id", "at", "kind", "actor__username"
-        ).iterator(chunk_size=2000)
         reasons = ReferralReason.objects.filter(referral__in=referrals).order_by(
             "referral_id", "created_at", "pk"
         )
@@ -157,7 +205,7 @@ class ReferralExport(ExportKind):
         ).iterator(chunk_size=2000)
         return [
             Table("Referrals", REFERRAL_COLUMNS, self._rows(rows), referrals.count(), keyed=True),
-            Table("Events", EVENT_COLUMNS, event_rows, events.count(), keyed=True),
+            Table("Events", EVENT_COLUMNS, _event_rows(events), events.count(), keyed=True),
             Table(
                 "Reasons", REASON_COLUMNS, _reason_rows(reason_rows), reasons.count(), keyed=True
             ),

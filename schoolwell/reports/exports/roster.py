@@ -10,29 +10,29 @@ from schoolwell.roster.models import Enrollment
 LANGUAGE_LABELS = dict(Language.choices)
 
 STUDENT_COLUMNS = [
-    Column("Student ID", width=12, definition="The school's local student identifier"),
-    Column("Given name", width=16),
-    Column("Family name", width=18),
-    Column("Preferred name", width=16),
-    Column("Grade", CellKind.INT, width=8, definition="0 = kindergarten"),
-    Column("Date of birth", CellKind.DATE, width=13),
+    Column(_("Student ID"), width=12, definition=_("The school's local student identifier")),
+    Column(_("Given name"), width=16),
+    Column(_("Family name"), width=18),
+    Column(_("Preferred name"), width=16),
+    Column(_("Grade"), CellKind.INT, width=8, definition=_("0 = kindergarten")),
+    Column(_("Date of birth"), CellKind.DATE, width=13),
     Column(
-        "Preferred language",
+        _("Preferred language"),
         width=12,
         display=lambda code: str(LANGUAGE_LABELS.get(code, code)),
     ),
-    Column("School", width=24),
-    Column("Active", CellKind.BOOL, width=8, definition="Still on the school's roll"),
+    Column(_("School"), width=24),
+    Column(_("Active"), CellKind.BOOL, width=8, definition=_("Still on the school's roll")),
 ]
 
 ENROLLMENT_COLUMNS = [
-    Column("Student ID", width=12),
-    Column("Family name", width=18),
-    Column("Given name", width=16),
-    Column("Class", width=24),
-    Column("Class code", width=12),
-    Column("Begins", CellKind.DATE, width=12),
-    Column("Ends", CellKind.DATE, width=12),
+    Column(_("Student ID"), width=12),
+    Column(_("Family name"), width=18),
+    Column(_("Given name"), width=16),
+    Column(_("Class"), width=24),
+    Column(_("Class code"), width=12),
+    Column(_("Begins"), CellKind.DATE, width=12),
+    Column(_("Ends"), CellKind.DATE, width=12),
 ]
 
 

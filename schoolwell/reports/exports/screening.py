@@ -12,37 +12,58 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.roles import Role
-from schoolwell.reports.exports.base import STUDENT_COLUMNS, STUDENT_FIELDS, ExportKind, ExportScope
+from schoolwell.referrals import texts
+from schoolwell.reports.exports.base import (
+    STUDENT_COLUMNS,
+    STUDENT_FIELDS,
+    ExportKind,
+    ExportScope,
+    labels_of,
+)
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.screening.models import Respondent
 from schoolwell.screening.selectors import results_visible_to
 
-RESPONDENTS = {value: str(label) for value, label in Respondent.choices}
+RESPONDENTS = labels_of(Respondent)
 
 COLUMNS = [
-    Column("Administered", CellKind.DATETIME, width=18),
+    Column(_("Administered"), CellKind.DATETIME, width=18),
     *STUDENT_COLUMNS,
-    Column("Instrument", width=12),
-    Column("Version", width=9),
-    Column("Window", width=18),
-    Column("Respondent", width=12, display=RESPONDENTS.get),
+    Column(_("Instrument"), width=12, display=texts.instrument_short_name),
+    Column(_("Version"), width=9),
+    Column(_("Window"), width=18),
+    Column(_("Respondent"), width=12, display=RESPONDENTS),
     Column(
-        "Total", CellKind.INT, width=8, definition="Blank when the instrument has subscales only"
+        _("Total"),
+        CellKind.INT,
+        width=8,
+        definition=_("Blank when the instrument has subscales only"),
     ),
-    Column("Band", width=22, definition="Severity band, as the instrument publishes it"),
-    Column("Subscales", width=30, definition="name score (band) for each subscale"),
-    Column("Critical", CellKind.BOOL, width=9, definition="A critical item was endorsed"),
-    Column("Complete", CellKind.BOOL, width=9),
-    Column("Consent withdrawn", CellKind.DATETIME, width=18, definition="Kept and marked (rule 2)"),
+    Column(
+        _("Band"),
+        width=22,
+        definition=_("Severity band, as the instrument publishes it, in the reader's language"),
+    ),
+    Column(_("Subscales"), width=30, definition=_("name score (band) for each subscale")),
+    Column(_("Critical"), CellKind.BOOL, width=9, definition=_("A critical item was endorsed")),
+    Column(_("Complete"), CellKind.BOOL, width=9),
+    Column(
+        _("Consent withdrawn"),
+        CellKind.DATETIME,
+        width=18,
+        definition=_("Kept and marked (rule 2)"),
+    ),
 ]
 
 
-def _subscales(subscales: dict) -> str:
+def _subscales(code: str, subscales: dict) -> str:
     parts = []
-    for name, value in (subscales or {}).items():
+    for key, value in (subscales or {}).items():
         score = value.get("score")
-        band = (value.get("band") or {}).get("label")
-        parts.append(f"{name} {'' if score is None else score}{f' ({band})' if band else ''}")
+        band = value.get("band") or {}
+        words = texts.band_words(code, key, band["key"]) if band.get("key") else ""
+        shown = "" if score is None else score
+        parts.append(f"{texts.scale_words(code, key)} {shown}{f' ({words})' if words else ''}")
     return "; ".join(parts)
 
 
@@ -73,9 +94,12 @@ class ScreeningResultExport(ExportKind):
             "critical",
             "complete",
             "consent_revoked_at",
+            "band",
         ).iterator(chunk_size=2000)
         return [Table("Screening results", COLUMNS, self._rows(rows), results.count(), keyed=True)]
 
     def _rows(self, rows) -> Iterator[tuple]:
         for row in rows:
-            yield (*row[:12], _subscales(row[12]), *row[13:])
+            code, band_label, band = row[6], row[11], row[16]
+            words = texts.band_words(code, "", band) if band else band_label
+            yield (*row[:11], words, _subscales(code, row[12]), *row[13:16])

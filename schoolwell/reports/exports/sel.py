@@ -7,39 +7,48 @@ import datetime as dt
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.reports.exports.base import CLASSROOM_ROLES, ExportKind, ExportScope
+from schoolwell.reports.exports.base import CLASSROOM_ROLES, ExportKind, ExportScope, labels_of
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.sel.models import DeliveryStatus, LessonSchedule
 from schoolwell.sel.selectors import coverage_period, coverage_report
 
-STATUSES = {value: str(label) for value, label in DeliveryStatus.choices}
+STATUSES = labels_of(DeliveryStatus)
 
 
-def _english(value: dict | None) -> str | None:
-    return (value or {}).get("en") if isinstance(value, dict) else value
+def _in_language(value: dict | None) -> str | None:
+    """A lesson's title in the reader's language (English when it has no translation)."""
+    if not isinstance(value, dict):
+        return value
+    return value.get((get_language() or "en")[:2]) or value.get("en")
 
 
 def _coverage_columns(first: str, competencies) -> list[Column]:
     return [
         Column(first, width=24),
-        Column("School", width=22),
-        Column("Scheduled", CellKind.INT, width=10),
-        Column("Due", CellKind.INT, width=8, definition="Planned on or before today, or logged"),
-        Column("Delivered", CellKind.INT, width=10),
-        Column("Skipped", CellKind.INT, width=9),
+        Column(_("School"), width=22),
+        Column(_("Scheduled"), CellKind.INT, width=10),
         Column(
-            "Behind plan", CellKind.INT, width=10, definition="Planned before today, not logged"
+            _("Due"), CellKind.INT, width=8, definition=_("Planned on or before today, or logged")
         ),
-        Column("Delivery rate", CellKind.FLOAT, width=10, definition="Delivered ÷ due"),
-        Column("Minutes delivered", CellKind.INT, width=10),
+        Column(_("Delivered"), CellKind.INT, width=10),
+        Column(_("Skipped"), CellKind.INT, width=9),
+        Column(
+            _("Behind plan"),
+            CellKind.INT,
+            width=10,
+            definition=_("Planned before today, not logged"),
+        ),
+        Column(_("Delivery rate"), CellKind.FLOAT, width=10, definition=_("Delivered ÷ due")),
+        Column(_("Minutes delivered"), CellKind.INT, width=10),
         *[
             Column(
-                f"Minutes: {competency}",
+                _("Minutes: %(competency)s") % {"competency": competency},
                 CellKind.INT,
                 width=12,
-                definition="A lesson's minutes count toward each of its competencies",
+                definition=_("A lesson's minutes count toward each of its competencies"),
             )
             for competency in competencies
         ],
@@ -63,17 +72,17 @@ def _coverage_row(row, school_name: str) -> list:
 
 
 DELIVERY_COLUMNS = [
-    Column("Planned on", CellKind.DATE, width=12),
-    Column("Class", width=22),
-    Column("School", width=22),
-    Column("Lesson", width=34, display=_english),
-    Column("Grade band", width=10),
-    Column("Status", width=11, display=STATUSES.get, definition="Blank: not logged yet"),
-    Column("Delivered on", CellKind.DATE, width=12),
-    Column("Minutes", CellKind.INT, width=9),
-    Column("Roster size", CellKind.INT, width=9),
-    Column("Students present", CellKind.INT, width=9),
-    Column("Skip reason", width=30),
+    Column(_("Planned on"), CellKind.DATE, width=12),
+    Column(_("Class"), width=22),
+    Column(_("School"), width=22),
+    Column(_("Lesson"), width=34, display=_in_language),
+    Column(_("Grade band"), width=10),
+    Column(_("Status"), width=11, display=STATUSES, definition=_("Blank: not logged yet")),
+    Column(_("Delivered on"), CellKind.DATE, width=12),
+    Column(_("Minutes"), CellKind.INT, width=9),
+    Column(_("Roster size"), CellKind.INT, width=9),
+    Column(_("Students present"), CellKind.INT, width=9),
+    Column(_("Skip reason"), width=30),
 ]
 
 

@@ -21,49 +21,53 @@ from schoolwell.reports.exports.base import (
     STUDENT_SUPPORT_ROLES,
     ExportKind,
     ExportScope,
+    full_name,
+    labels_of,
 )
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.support.models import Goal, Measure, Outcome, PlanStatus, SupportContact, Tier
 from schoolwell.support.outcomes import goal_outcome, threshold_for
 from schoolwell.support.selectors import latest_checks, staff_plans
 
-TIERS = {value: str(label) for value, label in Tier.choices}
-STATUSES = {value: str(label) for value, label in PlanStatus.choices}
-OUTCOMES = {value: str(label) for value, label in Outcome.choices}
-MEASURES = {value: str(label) for value, label in Measure.choices}
+TIERS = labels_of(Tier)
+STATUSES = labels_of(PlanStatus)
+OUTCOMES = labels_of(Outcome)
+MEASURES = labels_of(Measure)
 
 PLAN_COLUMNS = [
-    Column("Plan", CellKind.INT, width=8),
+    Column(_("Plan"), CellKind.INT, width=8),
     *STUDENT_COLUMNS,
-    Column("School", width=22),
-    Column("Tier", width=16, display=TIERS.get),
-    Column("Status", width=10, display=STATUSES.get),
-    Column("Outcome", width=22, display=OUTCOMES.get),
-    Column("Owner", width=16),
-    Column("Started", CellKind.DATE, width=12),
-    Column("Next review", CellKind.DATE, width=12),
-    Column("Closed", CellKind.DATE, width=12),
-    Column("Referral", CellKind.INT, width=9),
-    Column("Goal measure", width=24, display=MEASURES.get, definition="The plan's first goal"),
-    Column("Instrument", width=10),
-    Column("Baseline", CellKind.FLOAT, width=9),
-    Column("Latest", CellKind.FLOAT, width=9, definition="The goal's latest data point"),
-    Column("Change", CellKind.FLOAT, width=9, definition="Latest − baseline"),
+    Column(_("School"), width=22),
+    Column(_("Tier"), width=16, display=TIERS),
+    Column(_("Status"), width=10, display=STATUSES),
+    Column(_("Outcome"), width=22, display=OUTCOMES),
+    Column(_("Owner"), width=16, definition=_("Full name (the username if none is recorded)")),
+    Column(_("Started"), CellKind.DATE, width=12),
+    Column(_("Next review"), CellKind.DATE, width=12),
+    Column(_("Closed"), CellKind.DATE, width=12),
+    Column(_("Referral"), CellKind.INT, width=9),
+    Column(_("Goal measure"), width=24, display=MEASURES, definition=_("The plan's first goal")),
+    Column(_("Instrument"), width=10),
+    Column(_("Baseline"), CellKind.FLOAT, width=9),
+    Column(_("Latest"), CellKind.FLOAT, width=9, definition=_("The goal's latest data point")),
+    Column(_("Change"), CellKind.FLOAT, width=9, definition=_("Latest − baseline")),
     Column(
-        "Change category",
+        _("Change category"),
         width=12,
-        definition="Improved / unchanged / worse: against the instrument's published "
-        "reliable-change threshold where it has one, else the sign of the raw change",
+        definition=_(
+            "Improved / unchanged / worse: against the instrument's published "
+            "reliable-change threshold where it has one, else the sign of the raw change"
+        ),
     ),
-    Column("Reliable change threshold", CellKind.FLOAT, width=10),
+    Column(_("Reliable change threshold"), CellKind.FLOAT, width=10),
     Column(
-        "School days to first contact",
+        _("School days to first contact"),
         CellKind.INT,
         width=10,
-        definition="From the referral opening to the first attended contact with the student",
+        definition=_("From the referral opening to the first attended contact with the student"),
     ),
-    Column("Reviews", CellKind.INT, width=8),
-    Column("Contacts", CellKind.INT, width=8),
+    Column(_("Reviews"), CellKind.INT, width=8),
+    Column(_("Contacts"), CellKind.INT, width=8),
 ]
 
 
@@ -102,7 +106,7 @@ class SupportExport(ExportKind):
                 "tier",
                 "status",
                 "outcome",
-                "owner__username",
+                full_name("owner"),
                 "start_date",
                 "next_review_on",
                 "closed_on",

@@ -39,7 +39,10 @@ def export_list(request):
     if request.method == "POST":
         if form.is_valid():
             export_request(
-                user=request.user, kind=form.cleaned_data["kind"], filters=form.filters()
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                filters=form.filters(),
+                language=request.LANGUAGE_CODE,
             )
             messages.success(request, _("Your export has started. It appears below when ready."))
             return redirect("reports:export_list")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schoolwell.core.registry import screening_result_hooks
@@ -42,7 +43,9 @@ def _check_window(window, *, instrument, student, on: dt.date) -> str | None:
     if student.grade not in window.grades:
         return _("grade %(grade)s is not screened in this window") % {"grade": student.grade}
     if not window.is_open(on):  # outside its dates, closed early or cancelled
-        return _("the window is not open on %(day)s") % {"day": on.isoformat()}
+        return _("the window is not open on %(day)s") % {
+            "day": date_format(on, "SHORT_DATE_FORMAT")
+        }
     return None
 
 

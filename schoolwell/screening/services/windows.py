@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts import gate
@@ -111,8 +112,8 @@ def _check(
             ) % {
                 "window": others[0].name,
                 "instrument": instrument.name,
-                "opens": others[0].opens_on.isoformat(),
-                "closes": others[0].closes_on.isoformat(),
+                "opens": date_format(others[0].opens_on, "SHORT_DATE_FORMAT"),
+                "closes": date_format(others[0].closes_on, "SHORT_DATE_FORMAT"),
             }
     return errors
 
