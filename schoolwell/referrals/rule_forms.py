@@ -306,14 +306,15 @@ class CheckinLowForm(RuleBaseForm):
 
 class CheckinDropForm(RuleBaseForm):
     kind = RuleKind.CHECKIN_DROP
+    threshold_label = _("Drop of at least (points on the 1–5 scale)")
     threshold = forms.DecimalField(
-        label=_("Drop of at least (points on the 1–5 scale)"),
-        max_digits=3,
-        decimal_places=1,
-        min_value=Decimal("0.5"),
-        max_value=4,
+        max_digits=3, decimal_places=1, min_value=Decimal("0.5"), max_value=4
     )
     setting_fields = ("threshold",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["threshold"].label = self.threshold_label
 
     def kind_values(self):
         return {"threshold": self.cleaned_data["threshold"]}
@@ -378,19 +379,11 @@ class VoiceUnsafeForm(_VoiceCountForm):
     count_label = _("How many times “feeling unsafe”")
 
 
-class VoiceDropForm(RuleBaseForm):
-    kind = RuleKind.VOICE_DROP
-    threshold = forms.DecimalField(
-        label=_("Drop of at least (points on the 1–5 feeling scale)"),
-        max_digits=3,
-        decimal_places=1,
-        min_value=Decimal("0.5"),
-        max_value=4,
-    )
-    setting_fields = ("threshold",)
+class VoiceDropForm(CheckinDropForm):
+    """The same drop from the student's own baseline, on the feelings' 1–5 scale."""
 
-    def kind_values(self):
-        return {"threshold": self.cleaned_data["threshold"]}
+    kind = RuleKind.VOICE_DROP
+    threshold_label = _("Drop of at least (points on the 1–5 feeling scale)")
 
 
 FORMS: dict[str, type[RuleBaseForm]] = {
