@@ -34,6 +34,7 @@ WHAT_LABELS = {
     "screening history": _("screening history"),
     "screening results": _("screening results"),
     "student (API)": _("student (API)"),
+    "student check-ins (API)": _("student's own check-ins (API)"),
     "student profile": _("student profile"),
     "student timeline": _("student timeline"),
     "support plan": _("support plan"),

@@ -10,7 +10,7 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from schoolwell.core import registry
         from schoolwell.reports.exports import KINDS
-        from schoolwell.voice import alerts, demo, panels
+        from schoolwell.voice import alerts, api, demo, panels
         from schoolwell.voice.export import StudentCheckInExport
 
         registry.nav_providers.append(panels.nav)
@@ -21,6 +21,9 @@ class VoiceConfig(AppConfig):
         registry.school_dashboard_providers.append(panels.dashboard_sections)
         registry.timeline_sources.append(
             registry.TimelineSource("voice", _("Student's own check-ins"), panels.timeline_entries)
+        )
+        registry.api_routes.append(
+            ("student-checkins", api.StudentCheckInViewSet, "student-checkin")
         )
         alerts.register_messages()
         export = StudentCheckInExport()
