@@ -1,6 +1,8 @@
 """A counsellor opens a student's page in Chromium and the screening-scores chart draws the
 student's points (issue 12: it was empty for a student whose screener has subscales only)."""
 
+import re
+
 import pytest
 
 from schoolwell.screening.services import screening_result_record
@@ -46,3 +48,29 @@ def test_the_scores_chart_draws_the_students_points(
     screenshot(tab, "reports12-student-scores-chart")
     context.close()
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_date_axes_name_months_in_the_readers_language(
+    _browser, live_server, counsellor, teacher, student_a, class_a, instruments, srss_window
+):
+    """Plotly writes the month names of a date axis itself: on a Spanish page, in Spanish."""
+    add_checkins(student_a, teacher, class_a, 5)
+    counsellor.preferred_language = "es"
+    counsellor.save(update_fields=["preferred_language"])
+    context = _browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
+    tab = context.new_page()
+    browser_login(tab, counsellor.username)
+    tab.goto(page(student_a))
+    assert tab.locator("html").get_attribute("lang") == "es"
+    ticks = tab.locator(".chart[data-figure='chart-student-timeline'] .xaxislayer-above text")
+    ticks.first.wait_for()
+    months = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"}
+    english = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+    # A tick's lines run together in its text ("00:00dic"): take the words out of it.
+    words = {w for text in ticks.all_text_contents() for w in re.findall(r"[^\W\d_]+", text)}
+    assert words & months, words
+    assert not words & (english - months), words
+    screenshot(tab, "reports12-student-chart-spanish-axis")
+    context.close()
