@@ -88,6 +88,31 @@ def _checkins(student) -> Section:
     return section
 
 
+def _own_checkins(student) -> Section:
+    """The student's own daily check-ins (schoolwell.voice): how many, and the feelings
+    chosen; their messages are read by counsellors and not listed here."""
+    from schoolwell.voice.models import Feeling, StudentCheckIn
+
+    since = timezone.localdate() - dt.timedelta(days=365)
+    mine = StudentCheckIn.objects.filter(student=student, current=True, date__gte=since)
+    facts = mine.aggregate(n=Count("pk"), first=Min("date"), last=Max("date"))
+    section = Section(
+        Category.CHECKINS,
+        _("Your child's own check-ins"),
+        [_("Own check-ins in the last 12 months"), _("First"), _("Latest"), _("Feelings chosen")],
+        note=_(
+            "Your child may answer a short daily question about how they feel. Counsellors "
+            "read any message your child writes; ask them if you would like to talk about it."
+        ),
+    )
+    if facts["n"]:
+        labels = dict(Feeling.choices)
+        counts = mine.values_list("feeling").annotate(k=Count("pk")).order_by("-k", "feeling")
+        feelings = ", ".join(f"{labels.get(code, code)} ({k})" for code, k in counts)
+        section.rows.append([str(facts["n"]), _day(facts["first"]), _day(facts["last"]), feelings])
+    return section
+
+
 def band_meaning(definition: dict, band_key: str, language: str) -> str:
     """The band in plain words: which of the instrument's ranges, lowest to highest, from
     the band data of the version the result was scored with."""
@@ -245,6 +270,8 @@ def holdings(student, language: str) -> Holdings:
     for category in Category:
         if shown[category]:
             sections.append(builders[category]())
+            if category == Category.CHECKINS:
+                sections.append(_own_checkins(student))
         else:
             hidden.append((str(category.label), why))
     never = [(str(label), str(reason)) for label, reason in NEVER_SHOWN]

@@ -167,6 +167,7 @@ def _student_roots(student) -> list:
 # Which model's rows a category's purge log counts.
 COUNTED = {
     "screening.CheckIn": Category.CHECKINS,
+    "voice.StudentCheckIn": Category.CHECKINS,
     "screening.ScreeningResult": Category.SCREENING,
     "referrals.Referral": Category.SUPPORT,
     "support.SupportPlan": Category.SUPPORT,
@@ -249,6 +250,7 @@ def expired_roots(school, today: dt.date) -> dict[str, list]:
     from schoolwell.referrals.models import Status as ReferralStatus
     from schoolwell.screening.models import CheckIn, ScreeningResult
     from schoolwell.support.models import PlanStatus, SupportPlan
+    from schoolwell.voice.models import StudentCheckIn
 
     days = retention_days(school.pk)
     held = LegalHold.objects.filter(released_at__isnull=True).values("student_id")
@@ -280,7 +282,11 @@ def expired_roots(school, today: dt.date) -> dict[str, list]:
         closed_at__date__lt=support_cutoff,
     ).exclude(pk__in=kept_plans.values("referral_id"))
     return {
-        Category.CHECKINS: [CheckIn.objects.filter(student__in=left)],
+        # Teachers' check-ins and the student's own (schoolwell.voice) alike.
+        Category.CHECKINS: [
+            CheckIn.objects.filter(student__in=left),
+            StudentCheckIn._base_manager.filter(student__in=left),
+        ],
         Category.SCREENING: [
             ScreeningResult.objects.filter(
                 student__in=students, administered_at__date__lt=screening_cutoff

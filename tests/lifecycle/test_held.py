@@ -34,7 +34,8 @@ def test_a_hidden_category_is_listed_as_not_shown(category, record, student_a, s
     found = holdings(student_a, "en")
     assert category not in [s.category for s in found.sections]
     assert str(category.label) in [label for label, _why in found.hidden]
-    assert len(found.sections) == len(Category) - 1
+    # The check-ins category has two sections: teachers' check-ins and the student's own.
+    assert len(found.sections) == len(Category) - 1 + (category != Category.CHECKINS)
 
 
 @pytest.mark.parametrize("who", ["teacher", "counsellor", "parent", "other_counsellor"])
@@ -150,3 +151,31 @@ def test_page_queries_do_not_grow(
     client.force_login(parent)
     with django_assert_max_num_queries(30):
         assert client.get(held_url(student_a)).status_code == 200
+
+
+def test_the_students_own_checkins_are_counted_never_their_messages(client, parent, student_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from schoolwell.voice.models import Channel, StudentCheckIn
+
+    today = timezone.localdate()
+    for days, feeling in [(1, "sad"), (2, "sad"), (3, "happy")]:
+        StudentCheckIn.objects.create(
+            school=student_a.school,
+            student=student_a,
+            date=today - dt.timedelta(days=days),
+            feeling=feeling,
+            message="Quillfeather secret",
+            channel=Channel.LINK,
+            created_at=timezone.now(),
+        )
+    with translation.override("en"):
+        found = holdings(student_a, "en")
+    own = next(s for s in found.sections if s.label == "Your child's own check-ins")
+    assert own.category == Category.CHECKINS
+    assert own.rows[0][0] == "3" and own.rows[0][3].startswith("Sad (2)")
+    client.force_login(parent)
+    text = client.get(held_url(student_a)).content.decode()
+    assert "Quillfeather" not in text

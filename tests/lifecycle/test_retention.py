@@ -180,3 +180,24 @@ def test_a_failed_shred_changes_nothing(student_a, teacher):
         shredder.shred([CheckIn.objects.all()])
         raise IntegrityError("later failure")
     assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.parametrize(("offset", "kept"), [(-1, True), (1, False)])
+def test_students_own_checkins_go_with_the_teachers(student_a, teacher, school_a, offset, kept):
+    from schoolwell.voice.models import Channel, StudentCheckIn
+
+    left_on = TODAY - dt.timedelta(days=365 + offset)
+    add_checkin(student_a, teacher, left_on)
+    StudentCheckIn.objects.create(
+        school=school_a,
+        student=student_a,
+        date=left_on,
+        feeling="sad",
+        message="Quillfeather",
+        channel=Channel.LINK,
+        created_at=timezone.make_aware(dt.datetime.combine(left_on, dt.time(9))),
+    )
+    left_school(student_a, left_on)
+    logged = purge(school_a)
+    assert StudentCheckIn.objects.filter(student=student_a).exists() is kept
+    assert logged == ({} if kept else {"checkins": 2})
