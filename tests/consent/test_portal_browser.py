@@ -67,6 +67,8 @@ def test_portal_in_english_after_switching(phone_page, parent, student_a, school
     page.wait_for_load_state()
     page.goto("/consent/")
     assert page.get_by_role("heading", name="Consent for your children").is_visible()
-    assert page.get_by_text("2 requests are waiting for your answer.").is_visible()
+    # Screening, counselling and the student's own daily check-in (the default forms ask
+    # for each; sharing with a provider is asked when a referral out needs it).
+    assert page.get_by_text("3 requests are waiting for your answer.").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "consent-5-portal-en")
