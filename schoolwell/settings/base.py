@@ -357,6 +357,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "schoolwell.referrals.models.referral.Status",
         "PlanStatusEnum": "schoolwell.support.models.PlanStatus",
         "ExportStatusEnum": "schoolwell.reports.models.Export.Status",
+        "StudentCheckInChannelEnum": "schoolwell.voice.models.Channel",
+        "ConsentChannelEnum": "schoolwell.consent.models.Channel",
         "DeliveryStatusEnum": "schoolwell.sel.models.DeliveryStatus",
         "WorkStatusEnum": [("in_progress", "In progress"), ("triage", "Triage")],
     },
