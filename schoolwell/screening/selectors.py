@@ -223,6 +223,21 @@ def live_kiosks(*, user, klass: Class) -> QuerySet[KioskSession]:
     ).select_related("instrument", "started_by")
 
 
+def device_kiosk(session_pk: int | None, *, mode: str) -> KioskSession | None:
+    """The shared device's kiosk session of this mode (its pk kept in the device's browser
+    session), while it is live; students never sign in, so this is all that lets them in."""
+    if not session_pk:
+        return None
+    found = KioskSession.objects.filter(pk=session_pk, mode=mode).select_related("klass").first()
+    return found if found and found.is_live() else None
+
+
+def kiosk_name(student: Student) -> str:
+    """How a kiosk's picker names a student: a first name and initial, enough to find
+    oneself and no more."""
+    return f"{student.preferred_name or student.given_name} {student.family_name[:1]}."
+
+
 def student_history(*, user, student: Student, limit: int = 60):
     """A student's screening results and check-ins that this user may see, newest first."""
     results = (

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from schoolwell.roster.models import Student
 from schoolwell.screening.instruments import localized
 from schoolwell.screening.models import KioskMode, KioskSession
-from schoolwell.screening.selectors import crisis_plan_for
+from schoolwell.screening.selectors import crisis_plan_for, device_kiosk, kiosk_name
 from schoolwell.voice import content
 from schoolwell.voice.forms import CheckInForm
 from schoolwell.voice.models import Channel, StudentCheckIn
@@ -36,18 +36,7 @@ BACK_KEY = "voice_back"
 
 
 def _kiosk(request) -> KioskSession | None:
-    pk = request.session.get(KIOSK_KEY)
-    if not pk:
-        return None
-    session = (
-        KioskSession.objects.filter(pk=pk, mode=KioskMode.VOICE).select_related("klass").first()
-    )
-    return session if session and session.is_live() else None
-
-
-def _short_name(student) -> str:
-    # The picker shows a first name and initial, enough to find oneself and no more.
-    return f"{student.preferred_name or student.given_name} {student.family_name[:1]}."
+    return device_kiosk(request.session.get(KIOSK_KEY), mode=KioskMode.VOICE)
 
 
 def _closed(request, status: int):
@@ -69,7 +58,7 @@ def kiosk_home(request):
             student__in=roster, date=timezone.localdate(), current=True
         ).values_list("student_id", flat=True)
     )
-    names = [(s.pk, _short_name(s), s.pk in done) for s in roster]
+    names = [(s.pk, kiosk_name(s), s.pk in done) for s in roster]
     request.session[BACK_KEY] = reverse("voice:kiosk_home")
     return render(request, "voice/kiosk_home.html", {"names": names})
 

@@ -23,7 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schoolwell.roster.selectors import staff_visible_students
 from schoolwell.screening.instruments import localized
 from schoolwell.screening.models import KioskMode, KioskSession, Respondent, SelfReportAssignment
-from schoolwell.screening.selectors import crisis_plan_for, selfreport_link_find
+from schoolwell.screening.selectors import (
+    crisis_plan_for,
+    device_kiosk,
+    kiosk_name,
+    selfreport_link_find,
+)
 from schoolwell.screening.services import (
     ScreeningInputError,
     kiosk_session_end,
@@ -126,15 +131,7 @@ def link_create(request, pk: int, student_pk: int):
 
 
 def _kiosk(request) -> KioskSession | None:
-    pk = request.session.get(KIOSK_KEY)
-    found = KioskSession.objects.filter(pk=pk, mode=KioskMode.SCREENING).select_related("klass")
-    session = found.first() if pk else None
-    return session if session and session.is_live() else None
-
-
-def _short_name(student) -> str:
-    # The picker shows a first name and initial, enough to find oneself and no more.
-    return f"{student.preferred_name or student.given_name} {student.family_name[:1]}."
+    return device_kiosk(request.session.get(KIOSK_KEY), mode=KioskMode.SCREENING)
 
 
 @login_not_required
@@ -149,7 +146,7 @@ def kiosk_home(request):
             status=410 if request.session.get(KIOSK_KEY) else 404,
         )
     pending = [
-        (a.pk, _short_name(a.student))
+        (a.pk, kiosk_name(a.student))
         for a in session.assignments.filter(completed_at=None).select_related("student")
     ]
     return render(request, "screening/kiosk_home.html", {"pending": pending})
