@@ -268,23 +268,19 @@ class CriticalForm(RuleBaseForm):
         return {"instrument_code": self.cleaned_data["instrument"]}
 
 
-class CheckinLowForm(RuleBaseForm):
-    kind = RuleKind.CHECKIN_LOW
-    threshold = forms.TypedChoiceField(
-        label=_("Wellbeing at or below"), coerce=Decimal, choices=WELLBEING_CHOICES
-    )
-    count = forms.IntegerField(label=_("How many check-ins"), min_value=1, max_value=40)
+class _CountInWindowForm(RuleBaseForm):
+    """N check-ins (teachers' or the student's own) within D school days."""
+
+    count_label = _("How many check-ins")
+    count = forms.IntegerField(min_value=1, max_value=40)
     window_school_days = forms.IntegerField(
         label=_("Within how many school days"), min_value=1, max_value=40
     )
-    setting_fields = ("threshold", "count", "window_school_days")
+    setting_fields = ("count", "window_school_days")
 
-    @classmethod
-    def initial_for(cls, rule):
-        initial = super().initial_for(rule)
-        if rule.threshold is not None:
-            initial["threshold"] = int(rule.threshold)
-        return initial
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["count"].label = self.count_label
 
     def clean(self):
         data = super().clean()
@@ -297,11 +293,25 @@ class CheckinLowForm(RuleBaseForm):
 
     def kind_values(self):
         data = self.cleaned_data
-        return {
-            "threshold": Decimal(data["threshold"]),
-            "count": data["count"],
-            "window_school_days": data["window_school_days"],
-        }
+        return {"count": data["count"], "window_school_days": data["window_school_days"]}
+
+
+class CheckinLowForm(_CountInWindowForm):
+    kind = RuleKind.CHECKIN_LOW
+    threshold = forms.TypedChoiceField(
+        label=_("Wellbeing at or below"), coerce=Decimal, choices=WELLBEING_CHOICES
+    )
+    setting_fields = ("threshold", "count", "window_school_days")
+
+    @classmethod
+    def initial_for(cls, rule):
+        initial = super().initial_for(rule)
+        if rule.threshold is not None:
+            initial["threshold"] = int(rule.threshold)
+        return initial
+
+    def kind_values(self):
+        return super().kind_values() | {"threshold": Decimal(self.cleaned_data["threshold"])}
 
 
 class CheckinDropForm(RuleBaseForm):
@@ -341,40 +351,12 @@ class ConcernTagForm(RuleBaseForm):
         return {"tags": list(self.cleaned_data["tags"])}
 
 
-class _VoiceCountForm(RuleBaseForm):
-    """N of the student's own check-ins within D school days."""
-
-    count_label = ""
-    count = forms.IntegerField(min_value=1, max_value=40)
-    window_school_days = forms.IntegerField(
-        label=_("Within how many school days"), min_value=1, max_value=40
-    )
-    setting_fields = ("count", "window_school_days")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["count"].label = self.count_label
-
-    def clean(self):
-        data = super().clean()
-        count, days = data.get("count"), data.get("window_school_days")
-        if count and days and count > days:
-            self.add_error(
-                "count", _("There cannot be more check-ins than school days in the window.")
-            )
-        return data
-
-    def kind_values(self):
-        data = self.cleaned_data
-        return {"count": data["count"], "window_school_days": data["window_school_days"]}
-
-
-class VoiceLowForm(_VoiceCountForm):
+class VoiceLowForm(_CountInWindowForm):
     kind = RuleKind.VOICE_LOW
     count_label = _("How many low feelings (as the school's check-in settings define them)")
 
 
-class VoiceUnsafeForm(_VoiceCountForm):
+class VoiceUnsafeForm(_CountInWindowForm):
     kind = RuleKind.VOICE_UNSAFE
     count_label = _("How many times “feeling unsafe”")
 
