@@ -20,6 +20,7 @@ from schoolwell.community.models import (
     ProviderReferral,
     TrainingRecord,
 )
+from schoolwell.community.services import REFERRED_EXTERNAL
 from schoolwell.referrals.models import ExternalProvider, Status
 
 EXPIRING_DAYS = 60
@@ -179,13 +180,12 @@ class AfterAction:
     screened: int
 
 
-def after_action(incident: Incident) -> AfterAction:
-    """The counts of an incident's after-action summary."""
-    from schoolwell.community.models import FollowUp, Need
+def affected_students(incident: Incident):
+    """The students an incident affects: those named, those in its classes, those in its
+    grades at its school."""
     from schoolwell.roster.models import Enrollment, Student
-    from schoolwell.screening.models import ScreeningResult
 
-    affected = Student.objects.filter(
+    return Student.objects.filter(
         Q(pk__in=incident.students.values("pk"))
         | Q(
             pk__in=Enrollment.objects.filter(klass__in=incident.classes.all(), active=True).values(
@@ -194,6 +194,14 @@ def after_action(incident: Incident) -> AfterAction:
         )
         | Q(school_id=incident.school_id, grade__in=incident.grades or [-99])
     )
+
+
+def after_action(incident: Incident) -> AfterAction:
+    """The counts of an incident's after-action summary."""
+    from schoolwell.community.models import FollowUp, Need
+    from schoolwell.screening.models import ScreeningResult
+
+    affected = affected_students(incident)
     contacts = list(incident.contacts.all())
     needs = Counter(n for c in contacts for n in c.needs)
     follow = Counter(c.follow_up for c in contacts)
@@ -219,7 +227,7 @@ def after_action(incident: Incident) -> AfterAction:
         ],
         referrals=referrals.count(),
         referrals_out=referrals.filter(
-            Q(status=Status.REFERRED_OUT) | Q(outcome="referred_external")
+            Q(status=Status.REFERRED_OUT) | Q(outcome=REFERRED_EXTERNAL)
         ).count(),
         providers=incident.providers.count(),
         screened=screened,

@@ -54,11 +54,13 @@ def directory(request):
     if found.is_bound and not found.is_valid():
         return _bad(_("Check the filters."))
     providers = list(found.qs[:PAGE_SIZE])
+    # gate.may on a provider asks for the districts of the user's schools: once, not per row.
+    editable = gate.district_ids_for(request.user, "community.directory.edit")
     for provider in providers:
         provider.kind_text = localized(provider.kind)
         provider.services_text = localized(provider.services)
         provider.directory_profile = getattr(provider, "profile", None)
-        provider.editable = gate.may(request.user, "community.directory.edit", provider)
+        provider.editable = provider.district_id in editable
     return render(request, "community/directory.html", {"filter": found, "providers": providers})
 
 
@@ -336,7 +338,7 @@ def incident_new(request):
     from schoolwell.accounts.models import User
 
     staff = User.objects.filter(
-        pk__in={uid for sid in school_ids for uid in selectors.school_staff_ids(sid)}
+        pk__in=set().union(*gate.staff_by_school(school_ids).values())
     ).order_by("last_name", "first_name")
     form = forms.IncidentForm(
         request.POST or None,
@@ -365,19 +367,7 @@ def _incident(request, pk: int) -> Incident:
 
 
 def _affected(incident: Incident):
-    from django.db.models import Q
-
-    from schoolwell.roster.models import Enrollment
-
-    return Student.objects.filter(
-        Q(pk__in=incident.students.values("pk"))
-        | Q(
-            pk__in=Enrollment.objects.filter(klass__in=incident.classes.all(), active=True).values(
-                "student_id"
-            )
-        )
-        | Q(school_id=incident.school_id, grade__in=incident.grades or [-99])
-    ).order_by("family_name", "given_name")
+    return selectors.affected_students(incident).order_by("family_name", "given_name")
 
 
 def _incident_forms(incident: Incident, data=None) -> dict:
