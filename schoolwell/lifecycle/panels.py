@@ -19,7 +19,8 @@ def nav(scope) -> list[NavItem]:
     if gate.may(scope, "records.decide"):
         items.append(NavItem(_lazy("Family record requests"), "lifecycle:requests", 81))
         items.append(NavItem(_lazy("Records and retention"), "lifecycle:policy", 82))
-    if gate.district_ids(scope) is None or gate.district_ids(scope):
+    districts = gate.district_ids(scope)  # None: every district (a superuser)
+    if districts is None or districts:
         items.append(NavItem(_lazy("Curate family resources"), "lifecycle:curate", 83))
     return items
 
