@@ -8,30 +8,32 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.roles import Role
-from schoolwell.reports.exports.base import STUDENT_COLUMNS, STUDENT_FIELDS, ExportKind, ExportScope
+from schoolwell.reports.exports.base import (
+    STUDENT_COLUMNS,
+    STUDENT_FIELDS,
+    ExportKind,
+    ExportScope,
+    labels_of,
+)
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.voice.models import Channel, Energy, Feeling, Topic, WantsToTalk
 from schoolwell.voice.selectors import current_checkins
 
-
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
-
-
-FEELINGS, ENERGY = _labels(Feeling), _labels(Energy)
-TOPICS, TALK, CHANNELS = _labels(Topic), _labels(WantsToTalk), _labels(Channel)
+# Looked up as each cell is written, in the requester's language (not at start-up).
+FEELINGS, ENERGY = labels_of(Feeling), labels_of(Energy)
+TOPICS, TALK, CHANNELS = labels_of(Topic), labels_of(WantsToTalk), labels_of(Channel)
 
 COLUMNS = [
     Column("Date", CellKind.DATE, width=12),
     *STUDENT_COLUMNS,
-    Column("Feeling", width=12, display=FEELINGS.get),
-    Column("Energy", width=10, display=lambda v: ENERGY.get(v, "")),
+    Column("Feeling", width=12, display=FEELINGS),
+    Column("Energy", width=10, display=ENERGY),
     Column("On their mind", width=30, definition="The topics the student tapped"),
     Column("Message", width=40, definition="What the student wrote (counsellors only)"),
-    Column("Wants to talk", width=12, display=TALK.get),
+    Column("Wants to talk", width=12, display=TALK),
     Column("Adult asked for", width=18, definition="Username of the adult the student chose"),
     Column("Answered at", CellKind.DATETIME, width=18),
-    Column("Way in", width=12, display=CHANNELS.get),
+    Column("Way in", width=12, display=CHANNELS),
 ]
 
 
@@ -66,4 +68,4 @@ class StudentCheckInExport(ExportKind):
 def _topics(rows) -> Iterator[tuple]:
     for row in rows:
         head, topics, tail = row[:8], row[8], row[9:]
-        yield (*head, ", ".join(TOPICS.get(t, t) for t in topics or []), *tail)
+        yield (*head, ", ".join(TOPICS(t) for t in topics or []), *tail)

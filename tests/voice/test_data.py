@@ -107,3 +107,24 @@ def test_disclosure_rows_read_in_the_readers_language():
         assert what_label("export: student_checkins") == (
             "exportación: Registros de los estudiantes"
         )
+
+
+def test_the_export_is_in_the_requesters_language(run_export, load_rows, consented, counsellor):
+    """Labels are looked up as each cell is written: a Spanish reader's workbook is in
+    Spanish even though the export kind was built at start-up, in English."""
+    from django.utils import translation
+
+    from schoolwell.voice.models import Energy, Feeling
+
+    record(consented, feeling="worried", energy="low", topics=[Topic.SLEEP])
+    counsellor.preferred_language = "es"
+    counsellor.save(update_fields=["preferred_language"])
+    export = run_export(counsellor, kind="student_checkins")
+    rows = load_rows(export)["Student check-ins"]
+    values = dict(zip(rows[0], rows[1], strict=False))
+    with translation.override("es"):
+        feeling, energy = str(Feeling.WORRIED.label), str(Energy.LOW.label)
+        topic = str(Topic.SLEEP.label)
+    assert feeling != "Worried"
+    assert (values["Feeling"], values["Energy"]) == (feeling, energy)
+    assert values["On their mind"] == topic
