@@ -3,8 +3,6 @@ kiosk or a personal link), and each school's settings for it."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -160,11 +158,6 @@ class VoiceSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Student check-in settings of {self.school_id}"
-
-
-def token_hash(token: str) -> str:
-    """What is stored of a check-in link's token: its SHA-256, never the token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class CheckInLink(models.Model):

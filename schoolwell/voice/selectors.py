@@ -118,11 +118,8 @@ def participation_by_class(
     pairs with a check-in. Three queries."""
     from schoolwell.referrals import schooldays
 
-    days = sum(
-        1
-        for n in range((end - start).days + 1)
-        if schooldays.is_school_day(start + dt.timedelta(days=n))
-    )
+    # School days of [start, end]: the count runs from the day before `start`.
+    days = schooldays.school_days_between(start - dt.timedelta(days=1), end)
     classes = list(
         Class.objects.filter(school=school, active=True)
         .annotate(n=Count("enrollments", filter=Q(enrollments__active=True)))

@@ -17,6 +17,7 @@ from schoolwell.accounts.models import User
 from schoolwell.consent.gating import Purpose, effective_consent_map
 from schoolwell.core.registry import voice_checkin_hooks
 from schoolwell.roster.models import Class, School, Student
+from schoolwell.screening.models.results import token_hash  # links store only its SHA-256
 from schoolwell.voice import content
 from schoolwell.voice.models import (
     DEFAULT_LOW_FEELINGS,
@@ -32,7 +33,6 @@ from schoolwell.voice.models import (
     VoiceSettings,
     WantsToTalk,
     grade_band,
-    token_hash,
 )
 
 KIOSK_MINUTES = 60

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from schoolwell.screening.models import KioskMode, KioskSession
-from schoolwell.voice.models import CheckInLink, StudentCheckIn, token_hash
+from schoolwell.screening.models.results import token_hash
+from schoolwell.voice.models import CheckInLink, StudentCheckIn
 from schoolwell.voice.services import checkin_link_create, checkin_link_revoke
 from tests.conftest import enroll, make_student
 
