@@ -20,6 +20,7 @@ from schoolwell.api.views.common import (
 )
 from schoolwell.consent.models import Channel, ConsentDecision, ConsentForm, Decision
 from schoolwell.consent.services import consent_deny, consent_grant, consent_revoke
+from schoolwell.core.input import MAX_ID
 
 SERVICES = {
     Decision.GRANTED: consent_grant,
@@ -88,7 +89,7 @@ class DecisionCreateSerializer(serializers.Serializer):
     )
     guardian = serializers.IntegerField(
         min_value=1,
-        max_value=2**63 - 1,
+        max_value=MAX_ID,
         required=False,
         help_text="Staff entry: the guardian whose decision this is.",
     )

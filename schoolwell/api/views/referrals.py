@@ -21,6 +21,7 @@ from schoolwell.api.views.common import (
     IntFilter,
     allowed,
 )
+from schoolwell.core.input import MAX_ID
 from schoolwell.referrals.models import Priority, Referral, ReferralNote, Status
 from schoolwell.referrals.selectors import referral_notes, staff_referrals
 from schoolwell.referrals.services import (
@@ -110,7 +111,7 @@ class CloseSerializer(serializers.Serializer):
 
 class ReassignSerializer(serializers.Serializer):
     to = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, help_text="A counsellor of the referral's school."
+        min_value=1, max_value=MAX_ID, help_text="A counsellor of the referral's school."
     )
 
 

@@ -20,6 +20,7 @@ from schoolwell.api.views.common import (
     ScopedIdField,
     allowed,
 )
+from schoolwell.core.input import MAX_ID
 from schoolwell.roster.selectors import class_roster
 from schoolwell.screening.models import CheckIn, Instrument, Respondent, ScreeningResult
 from schoolwell.screening.models.checkins import NOTE_MAX
@@ -95,7 +96,7 @@ class CheckInList(generics.ListAPIView):
 
 
 class CheckInEntrySerializer(serializers.Serializer):
-    student = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    student = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     wellbeing = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
     absent = serializers.BooleanField(default=False)
     tags = serializers.ListField(

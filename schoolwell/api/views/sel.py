@@ -18,6 +18,7 @@ from schoolwell.api.views.common import (
     ScopedIdField,
     allowed,
 )
+from schoolwell.core.input import MAX_ID
 from schoolwell.roster.models import Student
 from schoolwell.sel.models import DeliveryStatus, Lesson, LessonDelivery, LessonSchedule
 from schoolwell.sel.selectors import sel_classes, visible_lessons
@@ -83,7 +84,7 @@ class DeliveryInputSerializer(serializers.Serializer):
     delivered_on = serializers.DateField(required=False)
     minutes = serializers.IntegerField(min_value=1, max_value=600, required=False)
     present = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=500,
         default=list,
     )

@@ -3,11 +3,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
-from schoolwell.reports.exports.base import CLASSROOM_ROLES, ExportKind, ExportScope, counted
+from schoolwell.reports.exports.base import (
+    CLASSROOM_ROLES,
+    ExportKind,
+    ExportScope,
+    counted,
+    labels_of,
+)
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.roster.models import Enrollment
-
-LANGUAGE_LABELS = dict(Language.choices)
 
 STUDENT_COLUMNS = [
     Column(_("Student ID"), width=12, definition=_("The school's local student identifier")),
@@ -19,7 +23,7 @@ STUDENT_COLUMNS = [
     Column(
         _("Preferred language"),
         width=12,
-        display=lambda code: str(LANGUAGE_LABELS.get(code, code)),
+        display=labels_of(Language),
     ),
     Column(_("School"), width=24),
     Column(_("Active"), CellKind.BOOL, width=8, definition=_("Still on the school's roll")),
