@@ -168,7 +168,7 @@ def _write_table(wb: Workbook, table: Table, result: WriteResult, on_progress) -
 
 
 def _write_about(wb: Workbook, about: About, tables: Sequence[Table], result: WriteResult):
-    ws = wb.create_sheet("About this export", 0)
+    ws = wb.create_sheet(gettext("About this export"), 0)
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 90
     bold = Font(bold=True)

@@ -13,6 +13,7 @@ from schoolwell.reports.exports.base import (
     STUDENT_FIELDS,
     ExportKind,
     ExportScope,
+    full_name,
     labels_of,
 )
 from schoolwell.reports.xlsx import CellKind, Column, Table
@@ -24,16 +25,16 @@ FEELINGS, ENERGY = labels_of(Feeling), labels_of(Energy)
 TOPICS, TALK, CHANNELS = labels_of(Topic), labels_of(WantsToTalk), labels_of(Channel)
 
 COLUMNS = [
-    Column("Date", CellKind.DATE, width=12),
+    Column(_("Date"), CellKind.DATE, width=12),
     *STUDENT_COLUMNS,
-    Column("Feeling", width=12, display=FEELINGS),
-    Column("Energy", width=10, display=ENERGY),
-    Column("On their mind", width=30, definition="The topics the student tapped"),
-    Column("Message", width=40, definition="What the student wrote (counsellors only)"),
-    Column("Wants to talk", width=12, display=TALK),
-    Column("Adult asked for", width=18, definition="Username of the adult the student chose"),
-    Column("Answered at", CellKind.DATETIME, width=18),
-    Column("Way in", width=12, display=CHANNELS),
+    Column(_("Feeling"), width=12, display=FEELINGS),
+    Column(_("Energy"), width=10, display=ENERGY),
+    Column(_("On their mind"), width=30, definition=_("The topics the student tapped")),
+    Column(_("Message"), width=40, definition=_("What the student wrote (counsellors only)")),
+    Column(_("Wants to talk"), width=12, display=TALK),
+    Column(_("Adult asked for"), width=18, definition=_("The adult the student chose")),
+    Column(_("Answered at"), CellKind.DATETIME, width=18),
+    Column(_("Way in"), width=12, display=CHANNELS),
 ]
 
 
@@ -49,20 +50,24 @@ class StudentCheckInExport(ExportKind):
             current_checkins().filter(student__in=scope.students), "date"
         ).order_by("date", "student__family_name", "student_id", "pk")
         count = checkins.count()
-        rows = checkins.values_list(
-            "student_id",
-            "date",
-            *STUDENT_FIELDS,
-            "feeling",
-            "energy",
-            "topics",
-            "message",
-            "wants_to_talk",
-            "trusted_adult__username",
-            "talk_answered_at",
-            "channel",
-        ).iterator(chunk_size=2000)
-        return [Table("Student check-ins", COLUMNS, _topics(rows), count, keyed=True)]
+        rows = (
+            checkins.annotate(adult=full_name("trusted_adult"))
+            .values_list(
+                "student_id",
+                "date",
+                *STUDENT_FIELDS,
+                "feeling",
+                "energy",
+                "topics",
+                "message",
+                "wants_to_talk",
+                "adult",
+                "talk_answered_at",
+                "channel",
+            )
+            .iterator(chunk_size=2000)
+        )
+        return [Table(str(_("Student check-ins")), COLUMNS, _topics(rows), count, keyed=True)]
 
 
 def _topics(rows) -> Iterator[tuple]:

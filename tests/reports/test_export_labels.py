@@ -49,9 +49,16 @@ def closed_referral(school_a, student_a, counsellor):
     return referral
 
 
+# An English note under a Spanish table ("Period 2026-08-01–…", "Windows opening from …").
+ENGLISH_NOTE = re.compile(r"^(Period|Windows opening|Check-ins from) ")
+
+
 def _words(language: str, text: str) -> str:
     with translation.override(language):
         return translation.gettext(text)
+
+
+ABOUT = {_words(language, "About this export") for language in ("en", "es")}
 
 
 def _request(client, user, kind, language):
@@ -104,18 +111,18 @@ def test_the_referral_log_in_the_requesters_language(
     export.refresh_from_db()
     assert export.language == language
     sheets = load_rows(export)
-    header, row = sheets["Referrals"]
+    header, row = sheets[_words(language, "Referrals")]
     cells = dict(zip(header, row, strict=True))
     head = {name: _words(language, name) for name in ("Status", "Priority", "Outcome")}
     assert (cells[head["Status"]], cells[head["Priority"]]) == (status, priority)
     assert cells[head["Outcome"]] == outcome
     assert cells[_words(language, "Assignee")] == "Cora Counsellor"
-    events = sheets["Events"][1:]
+    events = sheets[_words(language, "Events")][1:]
     assert [e[2] for e in events][1] == claimed
     assert events[2][3] == closed_event
     # People by name; the one without a name by their username, the system by nobody.
     assert [e[4] for e in events] == [None, "Cora Counsellor", "nameless_counsellor"]
-    about = dict(r[:2] for r in sheets["About this export"] if r and r[0])
+    about = dict(r[:2] for r in sheets[_words(language, "About this export")] if r and r[0])
     assert about[_words(language, "Requested by")] == "Cora Counsellor"
     if language == "es":
         assert status != "Closed" and claimed != "Claimed"  # really translated
@@ -137,7 +144,7 @@ def test_checkins_name_the_teacher_and_speak_spanish(
         export = _request(client, counsellor, "checkins", "es")
     export.refresh_from_db()
     assert export.status == "done", (export.status, export.error)
-    header, row = load_rows(export)["Check-ins"]
+    header, row = load_rows(export)[_words("es", "Check-ins")]
     cells = dict(zip(header, row, strict=True))
     assert header[0] == "Fecha"  # the headers are in Spanish too
     assert cells[_words("es", "Teacher")] == "Tess Teacher"
@@ -151,7 +158,7 @@ def test_checkins_name_the_teacher_and_speak_spanish(
 def _codes_in_labelled_columns(sheets: dict) -> list[tuple]:
     found = []
     for title, rows in sheets.items():
-        if not rows or title == "About this export":
+        if not rows or title in ABOUT:
             continue
         header = rows[0]
         columns = [i for i, name in enumerate(header) if name and LABELLED.search(str(name))]
@@ -175,7 +182,8 @@ def test_no_export_sheet_shows_a_code_in_a_status_outcome_or_priority_column(
     """Every export kind, as every demo login that may run it, in English and Spanish, on
     the demo district (referrals in every state, closed with outcomes, plans, consents)."""
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    found, runs = [], 0
+    found, runs, english = [], 0, []
+    titles = {"en": set(), "es": set()}
     for username in ("teacher", "counsellor", "schooladmin", "districtadmin"):
         user = User.objects.get(username=username)
         for kind in KINDS.values():
@@ -187,9 +195,20 @@ def test_no_export_sheet_shows_a_code_in_a_status_outcome_or_priority_column(
                 export.refresh_from_db()
                 assert export.kind == kind.code and export.status == "done", export.error
                 runs += 1
+                sheets = load_rows(export)
                 found += [
-                    (username, kind.code, language, *f)
-                    for f in _codes_in_labelled_columns(load_rows(export))
+                    (username, kind.code, language, *f) for f in _codes_in_labelled_columns(sheets)
+                ]
+                titles[language] |= {(kind.code, title) for title in sheets}
+                english += [
+                    (kind.code, title, cell)
+                    for title, rows in sheets.items()
+                    for row in rows
+                    for cell in row
+                    if language == "es" and isinstance(cell, str) and ENGLISH_NOTE.match(cell)
                 ]
     assert runs >= 20
     assert found == []
+    # Sheet titles and the notes under tables are in the reader's language too.
+    assert titles["en"] and not titles["en"] & titles["es"]
+    assert english == []

@@ -120,11 +120,14 @@ def test_the_export_is_in_the_requesters_language(run_export, load_rows, consent
     counsellor.preferred_language = "es"
     counsellor.save(update_fields=["preferred_language"])
     export = run_export(counsellor, kind="student_checkins")
-    rows = load_rows(export)["Student check-ins"]
-    values = dict(zip(rows[0], rows[1], strict=False))
     with translation.override("es"):
         feeling, energy = str(Feeling.WORRIED.label), str(Energy.LOW.label)
         topic = str(Topic.SLEEP.label)
-    assert feeling != "Worried"
-    assert (values["Feeling"], values["Energy"]) == (feeling, energy)
-    assert values["On their mind"] == topic
+        title, headers = (
+            translation.gettext("Student check-ins"),
+            [translation.gettext(h) for h in ("Feeling", "Energy", "On their mind")],
+        )
+    assert feeling != "Worried" and title != "Student check-ins" and headers[0] != "Feeling"
+    rows = load_rows(export)[title]  # the sheet and its columns are named in Spanish too
+    values = dict(zip(rows[0], rows[1], strict=False))
+    assert [values[h] for h in headers] == [feeling, energy, topic]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.reports import indicators
-from schoolwell.reports.exports.base import ADMIN_ROLES, ExportKind, ExportScope
+from schoolwell.reports.exports.base import ADMIN_ROLES, ExportKind, ExportScope, period_note
 from schoolwell.reports.suppression import SuppressedTable
 from schoolwell.reports.xlsx import CellKind, Column, Table
 
@@ -52,30 +52,30 @@ class AggregateExport(ExportKind):
         school_ids = set(scope.schools.values_list("pk", flat=True))
         return [
             suppressed_sheet(
-                "By school and grade",
+                str(_("By school and grade")),
                 str(_("School")),
                 indicators.students_by_school_and_grade(students),
             ),
             suppressed_sheet(
-                "By grade band and language",
+                str(_("By grade band and language")),
                 str(_("Grade band")),
                 indicators.students_by_band_and_language(students),
             ),
             suppressed_sheet(
-                "Consent coverage",
+                str(_("Consent coverage")),
                 str(_("Purpose")),
                 indicators.consent_coverage(students),
             ),
             suppressed_sheet(
-                "Screening completion",
+                str(_("Screening completion")),
                 str(_("Window")),
                 indicators.screening_completion_table(school_ids, since=start),
-                note=f"Windows opening from {start.isoformat()}",
+                note=period_note(start, end),
             ),
             suppressed_sheet(
-                "Check-ins by grade band",
+                str(_("Check-ins by grade band")),
                 str(_("Grade band")),
                 indicators.checkin_reach(students, start=start, end=end),
-                note=f"Check-ins from {start.isoformat()} to {end.isoformat()}",
+                note=period_note(start, end),
             ),
         ]

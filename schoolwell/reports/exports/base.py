@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Choices, F, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts import gate
@@ -49,6 +50,14 @@ def labels_of(choices: type[Choices]) -> Callable[[Any], Any]:
         return value if found is None else str(found)
 
     return label
+
+
+def period_note(start: dt.date, end: dt.date) -> str:
+    """The period a sheet covers, under its table, in the reader's language and date format."""
+    return _("Period %(start)s to %(end)s") % {
+        "start": date_format(start, "SHORT_DATE_FORMAT"),
+        "end": date_format(end, "SHORT_DATE_FORMAT"),
+    }
 
 
 def full_name(relation: str) -> Coalesce:

@@ -71,7 +71,9 @@ class CheckInExport(ExportKind):
             "note",
             "student__school_id",
         ).iterator(chunk_size=2000)
-        return [Table("Check-ins", COLUMNS, self._with_tags(scope, rows), count, keyed=True)]
+        return [
+            Table(str(_("Check-ins")), COLUMNS, self._with_tags(scope, rows), count, keyed=True)
+        ]
 
     def _with_tags(self, scope: ExportScope, rows) -> Iterator[tuple]:
         """Tag codes → labels; a sensitive tag only for its school's counsellors."""

@@ -49,7 +49,9 @@ class ConsentExport(ExportKind):
         students = scope.students.filter(active=True).order_by(
             "school__name", "grade", "family_name", "pk"
         )
-        return [Table("Consent", _columns(), self._rows(students), students.count(), keyed=True)]
+        return [
+            Table(str(_("Consent")), _columns(), self._rows(students), students.count(), keyed=True)
+        ]
 
     def _rows(self, students) -> Iterator[tuple]:
         fields = ["pk", "school_id", "date_of_birth", "local_id", "family_name", "given_name"]

@@ -204,10 +204,20 @@ class ReferralExport(ExportKind):
             "raised_by__username",
         ).iterator(chunk_size=2000)
         return [
-            Table("Referrals", REFERRAL_COLUMNS, self._rows(rows), referrals.count(), keyed=True),
-            Table("Events", EVENT_COLUMNS, _event_rows(events), events.count(), keyed=True),
             Table(
-                "Reasons", REASON_COLUMNS, _reason_rows(reason_rows), reasons.count(), keyed=True
+                str(_("Referrals")),
+                REFERRAL_COLUMNS,
+                self._rows(rows),
+                referrals.count(),
+                keyed=True,
+            ),
+            Table(str(_("Events")), EVENT_COLUMNS, _event_rows(events), events.count(), keyed=True),
+            Table(
+                str(_("Reasons")),
+                REASON_COLUMNS,
+                _reason_rows(reason_rows),
+                reasons.count(),
+                keyed=True,
             ),
         ]
 

@@ -81,6 +81,6 @@ class RosterExport(ExportKind):
             ],
         )
         return [
-            Table("Students", STUDENT_COLUMNS, rows, count, keyed=True),
-            Table("Enrolments", ENROLLMENT_COLUMNS, e_rows, e_count, keyed=True),
+            Table(str(_("Students")), STUDENT_COLUMNS, rows, count, keyed=True),
+            Table(str(_("Enrolments")), ENROLLMENT_COLUMNS, e_rows, e_count, keyed=True),
         ]

@@ -96,7 +96,11 @@ class ScreeningResultExport(ExportKind):
             "consent_revoked_at",
             "band",
         ).iterator(chunk_size=2000)
-        return [Table("Screening results", COLUMNS, self._rows(rows), results.count(), keyed=True)]
+        return [
+            Table(
+                str(_("Screening results")), COLUMNS, self._rows(rows), results.count(), keyed=True
+            )
+        ]
 
     def _rows(self, rows) -> Iterator[tuple]:
         for row in rows:

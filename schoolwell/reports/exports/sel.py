@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from schoolwell.reports.exports.base import CLASSROOM_ROLES, ExportKind, ExportScope, labels_of
+from schoolwell.reports.exports.base import (
+    CLASSROOM_ROLES,
+    ExportKind,
+    ExportScope,
+    labels_of,
+    period_note,
+)
 from schoolwell.reports.xlsx import CellKind, Column, Table
 from schoolwell.sel.models import DeliveryStatus, LessonSchedule
 from schoolwell.sel.selectors import coverage_period, coverage_report
@@ -130,21 +136,23 @@ class SelExport(ExportKind):
             "present",
             "delivery__skip_reason",
         ).iterator(chunk_size=2000)
-        period = f"Period {start.isoformat()}–{end.isoformat()}"
+        period = period_note(start, end)
         return [
             Table(
-                "Coverage by class",
-                _coverage_columns("Class", names),
+                str(_("Coverage by class")),
+                _coverage_columns(_("Class"), names),
                 classes,
                 len(classes),
                 notes=[period],
             ),
             Table(
-                "Coverage by school",
-                _coverage_columns("School", names),
+                str(_("Coverage by school")),
+                _coverage_columns(_("School"), names),
                 schools,
                 len(schools),
                 notes=[period],
             ),
-            Table("Lessons", DELIVERY_COLUMNS, deliveries, schedules.count(), notes=[period]),
+            Table(
+                str(_("Lessons")), DELIVERY_COLUMNS, deliveries, schedules.count(), notes=[period]
+            ),
         ]

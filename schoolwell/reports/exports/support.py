@@ -116,16 +116,26 @@ class SupportExport(ExportKind):
                 "n_contacts",
             )
         )
-        groupings = {"school": "School", "band": "Grade band", "language": "Language"}
-        sheets = [Table("Plans", PLAN_COLUMNS, self._rows(plans, rows), plans.count(), keyed=True)]
-        for key, title in (("reviews", "Reviews on time"), ("change", "Plans changed")):
-            for grouping, header in groupings.items():
+        groupings = {
+            "school": (_("School"), _("Reviews on time by school"), _("Plans changed by school")),
+            "band": (
+                _("Grade band"),
+                _("Reviews on time by grade band"),
+                _("Plans changed by grade band"),
+            ),
+            "language": (
+                _("Language"),
+                _("Reviews on time by language"),
+                _("Plans changed by language"),
+            ),
+        }
+        sheets = [
+            Table(str(_("Plans")), PLAN_COLUMNS, self._rows(plans, rows), plans.count(), keyed=True)
+        ]
+        for index, key in ((1, "reviews"), (2, "change")):
+            for grouping, texts in groupings.items():
                 sheets.append(
-                    suppressed_sheet(
-                        f"{title} by {header.lower()}"[:31],
-                        header,
-                        getattr(data, key)[grouping],
-                    )
+                    suppressed_sheet(str(texts[index]), str(texts[0]), getattr(data, key)[grouping])
                 )
         return sheets
 
