@@ -142,6 +142,7 @@ def band_meaning(definition: dict, band_key: str, language: str) -> str:
 def _screening(student, language: str) -> Section:
     from schoolwell.screening.instruments import localized
     from schoolwell.screening.models import ScreeningResult
+    from schoolwell.screening.selectors import result_bands
 
     section = Section(
         Category.SCREENING,
@@ -162,21 +163,12 @@ def _screening(student, language: str) -> Section:
             [
                 _day(result.administered_at),
                 localized(definition.get("name", result.instrument.code), language),
-                localized(_band_label(definition, result.band), language) or result.band_label,
+                next((b.label for b in result_bands(result, language) if not b.scale), "")
+                or result.band_label,
                 meaning,
             ]
         )
     return section
-
-
-def _band_label(definition: dict, band_key: str):
-    from schoolwell.screening.instruments import scales
-
-    for scale in [*scales(definition), definition["scoring"]]:
-        for band in scale.get("bands", []):
-            if band["key"] == band_key:
-                return band["label"]
-    return ""
 
 
 def _support(student) -> Section:
