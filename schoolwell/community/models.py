@@ -9,6 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolwell.audit.models import AppendOnlyModel
 
@@ -239,8 +240,8 @@ class Incident(models.Model):
     """An event that affects a school community, and its response."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("incident status", "Open")
+        CLOSED = "closed", pgettext_lazy("incident status", "Closed")
 
     school = models.ForeignKey("roster.School", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=IncidentKind.choices)

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from schoolwell.accounts import gate
 from schoolwell.lifecycle.models import (
@@ -178,7 +179,7 @@ def _support(student) -> Section:
     section = Section(
         Category.SUPPORT,
         str(Category.SUPPORT.label),
-        [_("What"), _("Started"), _("Status"), _("Closed")],
+        [_("What"), _("Started"), _("Status"), pgettext("date closed", "Closed")],
     )
     for referral in Referral.objects.filter(student=student).order_by("-opened_at"):
         section.rows.append(

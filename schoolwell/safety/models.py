@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolwell.audit.models import AppendOnlyModel
 
@@ -90,7 +91,7 @@ class History(models.TextChoices):
 class RiskLevel(models.TextChoices):
     LOW = "low", _("Low")
     MODERATE = "moderate", _("Moderate")
-    HIGH = "high", _("High")
+    HIGH = "high", pgettext_lazy("risk level", "High")
     IMMINENT = "imminent", _("Imminent")
 
 

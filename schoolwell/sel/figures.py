@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from schoolwell.reports.charts import Chart, chart
 from schoolwell.sel.models import Competency
@@ -42,7 +43,7 @@ def status_chart(rows: list[Coverage]) -> Chart:
     series = [
         (_("Delivered"), [r.delivered for r in rows], STATUS_COLOURS["delivered"]),
         (_("Skipped"), [r.skipped for r in rows], STATUS_COLOURS["skipped"]),
-        (_("Overdue"), [r.overdue for r in rows], STATUS_COLOURS["overdue"]),
+        (pgettext("lessons", "Overdue"), [r.overdue for r in rows], STATUS_COLOURS["overdue"]),
         (_("Still to come"), [r.scheduled - r.due for r in rows], UPCOMING_COLOUR),
     ]
     fig = go.Figure(

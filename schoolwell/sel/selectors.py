@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolwell.accounts import gate
 from schoolwell.roster.models import AcademicTerm, Class, School
@@ -21,7 +22,7 @@ class ScheduleStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     DELIVERED = "delivered", _("Delivered")
     SKIPPED = "skipped", _("Skipped")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("lesson status", "Overdue")
 
 
 def _author_condition(user) -> Q:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.support.models import (
@@ -188,6 +188,10 @@ class ListFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("active", _("Active")), ("closed", _("Closed")), ("all", _("All"))],
+        choices=[
+            ("active", pgettext_lazy("plans", "Active")),
+            ("closed", pgettext_lazy("plans", "Closed")),
+            ("all", pgettext_lazy("plans", "All")),
+        ],
     )
-    mine = forms.BooleanField(label=_("Mine only"), required=False)
+    mine = forms.BooleanField(label=pgettext_lazy("plans", "Mine only"), required=False)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolwell.audit.models import AppendOnlyModel
 
@@ -29,8 +30,8 @@ class ConcernArea(models.TextChoices):
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
+    ACTIVE = "active", pgettext_lazy("plan status", "Active")
+    CLOSED = "closed", pgettext_lazy("plan status", "Closed")
 
 
 class Outcome(models.TextChoices):

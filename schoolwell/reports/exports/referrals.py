@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolwell.referrals.models import Priority, ReferralEvent, ReferralReason, Source, Status
 from schoolwell.referrals.selectors import staff_referrals
@@ -46,10 +47,10 @@ REFERRAL_COLUMNS = [
     Column(_("Priority"), width=10, display=PRIORITIES),
     Column(_("Status"), width=14, display=STATUSES),
     Column(_("Assignee"), width=16, definition=_("Full name (the username if none is recorded)")),
-    Column(_("Opened"), CellKind.DATETIME, width=18),
+    Column(pgettext_lazy("date opened", "Opened"), CellKind.DATETIME, width=18),
     Column(_("Due"), CellKind.DATETIME, width=18),
     Column(_("First action (claimed)"), CellKind.DATETIME, width=18),
-    Column(_("Closed"), CellKind.DATETIME, width=18),
+    Column(pgettext_lazy("date closed", "Closed"), CellKind.DATETIME, width=18),
     Column(_("Outcome"), width=18, display=_outcome),
     Column(
         _("Reasons"), CellKind.INT, width=9, definition=_("Triggers (rules or concerns) merged")

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.reports.exports.base import (
@@ -37,7 +37,10 @@ def _coverage_columns(first: str, competencies) -> list[Column]:
         Column(_("School"), width=22),
         Column(_("Scheduled"), CellKind.INT, width=10),
         Column(
-            _("Due"), CellKind.INT, width=8, definition=_("Planned on or before today, or logged")
+            pgettext_lazy("lessons", "Due"),
+            CellKind.INT,
+            width=8,
+            definition=_("Planned on or before today, or logged"),
         ),
         Column(_("Delivered"), CellKind.INT, width=10),
         Column(_("Skipped"), CellKind.INT, width=9),

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schoolwell.referrals.schooldays import school_days_between
 from schoolwell.reports import indicators
@@ -44,7 +45,7 @@ PLAN_COLUMNS = [
     Column(_("Owner"), width=16, definition=_("Full name (the username if none is recorded)")),
     Column(_("Started"), CellKind.DATE, width=12),
     Column(_("Next review"), CellKind.DATE, width=12),
-    Column(_("Closed"), CellKind.DATE, width=12),
+    Column(pgettext_lazy("date closed", "Closed"), CellKind.DATE, width=12),
     Column(_("Referral"), CellKind.INT, width=9),
     Column(_("Goal measure"), width=24, display=MEASURES, definition=_("The plan's first goal")),
     Column(_("Instrument"), width=10),
