@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from schoolwell.alerts.models import Delivery, Kind, State
-from schoolwell.consent.models import ConsentDecision, Decision
+from schoolwell.consent.models import ConsentDecision, Decision, Purpose
 from schoolwell.referrals.models import Referral, ReferralEvent, ReferralReason, Status
 from schoolwell.roster.models import Enrollment, GuardianLink, School, Student
 from schoolwell.safety.models import (
@@ -103,11 +103,12 @@ def test_a_tiny_district_has_every_kind_of_row():
     assert set(checkins.exclude(absent=True).values_list("wellbeing", flat=True)) >= {2, 3, 4, 5}
     # Screening only where a guardian granted consent, and every PHQ-A band present.
     results = ScreeningResult.objects.filter(student__in=students)
-    granted = set(
-        ConsentDecision.objects.filter(student__in=students, decision=Decision.GRANTED)
-        .exclude(student__consent_decisions__decision__in=[Decision.DENIED, Decision.REVOKED])
-        .values_list("student_id", flat=True)
+    screening = ConsentDecision.objects.filter(
+        student__in=students, form__purpose=Purpose.UNIVERSAL_SCREENING
     )
+    granted = set(
+        screening.filter(decision=Decision.GRANTED).values_list("student_id", flat=True)
+    ) - set(screening.exclude(decision=Decision.GRANTED).values_list("student_id", flat=True))
     assert set(results.values_list("student_id", flat=True)) <= granted
     bands = set(results.values_list("band", flat=True))
     definition = results.first().instrument.definition

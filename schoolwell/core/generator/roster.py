@@ -36,7 +36,11 @@ class GeneratedStudent:
     grade: int
     class_id: int
     teacher_id: int
+    language: str = "en"
     guardian_ids: list[int] = field(default_factory=list)
+    # Wellbeing points gained (or lost) over the period: the teacher's and the student's own
+    # check-ins follow the same course.
+    trend: float = 0.0
 
 
 @dataclass
@@ -157,6 +161,7 @@ def generate_roster(
             grade=grade,
             class_id=class_of[(school.pk, grade, h)],
             teacher_id=teacher_of[class_of[(school.pk, grade, h)]],
+            language=row.preferred_language,
         )
         for row, (school, grade, h) in zip(student_rows, plan, strict=True)
     ]
