@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schoolwell.consent.models import Channel, ConsentDecision, ConsentForm, Decision, Purpose
 from schoolwell.core.generator.copy import copy_rows, deferred_indexes
-from schoolwell.core.generator.roster import GeneratedRoster
+from schoolwell.core.generator.roster import BATCH, GeneratedRoster
 from schoolwell.screening.demo import _answers_for, _band_order, _scales
 from schoolwell.screening.models import CheckIn, ConcernTag, Instrument, ScreeningResult
 from schoolwell.screening.models.results import ScreeningWindow
@@ -152,7 +152,7 @@ def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.da
     }
     screened = [s for s in roster.students if s.pk in roster.consented]
     n_bands = max(len(scale["bands"]) for scale in _scales(definition, 9))
-    rows = []
+    rows, count = [], 0
     for s, band in zip(screened, _band_order(SCREENER, len(screened), n_bands, rng), strict=True):
         answers = _answers_for(SCREENER, definition, s, band, rng)
         scored = score(definition, coerce_answers(definition, answers), grade=s.grade)
@@ -169,8 +169,10 @@ def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.da
                 consent_state="granted",
             )
         )
-    ScreeningResult.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        if len(rows) == BATCH:  # inserted as they are scored: memory stays flat
+            count += len(ScreeningResult.objects.bulk_create(rows))
+            rows = []
+    return count + len(ScreeningResult.objects.bulk_create(rows))
 
 
 def generate_sel(roster: GeneratedRoster, rng: random.Random, today: dt.date) -> int:
