@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from schoolwell.accounts import gate
@@ -291,3 +292,27 @@ def test_students_check_in_only_on_days_their_consent_is_in_effect():
         assert reason.referral.source == "student" and reason.referral.priority == 1
     calm = own.filter(crisis=False).values_list("topics", flat=True)
     assert not any(Topic.FEELING_UNSAFE in topics for topics in calm)
+
+
+def _table_shape(*models) -> list:
+    """Every index and foreign key of these tables, as PostgreSQL defines them."""
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) UNION ALL"
+            " SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [tables, tables],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL loads the check-in tables without their indexes and keys",
+)
+def test_the_check_in_tables_get_their_indexes_and_foreign_keys_back():
+    before = _table_shape(CheckIn, StudentCheckIn)
+    assert len(before) > 10
+    _generate("shape")
+    assert _table_shape(CheckIn, StudentCheckIn) == before

@@ -114,7 +114,7 @@ def generate_checkins(
                 chosen = [choice(tags)] if tags and value <= 2 and random_() < 0.4 else []
                 yield (s.pk, s.teacher_id, s.class_id, day, value, False, chosen, "", at, at)
 
-    with deferred_indexes(CheckIn):
+    with deferred_indexes(CheckIn, rows=len(roster.students) * len(dates)):
         return copy_rows(
             CheckIn,
             (

@@ -60,39 +60,47 @@ def copy_rows(model: type[models.Model], columns: tuple[str, ...], rows: Iterabl
 
 
 @contextmanager
-def deferred_indexes(*tables: type[models.Model]) -> Iterator[None]:
-    """Load `tables` without their non-unique indexes and foreign keys, then build them again
-    in the same transaction (PostgreSQL; elsewhere this does nothing).
+def deferred_indexes(model: type[models.Model], *, rows: int) -> Iterator[None]:
+    """Load about `rows` rows into `model`'s table without its non-unique indexes and foreign
+    keys, then build them again in the same transaction (PostgreSQL; elsewhere, or when the
+    table already holds more rows than the load, this does nothing).
 
     Keeping an index up to date row by row costs more than building it once, and each
     deferred foreign key queues a check per row until the commit. Built again afterwards, an
     index is one sort and a foreign key one validating join: a row that breaks it still fails
     the load, and a failure rolls the dropped ones back with everything else. Unique indexes
-    stay, since they guard the load itself. The tables (and those the foreign keys point at)
-    stay locked until the transaction ends: for generated districts, not live databases.
+    stay, since they guard the load itself. The table (and those its foreign keys point at)
+    stays locked until the transaction ends: for generated districts, not live databases.
     """
     if connection.vendor != "postgresql":
         yield
         return
-    names = [model._meta.db_table for model in tables]
+    table = model._meta.db_table
+    quoted = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        held = cursor.fetchone()[0]
+    if held > rows:  # rebuilding over what is there would cost more than it saves
+        yield
+        return
     with connection.cursor() as cursor:
         # ALTER TABLE refuses a table with deferred checks pending: run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
-            "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)"
-            " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
-            [names],
+            "SELECT quote_ident(conname), pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass",
+            [table],
         )
         keys = cursor.fetchall()
         cursor.execute(
             "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
-            " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT indisprimary",
-            [names],
+            " WHERE indrelid = %s::regclass AND NOT indisunique AND NOT indisprimary",
+            [table],
         )
         indexes = cursor.fetchall()
-        for table, name, _definition in keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {name}")
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
     yield
@@ -100,7 +108,6 @@ def deferred_indexes(*tables: type[models.Model]) -> Iterator[None]:
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         for _name, definition in indexes:
             cursor.execute(definition)
-        for table, name, definition in keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-        for table in names:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        for name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quoted} ADD CONSTRAINT {name} {definition}")
+        cursor.execute(f"ANALYZE {quoted}")

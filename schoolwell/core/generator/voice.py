@@ -233,7 +233,7 @@ def generate_voice(
                 else:
                     yield row
 
-    with deferred_indexes(StudentCheckIn):
+    with deferred_indexes(StudentCheckIn, rows=len(windows) * len(dates)):
         count = copy_rows(StudentCheckIn, COLUMNS, rows())
         StudentCheckIn.objects.bulk_create(crises, batch_size=2000)
     by_pk = {s.pk: s for s in roster.students}
