@@ -15,13 +15,14 @@ Baseline (PostgreSQL): the district's rows of both check-in tables, written to a
 COPY TO, then loaded again by COPY FROM into empty copies of those tables with the same
 indexes (no foreign keys), in a transaction that is rolled back: the database's own speed
 for the same rows, with nothing to compute. Without DATABASE_URL a temporary SQLite file
-is used and there is no baseline.
+is used (and removed) and there is no baseline.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -46,6 +47,13 @@ def main() -> None:
     if args.full:
         vars(args).update(FULL)
     workdir = Path(tempfile.mkdtemp(prefix="bench-generate-"))
+    try:
+        _run(args, workdir)
+    finally:
+        shutil.rmtree(workdir)  # the dumps, or the SQLite database
+
+
+def _run(args, workdir: Path) -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "schoolwell.settings.dev"
     import django
