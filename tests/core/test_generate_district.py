@@ -2,10 +2,19 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
+from schoolwell.accounts import gate
 from schoolwell.alerts.models import Delivery, Kind, State
-from schoolwell.consent.models import ConsentDecision, Decision
+from schoolwell.consent.gating import effective_consent_map
+from schoolwell.consent.models import (
+    ConsentDecision,
+    ConsentForm,
+    ConsentNotice,
+    Decision,
+    Purpose,
+)
 from schoolwell.referrals.models import Referral, ReferralEvent, ReferralReason, Status
 from schoolwell.roster.models import Enrollment, GuardianLink, School, Student
 from schoolwell.safety.models import (
@@ -18,6 +27,7 @@ from schoolwell.safety.selectors import critical_reasons_q
 from schoolwell.screening.models import CheckIn, ScreeningResult
 from schoolwell.sel.models import DeliveryStatus, LessonDelivery
 from schoolwell.support.models import Goal, PlanStatus, ProgressCheck, ReviewDecision, SupportPlan
+from schoolwell.voice.models import StudentCheckIn, Topic, WantsToTalk
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -85,6 +95,13 @@ def _signature(code: str) -> dict:
             .order_by("created_at", "channel", "kind")
             .values_list("kind", "channel", "state", "attempts", "created_at")
         ),
+        "own_checkins": list(
+            StudentCheckIn.objects.filter(**district)
+            .order_by("student_id", "date")
+            .values_list(
+                "date", "feeling", "energy", "topics", "message", "wants_to_talk", "crisis"
+            )
+        ),
     }
 
 
@@ -103,11 +120,12 @@ def test_a_tiny_district_has_every_kind_of_row():
     assert set(checkins.exclude(absent=True).values_list("wellbeing", flat=True)) >= {2, 3, 4, 5}
     # Screening only where a guardian granted consent, and every PHQ-A band present.
     results = ScreeningResult.objects.filter(student__in=students)
-    granted = set(
-        ConsentDecision.objects.filter(student__in=students, decision=Decision.GRANTED)
-        .exclude(student__consent_decisions__decision__in=[Decision.DENIED, Decision.REVOKED])
-        .values_list("student_id", flat=True)
+    screening = ConsentDecision.objects.filter(
+        student__in=students, form__purpose=Purpose.UNIVERSAL_SCREENING
     )
+    granted = set(
+        screening.filter(decision=Decision.GRANTED).values_list("student_id", flat=True)
+    ) - set(screening.exclude(decision=Decision.GRANTED).values_list("student_id", flat=True))
     assert set(results.values_list("student_id", flat=True)) <= granted
     bands = set(results.values_list("band", flat=True))
     definition = results.first().instrument.definition
@@ -130,7 +148,7 @@ def test_the_same_seed_gives_the_same_district_and_a_taken_code_is_refused():
     _generate("second", seed=3)
     first = _signature("first")
     assert first == _signature("second")
-    assert len(first["checkins"]) == 300 and first["referrals"]
+    assert len(first["checkins"]) == 300 and first["referrals"] and first["own_checkins"]
     with pytest.raises(CommandError):
         _generate("first", seed=3)
     assert Student.objects.filter(school__district__code="first").count() == 60
@@ -195,9 +213,106 @@ def test_casework_follows_the_referrals_as_the_demo_shows_it(client):
         assert client.get(url).status_code == 200, url
     client.force_login(escalation.first().recipient)
     assert client.get(reverse("alerts:deliveries")).status_code == 200
+    _own_checkins_render(client, "cases")
+
+
+def _own_checkins_render(client, code: str) -> None:
+    """Every student's own check-in on their counsellor's timeline, each referral that
+    "feeling unsafe" opened on its page, each request to talk for the adult asked."""
+    own = StudentCheckIn.objects.filter(school__district__code=code)
+    assert own.filter(crisis=True).exists()
+    for school in School.objects.filter(district__code=code):
+        client.force_login(gate.counsellors_of([school.pk]).first())
+        mine = own.filter(school=school)
+        for student_id in set(mine.values_list("student_id", flat=True)):
+            page = client.get(reverse("referrals:timeline", args=[student_id]))
+            assert page.status_code == 200
+            shown = page.content.decode().count("Own check-in")
+            assert shown == mine.filter(student_id=student_id).count(), student_id
+        for checkin in mine.filter(crisis=True):
+            reason = ReferralReason.objects.get(trigger_key=f"voice:{checkin.pk}")
+            page = client.get(reverse("referrals:detail", args=[reason.referral_id]))
+            assert page.status_code == 200
+            assert "chose “feeling unsafe”" in page.content.decode()
+    for checkin in own.exclude(wants_to_talk=WantsToTalk.NOT_NOW).select_related("trusted_adult"):
+        client.force_login(checkin.trusted_adult)
+        assert client.get(reverse("voice:talk", args=[checkin.pk])).status_code == 200
 
 
 def _critical_reasons():
     from schoolwell.referrals.models import ReferralReason
 
     return ReferralReason.objects.filter(critical_reasons_q())
+
+
+def test_students_check_in_only_on_days_their_consent_is_in_effect():
+    _generate("voice", seed=5)
+    students = list(Student.objects.filter(school__district__code="voice"))
+    own = StudentCheckIn.objects.filter(student__in=students)
+    # The shipped passive form, its notice to every guardian, and some families' answers.
+    form = ConsentForm.objects.get(
+        school__district__code="voice", school__code="voice-1", purpose=Purpose.STUDENT_CHECKIN
+    )
+    assert form.passive and form.text("es").title != form.text("en").title
+    assert (
+        ConsentNotice.objects.filter(form=form).count()
+        == GuardianLink.objects.filter(student__school=form.school).count()
+    )
+    decisions = ConsentDecision.objects.filter(form__purpose=Purpose.STUDENT_CHECKIN)
+    assert decisions.filter(decision=Decision.DENIED).exists()
+    # Rule 2 as the gate reads it: on each day, only students whose consent was in effect.
+    for day in sorted(set(own.values_list("date", flat=True))):
+        allowed = {
+            pk
+            for pk, c in effective_consent_map(students, Purpose.STUDENT_CHECKIN, on=day).items()
+            if c.allowed
+        }
+        assert set(own.filter(date=day).values_list("student_id", flat=True)) <= allowed
+    refused = {
+        pk
+        for pk, c in effective_consent_map(students, Purpose.STUDENT_CHECKIN).items()
+        if not c.allowed
+    }
+    assert refused and not own.filter(student_id__in=refused).exists()
+    # About two school days in three, with the demo's spread of feelings and answers.
+    allowed_days = 5 * (len(students) - len(refused))
+    assert 0.45 < own.count() / allowed_days < 0.95
+    assert len(set(own.values_list("feeling", flat=True))) >= 5
+    asked = own.exclude(wants_to_talk=WantsToTalk.NOT_NOW)
+    assert asked.exists() and all(c.trusted_adult_id for c in asked)
+    assert asked.exclude(talk_answered_at=None).exists()
+    # "Feeling unsafe" took the safety path: an urgent referral naming the check-in.
+    unsafe = own.filter(crisis=True)
+    assert unsafe.exists()
+    for checkin in unsafe:
+        assert checkin.topics == [Topic.FEELING_UNSAFE]
+        reason = ReferralReason.objects.get(trigger_key=f"voice:{checkin.pk}")
+        assert reason.code == "student_voice" and reason.params["checkin"] == checkin.pk
+        assert reason.referral.student_id == checkin.student_id
+        assert reason.referral.source == "student" and reason.referral.priority == 1
+    calm = own.filter(crisis=False).values_list("topics", flat=True)
+    assert not any(Topic.FEELING_UNSAFE in topics for topics in calm)
+
+
+def _table_shape(*models) -> list:
+    """Every index and foreign key of these tables, as PostgreSQL defines them."""
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) UNION ALL"
+            " SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [tables, tables],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL loads the check-in tables without their indexes and keys",
+)
+def test_the_check_in_tables_get_their_indexes_and_foreign_keys_back():
+    before = _table_shape(CheckIn, StudentCheckIn)
+    assert len(before) > 10
+    _generate("shape")
+    assert _table_shape(CheckIn, StudentCheckIn) == before

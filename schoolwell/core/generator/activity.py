@@ -1,28 +1,18 @@
 """The generated district's year so far: consent decisions, daily check-ins with trends,
-screening results in every band, referrals in every state and SEL lessons delivered."""
+screening results in every band and SEL lessons delivered."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import random
-from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.utils import timezone
 
 from schoolwell.consent.models import Channel, ConsentDecision, ConsentForm, Decision, Purpose
-from schoolwell.core.generator.copy import copy_rows
-from schoolwell.core.generator.roster import GeneratedRoster, GeneratedStudent
-from schoolwell.referrals.models import (
-    Priority,
-    Referral,
-    ReferralEvent,
-    ReferralReason,
-    Source,
-    Status,
-)
-from schoolwell.referrals.models.referral import ReasonCode
+from schoolwell.core.generator.copy import copy_rows, deferred_indexes
+from schoolwell.core.generator.roster import BATCH, GeneratedRoster
 from schoolwell.screening.demo import _answers_for, _band_order, _scales
 from schoolwell.screening.models import CheckIn, ConcernTag, Instrument, ScreeningResult
 from schoolwell.screening.models.results import ScreeningWindow
@@ -105,38 +95,42 @@ def generate_checkins(
         )
     )
 
+    moments = [_at(day, 9) for day in dates]
+    last = max(1, len(dates) - 1)
+    random_, gauss, choice = rng.random, rng.gauss, rng.choice
+
     def rows():
+        # Streamed student by student: memory stays flat whatever the district's size.
         for s in roster.students:
             baseline = rng.choices([5, 4, 3, 2], weights=[3, 5, 3, 1])[0]
-            draw = rng.random()
-            trend = -2.5 if draw < DECLINING else 1.5 if draw < DECLINING + IMPROVING else 0
-            for n, day in enumerate(dates):
-                at = _at(day, 9)
-                if rng.random() < ABSENT:
+            draw = random_()
+            s.trend = -2.5 if draw < DECLINING else 1.5 if draw < DECLINING + IMPROVING else 0
+            for n, (day, at) in enumerate(zip(dates, moments, strict=True)):
+                if random_() < ABSENT:
                     yield (s.pk, s.teacher_id, s.class_id, day, None, True, [], "", at, at)
                     continue
-                progress = n / max(1, len(dates) - 1)
-                value = round(baseline + trend * progress + rng.gauss(0, 0.6))
-                value = min(5, max(1, value))
-                chosen = [rng.choice(tags)] if tags and value <= 2 and rng.random() < 0.4 else []
+                value = round(baseline + s.trend * n / last + gauss(0, 0.6))
+                value = 5 if value > 5 else 1 if value < 1 else value
+                chosen = [choice(tags)] if tags and value <= 2 and random_() < 0.4 else []
                 yield (s.pk, s.teacher_id, s.class_id, day, value, False, chosen, "", at, at)
 
-    return copy_rows(
-        CheckIn,
-        (
-            "student_id",
-            "teacher_id",
-            "klass_id",
-            "date",
-            "wellbeing",
-            "absent",
-            "tags",
-            "note",
-            "created_at",
-            "updated_at",
-        ),
-        rows(),
-    )
+    with deferred_indexes(CheckIn, rows=len(roster.students) * len(dates)):
+        return copy_rows(
+            CheckIn,
+            (
+                "student_id",
+                "teacher_id",
+                "klass_id",
+                "date",
+                "wellbeing",
+                "absent",
+                "tags",
+                "note",
+                "created_at",
+                "updated_at",
+            ),
+            rows(),
+        )
 
 
 def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.date) -> int:
@@ -158,7 +152,7 @@ def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.da
     }
     screened = [s for s in roster.students if s.pk in roster.consented]
     n_bands = max(len(scale["bands"]) for scale in _scales(definition, 9))
-    rows = []
+    rows, count = [], 0
     for s, band in zip(screened, _band_order(SCREENER, len(screened), n_bands, rng), strict=True):
         answers = _answers_for(SCREENER, definition, s, band, rng)
         scored = score(definition, coerce_answers(definition, answers), grade=s.grade)
@@ -175,178 +169,10 @@ def generate_screening(roster: GeneratedRoster, rng: random.Random, today: dt.da
                 consent_state="granted",
             )
         )
-    ScreeningResult.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
-
-
-REASONS = [
-    # The parameters the rule evaluation writes (referrals.texts renders them).
-    (ReasonCode.CHECKIN_LOW, {"count": 3, "threshold": 2, "days": 10}, "3 check-ins of 2 or less"),
-    (ReasonCode.CHECKIN_DROP, {"wellbeing": 2, "baseline": 4.1}, "Wellbeing 2 against 4.1"),
-    (
-        ReasonCode.SCORE_TOTAL,
-        {"instrument": SCREENER, "total": 17, "threshold": 15},
-        "PHQ-A total 17 (threshold 15)",
-    ),
-    (ReasonCode.CONCERN, {"concern": "withdrawn"}, "Concern raised: withdrawn"),
-]
-# A teacher's self-harm concern: urgent, and it puts the student on the suicide-risk pathway.
-CRITICAL = (ReasonCode.CONCERN, {"concern": "self_harm_concern"}, "Concern raised: self-harm")
-CRITICAL_SHARE = 0.1
-# Codes of fixtures/referrals/outcomes.json.
-CLOSING_OUTCOMES = ["resolved_no_further_action", "monitoring", "school_counselling_started"]
-
-
-@dataclass
-class GeneratedReferral:
-    """What the casework (plans, the pathway, alerts) needs to know of a referral."""
-
-    pk: int
-    student: GeneratedStudent
-    status: str
-    priority: int
-    critical: bool
-    counsellor: int
-    opened_at: dt.datetime
-    claimed_at: dt.datetime | None
-    closed_at: dt.datetime | None
-
-
-def generate_referrals(
-    roster: GeneratedRoster, rng: random.Random, today: dt.date
-) -> list[GeneratedReferral]:
-    """About 6% of students referred, every status represented, with reasons and events;
-    one in ten for a self-harm concern (urgent)."""
-    chosen = rng.sample(roster.students, max(len(Status), round(len(roster.students) * 0.06)))
-    statuses = list(Status) + rng.choices(
-        list(Status), weights=[3, 2, 2, 3, 1, 6], k=len(chosen) - len(Status)
-    )
-    referrals, plans = [], []
-    for n, (s, status) in enumerate(zip(chosen, statuses, strict=True)):
-        # The first referral in progress is always critical: every district has the pathway.
-        critical = n == list(Status).index(Status.IN_PROGRESS) or rng.random() < CRITICAL_SHARE
-        code, params, summary = CRITICAL if critical else rng.choice(REASONS)
-        priority = (
-            Priority.URGENT
-            if critical
-            else rng.choice([Priority.URGENT, Priority.HIGH, Priority.ROUTINE, Priority.ROUTINE])
-        )
-        opened = _at(today - dt.timedelta(days=rng.randint(1, 60)), 11)
-        counsellor = roster.counsellors[s.school_id]
-        worked = status != Status.NEW
-        referrals.append(
-            Referral(
-                school_id=s.school_id,
-                student_id=s.pk,
-                source=Source.MANUAL if code == ReasonCode.CONCERN else Source.RULE,
-                priority=priority,
-                status=status,
-                assignee_id=counsellor if worked else None,
-                opened_at=opened,
-                due_at=opened + dt.timedelta(hours=24 * priority),
-                claimed_at=opened + dt.timedelta(hours=2) if worked else None,
-                referred_to_team="Community mental health" if status == Status.REFERRED_OUT else "",
-                # A week later, or this morning for the newest (never in the future).
-                closed_at=min(opened + dt.timedelta(days=7), _at(today, 8))
-                if status == Status.CLOSED
-                else None,
-                outcome=rng.choice(CLOSING_OUTCOMES) if status == Status.CLOSED else "",
-            )
-        )
-        plans.append((s, code, params, summary, priority, opened, counsellor, status, critical))
-    Referral.objects.bulk_create(referrals)
-    if referrals and referrals[0].pk is None:
-        by_student = dict(
-            Referral.objects.filter(school__district=roster.district).values_list(
-                "student_id", "pk"
-            )
-        )
-        for referral in referrals:
-            referral.pk = by_student[referral.student_id]
-    reasons, events, generated = [], [], []
-    for referral, (s, code, params, summary, priority, opened, counsellor, status, critical) in zip(
-        referrals, plans, strict=True
-    ):
-        generated.append(
-            GeneratedReferral(
-                pk=referral.pk,
-                student=s,
-                status=status,
-                priority=priority,
-                critical=critical,
-                counsellor=counsellor,
-                opened_at=opened,
-                claimed_at=referral.claimed_at,
-                closed_at=referral.closed_at,
-            )
-        )
-        reasons.append(
-            ReferralReason(
-                referral_id=referral.pk,
-                source=referral.source,
-                trigger_key=f"{code}:{s.pk}",
-                code=code,
-                params=params,
-                summary=summary,
-                priority=priority,
-                raised_by_id=s.teacher_id if code == ReasonCode.CONCERN else None,
-                created_at=opened,
-            )
-        )
-        created = {"priority": priority, "source": referral.source}
-        events.append((referral.pk, opened, None, ReferralEvent.Kind.CREATED, created))
-        if status != Status.NEW:
-            events.append(
-                (referral.pk, referral.claimed_at, counsellor, ReferralEvent.Kind.CLAIMED, {})
-            )
-        events.extend(_work_events(referral, status, counsellor))
-    ReferralReason.objects.bulk_create(reasons)
-    copy_rows(ReferralEvent, ("referral_id", "at", "actor_id", "kind", "data"), events)
-    return generated
-
-
-def _work_events(referral: Referral, status: str, counsellor: int) -> list[tuple]:
-    """The events the workflow services write on the way to `status` after the claim, with
-    the same data (texts.event_text reads it)."""
-    if status in (Status.NEW, Status.CLAIMED):
-        return []
-    at = referral.claimed_at + dt.timedelta(hours=1)
-    if status == Status.REFERRED_OUT:
-        return [
-            (
-                referral.pk,
-                at,
-                counsellor,
-                ReferralEvent.Kind.REFERRED_OUT,
-                {"previous": Status.CLAIMED, "team": referral.referred_to_team, "provider": ""},
-            )
-        ]
-    if status == Status.CLOSED:
-        return [
-            (
-                referral.pk,
-                at,
-                counsellor,
-                ReferralEvent.Kind.STATUS_CHANGED,
-                {"previous": Status.CLAIMED, "status": Status.IN_PROGRESS},
-            ),
-            (
-                referral.pk,
-                referral.closed_at,
-                counsellor,
-                ReferralEvent.Kind.CLOSED,
-                {"previous": Status.IN_PROGRESS, "outcome": referral.outcome},
-            ),
-        ]
-    return [
-        (
-            referral.pk,
-            at,
-            counsellor,
-            ReferralEvent.Kind.STATUS_CHANGED,
-            {"previous": Status.CLAIMED, "status": status},
-        )
-    ]
+        if len(rows) == BATCH:  # inserted as they are scored: memory stays flat
+            count += len(ScreeningResult.objects.bulk_create(rows))
+            rows = []
+    return count + len(ScreeningResult.objects.bulk_create(rows))
 
 
 def generate_sel(roster: GeneratedRoster, rng: random.Random, today: dt.date) -> int:

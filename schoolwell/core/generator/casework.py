@@ -11,8 +11,9 @@ import random
 from django.utils import timezone
 
 from schoolwell.alerts.models import Channel, Delivery, Kind, State
-from schoolwell.core.generator.activity import GeneratedReferral, _at
+from schoolwell.core.generator.activity import _at
 from schoolwell.core.generator.copy import copy_rows
+from schoolwell.core.generator.referrals import GeneratedReferral
 from schoolwell.core.generator.roster import GeneratedRoster
 from schoolwell.referrals.models import Priority, ReferralEvent, Status
 from schoolwell.referrals.schooldays import add_school_days

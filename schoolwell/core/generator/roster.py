@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.db import connection
 
@@ -26,6 +28,7 @@ from schoolwell.roster.models import (
 from schoolwell.roster.services import class_teachers_add_many, school_staff_group
 
 CLASS_SIZE = 25
+BATCH = 2000
 GRADES = range(6, 13)  # the screeners shipped are validated for adolescents
 
 
@@ -36,7 +39,11 @@ class GeneratedStudent:
     grade: int
     class_id: int
     teacher_id: int
+    language: str = "en"
     guardian_ids: list[int] = field(default_factory=list)
+    # Wellbeing points gained (or lost) over the period: the teacher's and the student's own
+    # check-ins follow the same course.
+    trend: float = 0.0
 
 
 @dataclass
@@ -53,27 +60,39 @@ class GeneratedRoster:
     admins: dict[int, int] = field(default_factory=dict)  # school id → administrator user id
 
 
-def _users(code: str, kind: str, names: list[tuple[str, str]]) -> list[User]:
-    users = [
-        User(
-            username=f"{code}-{kind}-{n}",
-            first_name=given,
-            last_name=family,
-            email=f"{kind}.{n}@{code}.example",
-            password=unusable_password(),
-        )
-        for n, (given, family) in enumerate(names)
-    ]
-    User.objects.bulk_create(users, batch_size=2000)
-    if users and users[0].pk is None:  # a database that returns no ids from a bulk insert
-        pks = dict(
-            User.objects.filter(username__startswith=f"{code}-{kind}-").values_list(
-                "username", "pk"
+def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    """`items` in lists of `size`: a district's people are built and inserted a batch at a
+    time, so memory does not grow with the district."""
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def _users(code: str, kind: str, names: Iterable[tuple[str, str]]) -> list[int]:
+    """New users named `names` in turn; returns their ids."""
+    pks = []
+    for batch in _batches(enumerate(names)):
+        users = [
+            User(
+                username=f"{code}-{kind}-{n}",
+                first_name=given,
+                last_name=family,
+                email=f"{kind}.{n}@{code}.example",
+                password=unusable_password(),
             )
-        )
-        for user in users:
-            user.pk = pks[user.username]
-    return users
+            for n, (given, family) in batch
+        ]
+        User.objects.bulk_create(users)
+        if users[0].pk is None:  # a database that returns no ids from a bulk insert
+            found = dict(
+                User.objects.filter(username__in=[u.username for u in users]).values_list(
+                    "username", "pk"
+                )
+            )
+            for user in users:
+                user.pk = found[user.username]
+        pks.extend(user.pk for user in users)
+    return pks
 
 
 def _name(rng: random.Random) -> tuple[str, str]:
@@ -103,8 +122,8 @@ def generate_roster(
     for school, counsellor, admin in zip(school_rows, staff[::2], staff[1::2], strict=True):
         school_staff_group(school=school, role=Role.COUNSELLOR).user_set.add(counsellor)
         school_staff_group(school=school, role=Role.SCHOOL_ADMIN).user_set.add(admin)
-        counsellors[school.pk] = counsellor.pk
-        admins[school.pk] = admin.pk
+        counsellors[school.pk] = counsellor
+        admins[school.pk] = admin
 
     # Students of each school, spread over the grades, in homerooms of CLASS_SIZE.
     per_school = [students // schools + (s < students % schools) for s in range(schools)]
@@ -128,38 +147,47 @@ def generate_roster(
     if class_rows and class_rows[0].pk is None:
         class_rows = list(Class.objects.filter(school__district=district).order_by("pk"))
     class_of = {key: klass.pk for key, klass in zip(homerooms, class_rows, strict=True)}
-    teacher_of = {klass.pk: t.pk for klass, t in zip(class_rows, teachers, strict=True)}
+    teacher_of = dict(zip((klass.pk for klass in class_rows), teachers, strict=True))
     class_teachers_add_many(pairs=[(t, c) for c, t in teacher_of.items()])
 
-    student_rows = []
-    for n, (school, grade, _h) in enumerate(plan):
-        given, family = _name(rng)
-        student_rows.append(
-            Student(
-                school=school,
-                local_id=f"{n:07d}",
-                given_name=given,
-                family_name=family,
-                grade=grade,
-                date_of_birth=dt.date(
-                    today.year - grade - 6, rng.randint(1, 12), rng.randint(1, 28)
-                ),
-                preferred_language="es" if rng.random() < 0.2 else "en",
+    generated = []
+    for batch in _batches(enumerate(plan)):
+        rows = []
+        for n, (school, grade, _h) in batch:
+            given, family = _name(rng)
+            rows.append(
+                Student(
+                    school=school,
+                    local_id=f"{n:07d}",
+                    given_name=given,
+                    family_name=family,
+                    grade=grade,
+                    date_of_birth=dt.date(
+                        today.year - grade - 6, rng.randint(1, 12), rng.randint(1, 28)
+                    ),
+                    preferred_language="es" if rng.random() < 0.2 else "en",
+                )
             )
+        Student.objects.bulk_create(rows)
+        if rows[0].pk is None:
+            found = dict(
+                Student.objects.filter(
+                    school__district=district, local_id__in=[r.local_id for r in rows]
+                ).values_list("local_id", "pk")
+            )
+            for row in rows:
+                row.pk = found[row.local_id]
+        generated.extend(
+            GeneratedStudent(
+                pk=row.pk,
+                school_id=school.pk,
+                grade=grade,
+                class_id=class_of[(school.pk, grade, h)],
+                teacher_id=teacher_of[class_of[(school.pk, grade, h)]],
+                language=row.preferred_language,
+            )
+            for row, (_n, (school, grade, h)) in zip(rows, batch, strict=True)
         )
-    Student.objects.bulk_create(student_rows, batch_size=2000)
-    if student_rows and student_rows[0].pk is None:
-        student_rows = list(Student.objects.filter(school__district=district).order_by("pk"))
-    generated = [
-        GeneratedStudent(
-            pk=row.pk,
-            school_id=school.pk,
-            grade=grade,
-            class_id=class_of[(school.pk, grade, h)],
-            teacher_id=teacher_of[class_of[(school.pk, grade, h)]],
-        )
-        for row, (school, grade, h) in zip(student_rows, plan, strict=True)
-    ]
     enrollments = copy_rows(
         Enrollment,
         ("student_id", "klass_id", "begin_date", "active"),
@@ -167,14 +195,14 @@ def generate_roster(
     )
     # Every student has a guardian; every third a second one.
     owners = [s for s in generated for _ in range(1 + (s.pk % 3 == 0))]
-    guardians = _users(code, "guardian", [_name(rng) for _ in owners])
+    guardians = _users(code, "guardian", (_name(rng) for _ in owners))
     for student, guardian in zip(owners, guardians, strict=True):
-        student.guardian_ids.append(guardian.pk)
+        student.guardian_ids.append(guardian)
     links = copy_rows(
         GuardianLink,
         ("guardian_id", "student_id", "relationship", "may_consent"),
         (
-            (g.pk, s.pk, GuardianLink.Relationship.PARENT, True)
+            (g, s.pk, GuardianLink.Relationship.PARENT, True)
             for s, g in zip(owners, guardians, strict=True)
         ),
     )
