@@ -30,7 +30,6 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -77,18 +76,22 @@ class _Sets:
     decision on the old school's form), up to `moment`."""
 
     def __init__(self, forms: dict[int, ConsentForm], moment: dt.datetime):
+        form_school = Case(
+            *[When(form_id=form.pk, then=Value(school_id)) for school_id, form in forms.items()]
+        )
         on_own_form = Q(form_id__in=[f.pk for f in forms.values()]) & Q(
-            form__school_id=F("student__school_id")
+            student__school_id=form_school
         )
         until = ConsentDecision.objects.filter(at__lte=moment)
         decisions = until.filter(on_own_form)
-        # The latest decision of each guardian who may consent (a later one by the same
+        # Any decision of a guardian who may consent: with no objection among their latest
+        # decisions, one of those is a grant (and this set needs no search for the latest).
+        self.guardians = decisions.filter(Exists(_may_consent()))
+        # Objections that are their guardian's latest decision (a later one by the same
         # person is on the same form, by a guardian with the same link).
-        guardians = decisions.filter(Exists(_may_consent())).exclude(
+        self.objections = self.guardians.exclude(decision=Decision.GRANTED).exclude(
             Exists(_later(until).filter(guardian_id=OuterRef("guardian_id")))
         )
-        self.guardians = guardians
-        self.objections = guardians.exclude(decision=Decision.GRANTED)
         # The latest objection decides between "denied" and "withdrawn".
         self.last_objection_revoked = self.objections.filter(decision=Decision.REVOKED).exclude(
             Exists(_later(self.objections))
