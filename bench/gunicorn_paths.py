@@ -307,7 +307,8 @@ def _run(args, world: dict, store, cpu) -> None:
         paths = [p for p in paths if "dashboard" in p[0] or "trivial" in p[0]]
     print(f"gunicorn {args.workers} workers; load {os.getloadavg()[0]:.1f}", flush=True)
     for label, calls in paths:
-        calls[0]()  # warm: templates, connections, the figures cache
+        for _ in range(2 * args.workers):
+            calls[0]()  # warm: templates and connections in every worker, the figures cache
         single = alone(calls[0], n)
         together = _concurrent(calls[:c], max(3, n // 6))
         print(f"{label:<28} c=1  {single}   c={c}  {_summary(together)}", flush=True)
