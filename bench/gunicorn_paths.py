@@ -16,7 +16,11 @@ prints p50/p95 at 1 client (`--requests` in a row) and at `--clients` clients at
 * check-in save: a teacher saves their whole homeroom (each client its own class);
 * referral queue and a student's timeline (the first school's counsellor);
 * school and district dashboards, warm (figures cached) and cold (every school's figures
-  version dropped before each request, at 1 client).
+  version dropped before each request, at 1 client); `--only dashboards` runs these and
+  the trivial endpoint alone.
+
+At 1 client each line also gives the CPU time per request of the gunicorn workers and of
+this database's PostgreSQL backends (from /proc: wall times are noisy on a shared machine).
 """
 
 from __future__ import annotations
@@ -170,6 +174,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--port", type=int, default=8713)
+    parser.add_argument("--only", choices=["all", "dashboards"], default="all")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (created, may be empty).")
@@ -207,13 +212,38 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.5)
-        _run(args, world, store)
+        _run(args, world, store, _cpu_meter(web.pid))
     finally:
         web.terminate()
         web.wait(30)
 
 
-def _run(args, world: dict, store) -> None:
+def _cpu_meter(gunicorn_pid: int):
+    """A function returning the CPU seconds so far of gunicorn's workers and of the
+    PostgreSQL backends connected to this database (the server runs on this machine)."""
+    from django.db import connection
+
+    def seconds(pid) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime+stime
+
+    def measure() -> tuple[float, float]:
+        children = Path(f"/proc/{gunicorn_pid}/task/{gunicorn_pid}/children").read_text()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            backends = [row[0] for row in cursor.fetchall()]
+        return sum(map(seconds, children.split())), sum(map(seconds, backends))
+
+    return measure
+
+
+def _run(args, world: dict, store, cpu) -> None:
     port, n, c = args.port, args.requests, args.clients
 
     def get(sessionid: str, path: str):
@@ -266,17 +296,27 @@ def _run(args, world: dict, store) -> None:
         ),
         ("district dashboard (warm)", [get(world["district"], "/reports/district/")] * c),
     ]
+
+    def alone(call, n: int) -> str:
+        before = cpu()
+        times = _timed(call, n)
+        app, db = (1000 * (b - a) / n for a, b in zip(before, cpu(), strict=True))
+        return f"{_summary(times)}  cpu/request app {app:5.1f} ms db {db:5.1f} ms"
+
+    if args.only == "dashboards":
+        paths = [p for p in paths if "dashboard" in p[0] or "trivial" in p[0]]
     print(f"gunicorn {args.workers} workers; load {os.getloadavg()[0]:.1f}", flush=True)
     for label, calls in paths:
-        calls[0]()  # warm: templates, connections, the figures cache
-        alone = _timed(calls[0], n)
+        for _ in range(2 * args.workers):
+            calls[0]()  # warm: templates and connections in every worker, the figures cache
+        single = alone(calls[0], n)
         together = _concurrent(calls[:c], max(3, n // 6))
-        print(f"{label:<28} c=1  {_summary(alone)}   c={c}  {_summary(together)}", flush=True)
+        print(f"{label:<28} c=1  {single}   c={c}  {_summary(together)}", flush=True)
     for label, call in [
         ("school dashboard (cold)", get(world["admin"], f"/reports/school/{world['school']}/")),
         ("district dashboard (cold)", get(world["district"], "/reports/district/")),
     ]:
-        print(f"{label:<28} c=1  {_summary(_timed(cold(call), max(5, n // 3)))}", flush=True)
+        print(f"{label:<28} c=1  {alone(cold(call), max(5, n // 3))}", flush=True)
     print(f"load after {os.getloadavg()[0]:.1f}")
 
 

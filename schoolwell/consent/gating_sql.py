@@ -7,29 +7,39 @@ student's consent in Python (3,300 derivations were 57 % of a school dashboard).
 annotates each row with the ConsentState value of each purpose (`names[purpose]` is the
 annotation). `student=""` for a Student queryset; `student="student"` for a queryset of rows
 pointing at a student (enrollments). The current forms and the schools' self-consent ages
-are read in Python first (a few queries, whatever the number of students); everything per
-student is a subquery. tests/consent/test_gating_sql.py proves on random decision histories
-that the state is exactly `gating.effective_consents`'s, so any change to the rules there must
-be made here too.
+are read in Python first (a few queries, whatever the number of students).
+
+Set-based: each purpose's expression tests the row's student and school against a few sets
+(students whose latest guardian word is an objection, a grant, a notice past its period…).
+None of those sets refers to the outer row, so the database builds each once per query and
+probes it per row (PostgreSQL's hashed SubPlan, SQLite's ephemeral IN table) instead of
+running a correlated subquery per student and form (10.7 s for 5,000 students on
+PostgreSQL; now 25 ms, and about 270 ms for 50,000 under a load of 5 on 2 cores).
+
+tests/consent/test_gating_sql.py proves on random decision histories and on a population
+in every state that the state is exactly `gating.effective_consents`'s, so any change to the
+rules there must be made here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import (
     Case,
     CharField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.lookups import Exact
+from django.db.models.functions import Concat
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from schoolwell.consent.gating import ConsentState, _as_moment, current_forms
@@ -50,21 +60,11 @@ def _state(value: ConsentState) -> Value:
     return Value(value.value, output_field=CharField())
 
 
-def _latest(form: ConsentForm, moment: dt.datetime, student_ref: str, *, own: bool) -> QuerySet:
-    """The latest decision at `moment` of each guardian who may consent (own=False), or the
-    student's own latest decision (own=True), on `form`: no later one by the same person."""
-    same_person = Q(guardian__isnull=True) if own else Q(guardian_id=OuterRef("guardian_id"))
-    later = ConsentDecision.objects.filter(
-        same_person, student_id=OuterRef("student_id"), form=form, at__lte=moment
-    ).filter(Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")))
-    decisions = ConsentDecision.objects.filter(
-        student_id=OuterRef(student_ref), form=form, at__lte=moment
+def _later(rows: QuerySet) -> QuerySet:
+    """Rows of `rows` on the outer row's student and form decided after it (ties: by pk)."""
+    return rows.filter(student_id=OuterRef("student_id"), form_id=OuterRef("form_id")).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
     )
-    if own:
-        decisions = decisions.filter(guardian__isnull=True)
-    else:
-        decisions = decisions.filter(Exists(_may_consent()))
-    return decisions.exclude(Exists(later))
 
 
 def _may_consent() -> QuerySet:
@@ -74,65 +74,118 @@ def _may_consent() -> QuerySet:
     )
 
 
-def _form_state(
-    form: ConsentForm,
+class _Sets:
+    """The sets one purpose's states are read from: decisions and notices on the forms in
+    force, up to `moment`."""
+
+    def __init__(self, forms: dict[int, ConsentForm], moment: dt.datetime):
+        # Members are matched with the row as "student-school" pairs, the school being the
+        # form's: a decision on another school's form (the student changed school) matches
+        # no row, and no set joins students (the planner misjudged those joins into
+        # nested loops: 730 ms at 50,000 students).
+        self.form_school = Case(
+            *[When(form_id=form.pk, then=Value(school_id)) for school_id, form in forms.items()]
+        )
+        on_own_form = Q(form_id__in=[f.pk for f in forms.values()])
+        until = ConsentDecision.objects.filter(at__lte=moment)
+        decisions = until.filter(on_own_form)
+        # Any decision of a guardian who may consent: with no objection among their latest
+        # decisions, one of those is a grant (and this set needs no search for the latest).
+        self.guardians = decisions.filter(Exists(_may_consent()))
+        # Objections that are their guardian's latest decision (a later one by the same
+        # person is on the same form, by a guardian with the same link).
+        self.objections = self.guardians.exclude(decision=Decision.GRANTED).exclude(
+            Exists(_later(until).filter(guardian_id=OuterRef("guardian_id")))
+        )
+        # The latest objection decides between "denied" and "withdrawn".
+        self.last_objection_revoked = self.objections.filter(decision=Decision.REVOKED).exclude(
+            Exists(_later(self.objections))
+        )
+        self.own = decisions.filter(guardian__isnull=True).exclude(
+            Exists(_later(until).filter(guardian__isnull=True))
+        )
+        notices = ConsentNotice.objects.filter(on_own_form, sent_at__lte=moment).filter(
+            Exists(_may_consent())
+        )
+        self.noticed = notices
+        # gating: consent is assumed from local midnight after `notice_days` whole days
+        # following the day of the first notice, i.e. when that notice was sent before local
+        # midnight starting the day `notice_days` before today.
+        today = timezone.localdate(moment)
+        by_days: dict[int, list[int]] = defaultdict(list)
+        for form in forms.values():
+            by_days[form.notice_days].append(form.pk)
+        past_period = Q(pk__in=[])
+        for notice_days, form_ids in by_days.items():
+            cutoff = timezone.make_aware(
+                dt.datetime.combine(today - dt.timedelta(days=notice_days), dt.time.min)
+            )
+            past_period |= Q(form_id__in=form_ids, sent_at__lt=cutoff)
+        self.notice_period_over = notices.filter(past_period)
+
+
+def _purpose_state(
+    forms: dict[int, ConsentForm],
     moment: dt.datetime,
     *,
     student: str,
-    self_consent_age: int | None,
-) -> Case:
+    self_consent_ages: dict[int, int],
+) -> Case | Value:
+    """The ConsentState of one purpose; `forms`: school id → its form in force."""
+    if not forms:
+        return _state(ConsentState.NO_FORM)
     prefix = f"{student}__" if student else ""
-    student_ref = f"{student}_id" if student else "pk"
+    ref = f"{student}_id" if student else "pk"
+    school = f"{prefix}school_id"
+    sets = _Sets(forms, moment)
+
+    def pair(student_id: str, school_id) -> Concat:
+        # One value, so that membership is a plain IN on both databases.
+        return Concat(F(student_id), Value("-"), school_id, output_field=CharField())
+
+    row_pair = pair(ref, F(school))
+
+    def member(rows: QuerySet) -> Q:
+        pairs = rows.annotate(pair=pair("student_id", sets.form_school)).order_by().values("pair")
+        return Q(In(row_pair, pairs))
+
+    passive = Q(**{f"{school}__in": [s for s, f in forms.items() if f.passive]})
+    active = Q(**{f"{school}__in": [s for s, f in forms.items() if not f.passive]})
+    whens = [When(~Q(**{f"{school}__in": list(forms)}), then=_state(ConsentState.NO_FORM))]
     today = timezone.localdate(moment)
-    guardians = _latest(form, moment, student_ref, own=False)
-    objections = guardians.exclude(decision=Decision.GRANTED)
-    last_objection = Subquery(objections.order_by("-at", "-pk").values("decision")[:1])
-    whens = []
-    if form.purpose == Purpose.COUNSELLING and self_consent_age is not None:
+    old_enough = Q(pk__in=[])
+    for school_id, age in self_consent_ages.items():
+        if school_id in forms:
+            cutoff = _birthday_cutoff(today, age)
+            old_enough |= Q(**{school: school_id, f"{prefix}date_of_birth__lte": cutoff})
+    if self_consent_ages:
         # Minor self-consent: a student old enough decides alone, with their own latest word.
-        own = _latest(form, moment, student_ref, own=True)
-        old_enough = Q(**{f"{prefix}date_of_birth__lte": _birthday_cutoff(today, self_consent_age)})
-        own_latest = Subquery(own.order_by("-at", "-pk").values("decision")[:1])
-        whens.append(
+        own = old_enough & member(sets.own)
+        whens += [
             When(
-                old_enough & Q(Exists(own.filter(decision=Decision.GRANTED))),
+                old_enough & member(sets.own.filter(decision=Decision.GRANTED)),
                 then=_state(ConsentState.GRANTED),
-            )
-        )
-        whens.append(When(old_enough & Q(Exists(own)), then=_objection_of(form, own_latest)))
+            ),
+            When(own & passive, then=_state(ConsentState.OPTED_OUT)),
+            When(
+                old_enough & member(sets.own.filter(decision=Decision.REVOKED)),
+                then=_state(ConsentState.REVOKED),
+            ),
+            When(own, then=_state(ConsentState.DENIED)),
+        ]
     # One guardian's denial or revocation wins over another's grant.
-    whens.append(When(Exists(objections), then=_objection_of(form, last_objection)))
-    whens.append(When(Exists(guardians), then=_state(ConsentState.GRANTED)))
-    if not form.passive:
+    objection = member(sets.objections)
+    whens += [
+        When(objection & passive, then=_state(ConsentState.OPTED_OUT)),
+        When(member(sets.last_objection_revoked), then=_state(ConsentState.REVOKED)),
+        When(objection, then=_state(ConsentState.DENIED)),
+        When(member(sets.guardians), then=_state(ConsentState.GRANTED)),
         # PPRA: active consent means nothing happens without a guardian's grant.
-        return Case(*whens, default=_state(ConsentState.NO_ANSWER))
-    notices = ConsentNotice.objects.filter(
-        student_id=OuterRef(student_ref), form=form, sent_at__lte=moment
-    ).filter(Exists(_may_consent()))
-    # gating: consent is assumed from local midnight after `notice_days` whole days following
-    # the day of the first notice, i.e. when that notice was sent before local midnight
-    # starting the day `notice_days` before today.
-    cutoff = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=form.notice_days), dt.time.min)
-    )
-    whens.append(
-        When(
-            Exists(notices.filter(sent_at__lt=cutoff)),
-            then=_state(ConsentState.PASSIVE_NO_OBJECTION),
-        )
-    )
-    whens.append(When(Exists(notices), then=_state(ConsentState.PASSIVE_NOTICE_PERIOD)))
+        When(active, then=_state(ConsentState.NO_ANSWER)),
+        When(member(sets.notice_period_over), then=_state(ConsentState.PASSIVE_NO_OBJECTION)),
+        When(member(sets.noticed), then=_state(ConsentState.PASSIVE_NOTICE_PERIOD)),
+    ]
     return Case(*whens, default=_state(ConsentState.NO_ANSWER))
-
-
-def _objection_of(form: ConsentForm, decision: Subquery) -> Case | Value:
-    """`gating._objection_state` of the decision code that `decision` selects."""
-    if form.passive:
-        return _state(ConsentState.OPTED_OUT)
-    return Case(
-        When(Exact(decision, Value(Decision.REVOKED.value)), then=_state(ConsentState.REVOKED)),
-        default=_state(ConsentState.DENIED),
-    )
 
 
 def _birthday_cutoff(today: dt.date, age: int) -> dt.date:
@@ -166,22 +219,12 @@ def with_consent_states(
         )
     names = {}
     for index, purpose in enumerate(purposes):
-        whens = [
-            When(
-                **{school_field: school_id},
-                then=_form_state(
-                    form, moment, student=student, self_consent_age=ages.get(school_id)
-                ),
-            )
-            for (school_id, form_purpose), form in sorted(forms.items())
-            if form_purpose == purpose
-        ]
         names[purpose] = f"consent_state_{index}"
-        queryset = queryset.annotate(
-            **{
-                names[purpose]: Case(*whens, default=_state(ConsentState.NO_FORM))
-                if whens
-                else _state(ConsentState.NO_FORM)
-            }
+        state = _purpose_state(
+            {school_id: form for (school_id, p), form in forms.items() if p == purpose},
+            moment,
+            student=student,
+            self_consent_ages=ages if purpose == Purpose.COUNSELLING else {},
         )
+        queryset = queryset.annotate(**{names[purpose]: state})
     return queryset, names

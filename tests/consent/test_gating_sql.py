@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schoolwell.accounts.models import User
-from schoolwell.consent.gating import effective_consents
+from schoolwell.consent.gating import ConsentState, effective_consents
 from schoolwell.consent.gating_sql import with_consent_states
 from schoolwell.consent.models import Decision, Policy, Purpose, SchoolConsentSettings
 from schoolwell.roster.models import Enrollment, GuardianLink, Student
@@ -154,3 +154,66 @@ def test_one_query_for_any_number_of_students(
         # schools, school year, forms, settings are read once; then one query for all rows
         with django_assert_max_num_queries(4):
             assert len(_sql_states(Student.objects.filter(school=school_a), NOW)) == size
+
+
+def test_a_population_in_every_state_across_schools(school_a, school_b, term):
+    """Two schools with opposite policies, self-consent at both, a purpose without a form, a
+    student who changed school with decisions on the old school's form: every state occurs,
+    and the SQL states are exactly the Python derivation's."""
+    screening_a = make_form(school_a, Purpose.UNIVERSAL_SCREENING)
+    counselling_a = make_form(school_a, Purpose.COUNSELLING, policy=Policy.PASSIVE)
+    make_form(school_b, Purpose.UNIVERSAL_SCREENING, policy=Policy.PASSIVE, notice_days=7)
+    counselling_b = make_form(school_b, Purpose.COUNSELLING)
+    for school in (school_a, school_b):
+        SchoolConsentSettings.objects.create(
+            school=school, minor_self_consent=True, minor_self_consent_age=13
+        )
+    mum, dad, aunt = (User.objects.create(username=name) for name in ("mum", "dad", "aunt"))
+    ago = lambda n: NOW - dt.timedelta(days=n)  # noqa: E731
+
+    def student(school, name, *, old=False):
+        made = make_student(school, name)
+        made.date_of_birth = dt.date(2011, 1, 1) if old else dt.date(2016, 1, 1)
+        made.save(update_fields=["date_of_birth"])
+        GuardianLink.objects.create(student=made, guardian=mum, may_consent=True)
+        GuardianLink.objects.create(student=made, guardian=dad, may_consent=True)
+        GuardianLink.objects.create(student=made, guardian=aunt, may_consent=False)
+        return made
+
+    granted = student(school_a, "granted")
+    decide(granted, mum, screening_a, Decision.GRANTED, at=ago(3))
+    decide(granted, mum, counselling_a, Decision.DENIED, at=ago(5))
+    decide(granted, mum, counselling_a, Decision.GRANTED, at=ago(2))
+    split = student(school_a, "split")
+    decide(split, mum, screening_a, Decision.GRANTED, at=ago(3))
+    decide(split, dad, screening_a, Decision.DENIED, at=ago(4))
+    decide(split, dad, counselling_a, Decision.DENIED, at=ago(4))  # passive: opted out
+    revoked = student(school_a, "revoked")
+    decide(revoked, mum, screening_a, Decision.GRANTED, at=ago(6))
+    decide(revoked, mum, screening_a, Decision.REVOKED, at=ago(1))
+    decide(revoked, dad, screening_a, Decision.DENIED, at=ago(2))
+    notify(revoked, mum, counselling_a, at=ago(20))  # notice period over
+    waiting = student(school_a, "waiting")
+    decide(waiting, aunt, screening_a, Decision.GRANTED, at=ago(3))  # may not consent
+    decide(waiting, mum, screening_a, Decision.GRANTED, at=NOW + dt.timedelta(hours=1))
+    notify(waiting, mum, counselling_a, at=ago(2))  # notice period running
+    notify(waiting, aunt, counselling_a, at=ago(30))  # not to a guardian who may consent
+    old = student(school_a, "old", old=True)
+    decide(old, mum, counselling_a, Decision.DENIED, at=ago(4))
+    decide(old, None, counselling_a, Decision.GRANTED, at=ago(3), by=mum)
+    young = student(school_a, "young")
+    decide(young, None, counselling_a, Decision.GRANTED, at=ago(3), by=mum)
+    moved = student(school_b, "moved")
+    decide(moved, mum, screening_a, Decision.GRANTED, at=ago(3))
+    decide(moved, dad, counselling_b, Decision.GRANTED, at=ago(3))
+    decide(moved, mum, counselling_b, Decision.REVOKED, at=ago(1))
+    teen = student(school_b, "teen", old=True)
+    decide(teen, mum, counselling_b, Decision.GRANTED, at=ago(5))
+    decide(teen, None, counselling_b, Decision.GRANTED, at=ago(4), by=mum)
+    decide(teen, None, counselling_b, Decision.REVOKED, at=ago(2), by=mum)
+    notify(teen, dad, school_b.consent_forms.get(purpose=Purpose.UNIVERSAL_SCREENING), at=ago(9))
+
+    students = Student.objects.filter(school__in=[school_a, school_b])
+    expected = _python_states(list(students), NOW)
+    assert _sql_states(students, NOW) == expected
+    assert {state for by in expected.values() for state in by.values()} == set(ConsentState.values)

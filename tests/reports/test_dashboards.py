@@ -191,3 +191,22 @@ def test_navigation_per_role(client_for, teacher, counsellor, school_admin, pare
     assert url("reports:teacher") in links(teacher)
     parent_page = links(parent)
     assert "/reports/" not in parent_page
+
+
+def test_the_plotly_template_travels_once_per_page(client_for, district_admin, school_a, class_a):
+    """Figures leave plotly's 7 KB default template out; the page carries it once and
+    charts.js hands it to every figure."""
+    import json
+
+    add_students(school_a, class_a, 12)
+    html = client_for(district_admin).get(DISTRICT).content.decode()
+    blocks = dict(
+        re.findall(r'<script id="([^"]+)" type="application/json">(.*?)</script>', html, re.S)
+    )
+    shared = json.loads(blocks.pop("plotly-template"))
+    assert "layout" in shared and "data" in shared  # plotly's template: defaults per trace type
+    figures = [json.loads(block) for block in blocks.values()]
+    assert len(figures) > 5
+    assert not any("template" in figure["layout"] for figure in figures)
+    with open(finders.find("reports/charts.js")) as script:
+        assert 'getElementById("plotly-template")' in script.read()

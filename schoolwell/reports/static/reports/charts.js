@@ -35,13 +35,20 @@
       return;
     }
     var locale = pageLocale();
+    // The page carries plotly's default template once; every figure is drawn with it.
+    var shared = document.getElementById("plotly-template");
+    var template = shared ? JSON.parse(shared.textContent) : null;
     document.querySelectorAll(".chart[data-figure]").forEach(function (el) {
       var block = document.getElementById(el.getAttribute("data-figure"));
       if (!block) {
         return;
       }
       var figure = JSON.parse(block.textContent);
-      window.Plotly.newPlot(el, figure.data || [], figure.layout || {}, {
+      var layout = figure.layout || {};
+      if (template && !layout.template) {
+        layout.template = template;
+      }
+      window.Plotly.newPlot(el, figure.data || [], layout, {
         displayModeBar: false,
         displaylogo: false,
         responsive: true,
