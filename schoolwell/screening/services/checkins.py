@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.core.bulk import rows_update
 from schoolwell.core.registry import checkin_hooks
 from schoolwell.roster.models import Class, Student
 from schoolwell.roster.selectors import class_roster
@@ -94,9 +95,11 @@ def checkins_record(
     with transaction.atomic():
         existing = {
             c.student_id: c
-            for c in CheckIn.objects.select_for_update().filter(
-                teacher=teacher, date=date, student_id__in=wanted
-            )
+            for c in CheckIn.objects.select_for_update()
+            .filter(teacher=teacher, date=date, student_id__in=wanted)
+            # Locked in one order by every save (no deadlock), without the default
+            # ordering's join to the students.
+            .order_by("student_id")
         }
         created, changed, revisions = [], [], []
         for student_id, entry in wanted.items():
@@ -132,7 +135,7 @@ def checkins_record(
                 changed.append(current)
         CheckIn.objects.bulk_create(created)
         if changed:
-            CheckIn.objects.bulk_update(changed, [*FIELDS, "updated_at"])
+            rows_update(changed, [*FIELDS, "updated_at"])
             CheckInRevision.objects.bulk_create(revisions)
         saved = created + changed
         if saved:
