@@ -10,7 +10,8 @@ production settings (`--workers`, default 4; Redis cache at CACHE_URL, default D
 in one teacher per class, the first school's counsellor and administrator and a district
 administrator (sessions made in the database, as a sign-in would), then for each path
 prints p50/p95 at 1 client (`--requests` in a row) and at `--clients` clients at once
-(`--requests` each), only against 127.0.0.1:
+(`--requests` each), with the server CPU per request at 1 client (gunicorn workers and
+PostgreSQL backends, from /proc), only against 127.0.0.1 (`--only` runs some paths):
 
 * session status (`/accounts/session/`): the trivial signed-in endpoint, the floor;
 * check-in save: a teacher saves their whole homeroom (each client its own class);
@@ -37,6 +38,13 @@ sys.path.insert(0, str(ROOT))
 CODE = "bench13"
 SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 CACHE_URL = os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/4")
+# --only NAME → a word in the labels of its paths
+PATHS = {
+    "save": "check-in save",
+    "queue": "referral queue",
+    "timeline": "student timeline",
+    "dashboards": "dashboard",
+}
 
 
 def _setup(args) -> dict:
@@ -48,6 +56,7 @@ def _setup(args) -> dict:
 
     from schoolwell.accounts import gate
     from schoolwell.accounts.models import User
+    from schoolwell.referrals.demo import rules_install_defaults
     from schoolwell.referrals.models import Referral
     from schoolwell.roster.models import Class, District, School
     from schoolwell.roster.services import class_teachers, district_admin_add
@@ -66,6 +75,9 @@ def _setup(args) -> dict:
         )
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
     district = District.objects.get(code=CODE)
+    # The generator writes no threshold rules: without them a save evaluates nothing.
+    for each in School.objects.filter(district=district):
+        rules_install_defaults(school=each)
     school = School.objects.filter(district=district).order_by("code").first()
     boss, created = User.objects.get_or_create(username=f"{CODE}-district-admin")
     if created:
@@ -170,6 +182,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--port", type=int, default=8713)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PATHS,
+        help="only these paths (the trivial endpoint, the baseline, always runs)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (created, may be empty).")
@@ -207,14 +225,39 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.5)
-        _run(args, world, store)
+        _run(args, world, store, web.pid)
     finally:
         web.terminate()
         web.wait(30)
 
 
-def _run(args, world: dict, store) -> None:
+def _server_cpu(master: int) -> dict[tuple[str, int], float]:
+    """CPU ms (user + system, from /proc) so far of each gunicorn worker and each PostgreSQL
+    backend serving this database, by ("gunicorn" | "postgres", pid)."""
+    from django.db import connection
+
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    found = {}
+    for kind, pids in (("gunicorn", children), ("postgres", backends)):
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            ticks = int(fields[11]) + int(fields[12])  # utime + stime
+            found[kind, int(pid)] = ticks * 1000 / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def _run(args, world: dict, store, master: int) -> None:
     port, n, c = args.port, args.requests, args.clients
+    words = ["trivial", *(PATHS[name] for name in args.only or PATHS)]
 
     def get(sessionid: str, path: str):
         client = Http(port, sessionid)
@@ -268,14 +311,27 @@ def _run(args, world: dict, store) -> None:
     ]
     print(f"gunicorn {args.workers} workers; load {os.getloadavg()[0]:.1f}", flush=True)
     for label, calls in paths:
+        if not any(word in label for word in words):
+            continue
         calls[0]()  # warm: templates, connections, the figures cache
+        before = _server_cpu(master)
         alone = _timed(calls[0], n)
+        cpu = {"gunicorn": 0.0, "postgres": 0.0}
+        for (kind, pid), ms in _server_cpu(master).items():
+            cpu[kind] += (ms - before.get((kind, pid), 0)) / n
+        print(
+            f"{label:<28} c=1  CPU per request: gunicorn {cpu['gunicorn']:.1f} ms, "
+            f"PostgreSQL {cpu['postgres']:.1f} ms",
+            flush=True,
+        )
         together = _concurrent(calls[:c], max(3, n // 6))
         print(f"{label:<28} c=1  {_summary(alone)}   c={c}  {_summary(together)}", flush=True)
     for label, call in [
         ("school dashboard (cold)", get(world["admin"], f"/reports/school/{world['school']}/")),
         ("district dashboard (cold)", get(world["district"], "/reports/district/")),
     ]:
+        if not any(word in label for word in words):
+            continue
         print(f"{label:<28} c=1  {_summary(_timed(cold(call), max(5, n // 3)))}", flush=True)
     print(f"load after {os.getloadavg()[0]:.1f}")
 
