@@ -313,7 +313,10 @@ def _run(args, world: dict, store, master: int) -> None:
     for label, calls in paths:
         if not any(word in label for word in words):
             continue
-        calls[0]()  # warm: templates, connections, the figures cache
+        # Warm every worker (each compiles templates, loads instruments, connects once),
+        # not just the one that happens to take the first request.
+        for _ in range(3 * args.workers):
+            calls[0]()
         before = _server_cpu(master)
         alone = _timed(calls[0], n)
         cpu = {"gunicorn": 0.0, "postgres": 0.0}
