@@ -102,6 +102,9 @@ def checkins_record(
             .order_by("student_id")
         }
         created, changed, revisions = [], [], []
+        # One moment and only the columns that changed: the UPDATE then has a CASE arm per
+        # distinct value of those columns (rows_update), usually five wellbeing values.
+        now, columns = timezone.now(), set()
         for student_id, entry in wanted.items():
             values = {
                 "wellbeing": entry.wellbeing,
@@ -120,7 +123,8 @@ def checkins_record(
                         **values,
                     )
                 )
-            elif any(getattr(current, f) != values[f] for f in FIELDS):
+            elif different := {f for f in FIELDS if getattr(current, f) != values[f]}:
+                columns |= different
                 revisions.append(
                     CheckInRevision(
                         checkin=current,
@@ -130,12 +134,12 @@ def checkins_record(
                 )
                 for name, value in values.items():
                     setattr(current, name, value)
-                current.updated_at = timezone.now()
+                current.updated_at = now
                 current.student = students[student_id]  # the same row: spares the hooks a read
                 changed.append(current)
         CheckIn.objects.bulk_create(created)
         if changed:
-            rows_update(changed, [*FIELDS, "updated_at"])
+            rows_update(changed, [*sorted(columns), "updated_at"])
             CheckInRevision.objects.bulk_create(revisions)
         saved = created + changed
         if saved:
