@@ -10,7 +10,8 @@ production settings (`--workers`, default 4; Redis cache at CACHE_URL, default D
 in one teacher per class, the first school's counsellor and administrator and a district
 administrator (sessions made in the database, as a sign-in would), then for each path
 prints p50/p95 at 1 client (`--requests` in a row) and at `--clients` clients at once
-(`--requests` each), only against 127.0.0.1:
+(`--requests` each), with the server CPU per request at 1 client (gunicorn workers and
+PostgreSQL backends, from /proc), only against 127.0.0.1 (`--only` runs some paths):
 
 * session status (`/accounts/session/`): the trivial signed-in endpoint, the floor;
 * check-in save: a teacher saves their whole homeroom (each client its own class);
@@ -41,6 +42,13 @@ sys.path.insert(0, str(ROOT))
 CODE = "bench13"
 SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 CACHE_URL = os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/4")
+# --only NAME → a word in the labels of its paths
+PATHS = {
+    "save": "check-in save",
+    "queue": "referral queue",
+    "timeline": "student timeline",
+    "dashboards": "dashboard",
+}
 
 
 def _setup(args) -> dict:
@@ -52,6 +60,7 @@ def _setup(args) -> dict:
 
     from schoolwell.accounts import gate
     from schoolwell.accounts.models import User
+    from schoolwell.referrals.demo import rules_install_defaults
     from schoolwell.referrals.models import Referral
     from schoolwell.roster.models import Class, District, School
     from schoolwell.roster.services import class_teachers, district_admin_add
@@ -70,6 +79,9 @@ def _setup(args) -> dict:
         )
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
     district = District.objects.get(code=CODE)
+    # The generator writes no threshold rules: without them a save evaluates nothing.
+    for each in School.objects.filter(district=district):
+        rules_install_defaults(school=each)
     school = School.objects.filter(district=district).order_by("code").first()
     boss, created = User.objects.get_or_create(username=f"{CODE}-district-admin")
     if created:
@@ -174,7 +186,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--port", type=int, default=8713)
-    parser.add_argument("--only", choices=["all", "dashboards"], default="all")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=PATHS,
+        help="only these paths (the trivial endpoint, the baseline, always runs)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (created, may be empty).")
@@ -245,6 +262,7 @@ def _cpu_meter(gunicorn_pid: int):
 
 def _run(args, world: dict, store, cpu) -> None:
     port, n, c = args.port, args.requests, args.clients
+    words = ["trivial", *(PATHS[name] for name in args.only or PATHS)]
 
     def get(sessionid: str, path: str):
         client = Http(port, sessionid)
@@ -303,12 +321,14 @@ def _run(args, world: dict, store, cpu) -> None:
         app, db = (1000 * (b - a) / n for a, b in zip(before, cpu(), strict=True))
         return f"{_summary(times)}  cpu/request app {app:5.1f} ms db {db:5.1f} ms"
 
-    if args.only == "dashboards":
-        paths = [p for p in paths if "dashboard" in p[0] or "trivial" in p[0]]
     print(f"gunicorn {args.workers} workers; load {os.getloadavg()[0]:.1f}", flush=True)
     for label, calls in paths:
-        for _ in range(2 * args.workers):
-            calls[0]()  # warm: templates and connections in every worker, the figures cache
+        if not any(word in label for word in words):
+            continue
+        # Warm every worker (each compiles templates, loads instruments, connects once),
+        # not just the one that happens to take the first request.
+        for _ in range(3 * args.workers):
+            calls[0]()
         single = alone(calls[0], n)
         together = _concurrent(calls[:c], max(3, n // 6))
         print(f"{label:<28} c=1  {single}   c={c}  {_summary(together)}", flush=True)
@@ -316,6 +336,8 @@ def _run(args, world: dict, store, cpu) -> None:
         ("school dashboard (cold)", get(world["admin"], f"/reports/school/{world['school']}/")),
         ("district dashboard (cold)", get(world["district"], "/reports/district/")),
     ]:
+        if not any(word in label for word in words):
+            continue
         print(f"{label:<28} c=1  {alone(cold(call), max(5, n // 3))}", flush=True)
     print(f"load after {os.getloadavg()[0]:.1f}")
 

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from schoolwell.referrals import schooldays, texts
 from schoolwell.referrals.models import ReasonCode, RuleKind, ThresholdRule
@@ -197,8 +198,18 @@ def checkin_fires(rules: Iterable[ThresholdRule], checkin, history: History | No
     return fires
 
 
+class VoiceCheckIn(NamedTuple):
+    """What the student-voice rules read of a student's own check-in (schoolwell.voice),
+    made by `referrals.rules.voice_checkin` for the live hook and the what-if replay alike."""
+
+    date: dt.date
+    score: int  # 1–5
+    low: bool  # one of the school's low feelings
+    unsafe: bool  # "feeling unsafe" among its topics
+
+
 class VoiceHistory:
-    """One student's own check-ins (schoolwell.voice) as (date, score 1–5, low, unsafe):
+    """One student's own check-ins as `VoiceCheckIn`s (or (date, score, low, unsafe)):
     three views of it as a `History`, so the voice rules ask the same questions as the
     teacher check-in rules (low days within a window, a drop from the 4-week baseline)."""
 
@@ -229,8 +240,8 @@ def voice_history_days(rules: Sequence[ThresholdRule]) -> int:
 def voice_fires(
     rules: Iterable[ThresholdRule], checkin, history: VoiceHistory | None
 ) -> list[Fire]:
-    """Every student-voice rule that fires on `checkin` (anything with date, score, low,
-    unsafe), given the student's `history` of own check-ins up to and including its day."""
+    """Every student-voice rule that fires on `checkin` (a `VoiceCheckIn`), given the
+    student's `history` of own check-ins up to and including its day."""
     history = history or EMPTY_VOICE_HISTORY
     fires = []
     for rule in rules:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from schoolwell.referrals import evaluation
-from schoolwell.referrals.models import RuleKind, ThresholdRule
+from schoolwell.referrals.models import OPEN_STATUSES, ReferralReason, RuleKind, ThresholdRule
 from schoolwell.referrals.models.rules import CHECKIN_KINDS, SCREENING_KINDS, VOICE_KINDS
 from schoolwell.referrals.services import Trigger, referral_trigger
 from schoolwell.roster.models import Student
@@ -115,6 +115,7 @@ def checkins_evaluate(checkins) -> None:
                             fire.rule, key=fire.key, code=fire.code, params=fire.params
                         )
                     )
+    by_student = _unknown(by_student)
     students = {pk: known[pk] for pk in by_student if pk in known}
     if len(students) < len(by_student):
         students |= Student.objects.in_bulk([pk for pk in by_student if pk not in known])
@@ -122,10 +123,38 @@ def checkins_evaluate(checkins) -> None:
         referral_trigger(student=students[student_id], triggers=triggers)
 
 
-def voice_rows(student_ids, start: dt.date, end: dt.date, low_feelings) -> dict[int, list]:
-    """The students' current own check-ins (schoolwell.voice) of [start, end] as the rows
-    of an `evaluation.VoiceHistory`, in one query."""
+def _unknown(by_student: dict[int, list[Trigger]]) -> dict[int, list[Trigger]]:
+    """The triggers that are not yet a reason of their student's open referral, read in one
+    query. A pattern rule fires again at every save while the pattern holds, and rule 3 makes
+    a known reason a no-op: without this, each such student would cost a savepoint, a lock
+    and a read of the referral's reasons in every save of their class."""
+    if not by_student:
+        return by_student
+    known = set(
+        ReferralReason.objects.filter(
+            referral__student_id__in=by_student, referral__status__in=OPEN_STATUSES
+        ).values_list("referral__student_id", "trigger_key")
+    )
+    unknown = {}
+    for student_id, triggers in by_student.items():
+        fresh = [t for t in triggers if (student_id, t.trigger_key) not in known]
+        if fresh:
+            unknown[student_id] = fresh
+    return unknown
+
+
+def voice_checkin(date: dt.date, feeling: str, topics, low_feelings) -> evaluation.VoiceCheckIn:
+    """How the rules read a student's own check-in, live and in the what-if replay alike."""
     from schoolwell.voice.models import SCORE, Topic
+
+    return evaluation.VoiceCheckIn(
+        date, SCORE.get(feeling, 3), feeling in low_feelings, Topic.FEELING_UNSAFE in (topics or [])
+    )
+
+
+def voice_rows(student_ids, start: dt.date, end: dt.date, low_feelings) -> dict[int, list]:
+    """The students' current own check-ins (schoolwell.voice) of [start, end] as
+    `VoiceCheckIn`s in date order, in one query."""
     from schoolwell.voice.selectors import current_checkins
 
     low = set(low_feelings)
@@ -133,12 +162,10 @@ def voice_rows(student_ids, start: dt.date, end: dt.date, low_feelings) -> dict[
     for student_id, date, feeling, topics in (
         current_checkins()
         .filter(student_id__in=student_ids, date__gte=start, date__lte=end)
-        .order_by()
+        .order_by("date")
         .values_list("student_id", "date", "feeling", "topics")
     ):
-        rows[student_id].append(
-            (date, SCORE.get(feeling, 3), feeling in low, Topic.FEELING_UNSAFE in (topics or []))
-        )
+        rows[student_id].append(voice_checkin(date, feeling, topics, low))
     return rows
 
 
@@ -152,38 +179,12 @@ def voice_checkin_evaluate(checkin, low_feelings) -> None:
         [checkin.student_id], checkin.date - dt.timedelta(days=days), checkin.date, low_feelings
     )
     history = evaluation.VoiceHistory(rows.get(checkin.student_id, []))
-    fires = evaluation.voice_fires(rules, _VoiceCheckIn.of(checkin, low_feelings), history)
+    own = voice_checkin(checkin.date, checkin.feeling, checkin.topics, set(low_feelings))
+    fires = evaluation.voice_fires(rules, own, history)
     if fires:
         referral_trigger(
             student=checkin.student,
             triggers=[
                 Trigger.from_rule(f.rule, key=f.key, code=f.code, params=f.params) for f in fires
             ],
-        )
-
-
-class _VoiceCheckIn:
-    """What the evaluation reads of a student's own check-in."""
-
-    __slots__ = ("date", "low", "score", "student_id", "unsafe")
-
-    def __init__(self, student_id, date, score, low, unsafe):
-        self.student_id, self.date, self.score, self.low, self.unsafe = (
-            student_id,
-            date,
-            score,
-            low,
-            unsafe,
-        )
-
-    @classmethod
-    def of(cls, checkin, low_feelings):
-        from schoolwell.voice.models import Topic
-
-        return cls(
-            checkin.student_id,
-            checkin.date,
-            checkin.score,
-            checkin.feeling in set(low_feelings),
-            Topic.FEELING_UNSAFE in (checkin.topics or []),
         )

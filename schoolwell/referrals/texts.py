@@ -9,6 +9,7 @@ catalogue. A reason stored before codes existed has no code: its English text is
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -38,7 +39,11 @@ def _language() -> str:
     return (get_language() or "en")[:2]
 
 
+@functools.cache
 def _definition(code: str) -> dict | None:
+    # The shipped definitions never change in a process, and this module only reads them:
+    # `instruments.get` deep-copies a whole definition, which cost a queue page a
+    # millisecond or more per screening reason.
     try:
         return instruments.get(code)
     except instruments.UnknownInstrumentError:

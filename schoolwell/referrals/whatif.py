@@ -132,16 +132,6 @@ class _CheckIn(NamedTuple):
     tags: list
 
 
-class _VoiceCheckIn(NamedTuple):
-    """What the evaluation reads of a student's own check-in (schoolwell.voice)."""
-
-    student_id: int
-    date: dt.date
-    score: int
-    low: bool
-    unsafe: bool
-
-
 class _Student(NamedTuple):
     """One student's history for the replay: screening results as (day, time, pk, result),
     in time order, check-ins as the evaluation's `History` plus each row's tags, and (only
@@ -150,7 +140,7 @@ class _Student(NamedTuple):
     results: list
     history: evaluation.History | None
     tags: dict  # check-in row index in history.rows → tags (rarely any)
-    voice: tuple = ()  # _VoiceCheckIn of [start, end], in date order
+    voice: tuple = ()  # evaluation.VoiceCheckIn of [start, end], in date order
     voice_history: evaluation.VoiceHistory | None = None
 
 
@@ -247,7 +237,7 @@ def _load_voice(school: School, start: dt.date, end: dt.date, lead_days: int) ->
     rows = voice_rows(students, start - dt.timedelta(days=lead_days), end, low)
     return {
         sid: (
-            tuple(_VoiceCheckIn(sid, day, *rest) for day, *rest in found if day >= start),
+            tuple(own for own in found if own.date >= start),
             evaluation.VoiceHistory(found),
         )
         for sid, found in rows.items()

@@ -196,3 +196,47 @@ def test_a_whole_class_costs_the_same_queries_as_one_student(
     rules_forget()
     with django_assert_max_num_queries(len(captured.captured_queries)):
         checkins_evaluate(both)
+
+
+def test_patterns_that_keep_firing_cost_one_query_for_the_whole_class(
+    only, school_a, teacher, class_a, django_assert_max_num_queries
+):
+    """Issue 13: a student whose low days keep the rule firing already has that reason on
+    their open referral; a class save then reads the reasons once, not a lock and a read
+    per student (and adds nothing)."""
+    from tests.conftest import enroll, make_student
+
+    only("checkins-low")
+    students = [enroll(make_student(school_a, f"K{i}"), class_a).student for i in range(6)]
+    days = [window_start(WED, 3) + dt.timedelta(days=i) for i in range(7)]
+    days = [d for d in days if d.weekday() < 5][:3]
+    for day in days:
+        checkins_evaluate([checkin(s, teacher, class_a, day, 1) for s in students])
+    assert all(fired(s) == ["checkins-low"] for s in students)
+
+    def save(day, group):
+        batch = [checkin(s, teacher, class_a, day, 1) for s in group]
+        rules_forget()
+        with django_assert_max_num_queries(30) as captured:
+            checkins_evaluate(batch)
+        return len(captured.captured_queries)
+
+    thursday, friday = WED + dt.timedelta(days=1), WED + dt.timedelta(days=2)
+    assert save(thursday, students[:1]) == save(friday, students)
+    assert sorted(Referral.objects.values_list("reasons__rule__code", flat=True)) == [
+        "checkins-low"
+    ] * len(students)
+
+
+def test_a_new_reason_is_still_added_to_a_student_whose_pattern_keeps_firing(
+    only, student_a, teacher, class_a
+):
+    only("checkins-low", "concern-safeguarding")
+    for i in range(3):
+        checkins_evaluate([checkin(student_a, teacher, class_a, WED + dt.timedelta(days=i), 1)])
+    assert fired(student_a) == ["checkins-low"]
+    tagged = checkin(student_a, teacher, class_a, WED + dt.timedelta(days=5), 1)
+    tagged.tags = ["safeguarding_concern"]
+    tagged.save()
+    checkins_evaluate([tagged])
+    assert fired(student_a) == ["checkins-low", "concern-safeguarding"]

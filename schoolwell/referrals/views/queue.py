@@ -35,8 +35,14 @@ def queue(request):
     referrals = selectors.referral_queue(user=request.user, filters=form.filters(), now=now)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     leading = selectors.leading_reasons(list(page))
+    # Each label put into words once per page: `get_FOO_display` hashes every choice's lazy
+    # label (a translation each) at every call, which cost the page more than its queries.
+    priorities = {value: str(label) for value, label in Priority.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
     for referral in page:
         referral.leading = leading.get(referral.pk)
+        referral.priority_label = priorities[referral.priority]
+        referral.status_label = statuses[referral.status]
     # Seeing a student in the queue discloses that they have a referral (FERPA log).
     access_log_record_many(
         user=request.user,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schoolwell.core.bulk import rows_update
 from schoolwell.core.registry import checkin_hooks
 from schoolwell.roster.models import Class, Student
 from schoolwell.roster.selectors import class_roster
@@ -94,11 +95,16 @@ def checkins_record(
     with transaction.atomic():
         existing = {
             c.student_id: c
-            for c in CheckIn.objects.select_for_update().filter(
-                teacher=teacher, date=date, student_id__in=wanted
-            )
+            for c in CheckIn.objects.select_for_update()
+            .filter(teacher=teacher, date=date, student_id__in=wanted)
+            # Locked in one order by every save (no deadlock), without the default
+            # ordering's join to the students.
+            .order_by("student_id")
         }
         created, changed, revisions = [], [], []
+        # One moment and only the columns that changed: the UPDATE then has a CASE arm per
+        # distinct value of those columns (rows_update), usually five wellbeing values.
+        now, columns = timezone.now(), set()
         for student_id, entry in wanted.items():
             values = {
                 "wellbeing": entry.wellbeing,
@@ -117,7 +123,8 @@ def checkins_record(
                         **values,
                     )
                 )
-            elif any(getattr(current, f) != values[f] for f in FIELDS):
+            elif different := {f for f in FIELDS if getattr(current, f) != values[f]}:
+                columns |= different
                 revisions.append(
                     CheckInRevision(
                         checkin=current,
@@ -127,12 +134,12 @@ def checkins_record(
                 )
                 for name, value in values.items():
                     setattr(current, name, value)
-                current.updated_at = timezone.now()
+                current.updated_at = now
                 current.student = students[student_id]  # the same row: spares the hooks a read
                 changed.append(current)
         CheckIn.objects.bulk_create(created)
         if changed:
-            CheckIn.objects.bulk_update(changed, [*FIELDS, "updated_at"])
+            rows_update(changed, [*sorted(columns), "updated_at"])
             CheckInRevision.objects.bulk_create(revisions)
         saved = created + changed
         if saved:

@@ -146,7 +146,8 @@ def checkin_class(request, class_pk: int):
         "day": day,
         "is_today": day == timezone.localdate(),
         "rows": rows,
-        "scale": Wellbeing.choices,
+        # As the posted values read (text) and in words once, not a translation per cell.
+        "scale": [(str(value), str(label)) for value, label in Wellbeing.choices],
         "tags": tags,
         "note_max": NOTE_MAX,
         "form_error": errors.get("") or errors.get("date"),
