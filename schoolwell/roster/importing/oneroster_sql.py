@@ -12,7 +12,7 @@ links) still go through roster.services, fed with ids read by one query each.
 
 from __future__ import annotations
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
@@ -219,6 +219,15 @@ def check_staged(cursor, *, scope: ImportScope, errors: ErrorLog) -> None:
             "sourcedId",
             _("This student is already enrolled in this class under another sourcedId."),
         )
+
+
+def check_staged_only(stage: CopyStage, *, scope: ImportScope, errors: ErrorLog) -> None:
+    """check_staged for a file pass 1 already refused, so its clashes with the database
+    are reported with its own problems, all at once (as the batched check does)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        stage.load(cursor.cursor)
+        check_staged(cursor, scope=scope, errors=errors)
+        transaction.set_rollback(True)
 
 
 class OneRosterSqlWrite(OneRosterWrite):
