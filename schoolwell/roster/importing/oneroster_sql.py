@@ -254,11 +254,12 @@ class OneRosterSqlWrite(OneRosterWrite):
             errors.raise_if_any()
             super().run()
 
-    def _analyze(self, *models_: type[models.Model]) -> None:
-        """Refresh the planner's row counts of tables this import just filled: the later
-        joins resolve sourcedIds against them, and a plan made for an empty table (a
-        first import) would loop over every row for every row."""
-        for model in models_:
+    def _analyze(self, model: type[models.Model], *kinds: str) -> None:
+        """Refresh the planner's row counts of a table this import just filled: the later
+        joins resolve sourcedIds against it, and a plan made for an empty table (a first
+        import) would loop over every row for every row. Skipped when the import created
+        none of these rows (a re-import): the counts have not moved."""
+        if any(self.result.kind(kind).created for kind in kinds):
             self.cursor.execute(f"ANALYZE {model._meta.db_table}")
 
     def _ids(self, sql: str, **params) -> list:
@@ -291,7 +292,7 @@ class OneRosterSqlWrite(OneRosterWrite):
             counts=self.result.kind("classes"),
             active="active",
         )
-        self._analyze(Class)
+        self._analyze(Class, "classes")
         (self.seen["classes"],) = self._ids("SELECT count(*) FROM import_classes WHERE counted")[0]
         # A class that ends takes its teachers' access with it.
         deleted = self._ids(
@@ -307,7 +308,7 @@ class OneRosterSqlWrite(OneRosterWrite):
         self._students("preferredFirstName" in header)
         for kind in ("teachers", "administrators", "guardians"):
             self._accounts(kind, "email" in header)
-        self._analyze(User)
+        self._analyze(User, "teachers", "administrators", "guardians")
 
     def _students(self, preferred: bool) -> None:
         optional = (
@@ -334,7 +335,7 @@ class OneRosterSqlWrite(OneRosterWrite):
             counts=self.result.kind("students"),
             active="active",
         )
-        self._analyze(Student)
+        self._analyze(Student, "students")
         (self.seen["students"],) = self._ids("SELECT count(*) FROM import_users WHERE counted")[0]
         # A student who leaves is kept (never hard-deleted) but leaves their classes too,
         # so their teachers no longer see them.

@@ -100,11 +100,21 @@ def _text(value) -> str:
     return str(value)
 
 
+# The other types staged, formatted by C functions (a Python call per cell was a third of
+# the staging time); anything else goes through _text.
+_FORMATS = {
+    int: int.__str__,
+    bool: {True: "t", False: "f"}.__getitem__,
+    type(None): lambda _none: r"\N",
+    dt.date: dt.date.isoformat,
+}
+
+
 def _line(row: tuple) -> str:
     """A row in COPY's text format. Called for each of ~500,000 staged rows: cells are
     joined in one go, and only a line whose strings hold a tab, newline, carriage return
     or backslash (beyond the one of each NULL's \\N) is escaped cell by cell."""
-    cells = [v if v.__class__ is str else _text(v) for v in row]
+    cells = [v if v.__class__ is str else _FORMATS.get(v.__class__, _text)(v) for v in row]
     line = "\t".join(cells)
     if (
         line.count("\t") != len(cells) - 1
