@@ -113,3 +113,25 @@ def test_backslashes_and_line_breaks_are_kept_as_written(district, roster_files,
 
     assert Student.objects.get(sourced_id="st1").family_name == r"Lopez\Diaz \N"
     assert Class.objects.get(sourced_id="k1").title == "Advisory\n7-A\t(room \\12)"
+
+
+def test_problems_in_the_file_and_clashes_with_the_database_are_reported_together(
+    district, roster_files, make_zip, table_counts
+):
+    run(make_zip(roster_files), district)
+    enrollments = roster_files["enrollments"]
+    enrollments[0]["sourcedId"] = "e1-renamed"  # clashes with e1, held
+    enrollments.append({**enrollments[1]})  # the same sourcedId twice in the file
+    before = table_counts()
+
+    with pytest.raises(ImportRejected) as rejected:
+        run(make_zip(roster_files), district)
+
+    last = len(enrollments) + 1
+    assert [str(e) for e in rejected.value.errors] == [
+        "enrollments.csv, row 2, sourcedId: This student is already enrolled in this class "
+        "under another sourcedId.",
+        f"enrollments.csv, row {last}, sourcedId: “{enrollments[1]['sourcedId']}” appears more "
+        "than once in the file.",
+    ]
+    assert table_counts() == before

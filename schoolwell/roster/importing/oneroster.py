@@ -23,7 +23,7 @@ from schoolwell.roster.importing.errors import ErrorLog, ImportResult
 from schoolwell.roster.importing.limits import import_budget
 from schoolwell.roster.importing.oneroster_check import OneRosterCheck
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
-from schoolwell.roster.importing.oneroster_sql import OneRosterSqlWrite
+from schoolwell.roster.importing.oneroster_sql import OneRosterSqlWrite, check_staged_only
 from schoolwell.roster.importing.oneroster_stage import CopyStage
 from schoolwell.roster.importing.oneroster_write import OneRosterWrite
 from schoolwell.roster.importing.parsing import open_zip
@@ -73,6 +73,8 @@ def roster_import_oneroster(
             source = OneRosterZip.open(archive, errors)
             errors.raise_if_any()
             catalogue = OneRosterCheck(source, scope, errors, stage).run()
+            if errors and stage:
+                check_staged_only(stage, scope=scope, errors=errors)
             errors.raise_if_any()
         if progress:
             progress("writing", 0)

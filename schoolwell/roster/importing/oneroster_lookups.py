@@ -18,11 +18,17 @@ DB_STUDENT = STUDENT
 DB_ACCOUNT = "account"
 
 
+def _unknown(refs: set[str], known) -> set[str]:
+    # Not `refs -= known.keys()`: that walks every key known (127,000 users at district
+    # size) for each batch of 1,000 references, not the references.
+    return {ref for ref in refs if ref not in known}
+
+
 class KnownRecords:
     """Mixed into OneRosterCheck: fills its catalogue from the database."""
 
     def _known_orgs(self, refs: set[str]) -> None:
-        refs -= self.cat.orgs.keys()
+        refs = _unknown(refs, self.cat.orgs)
         if not refs:
             return
         if self.district.sourced_id in refs:
@@ -35,7 +41,7 @@ class KnownRecords:
                 self.cat.denied_school_sids.add(sid)
 
     def _known_users(self, refs: set[str]) -> None:
-        refs -= self.cat.users.keys()
+        refs = _unknown(refs, self.cat.users)
         if not refs:
             return
         for sid in Student.objects.filter(
@@ -48,7 +54,7 @@ class KnownRecords:
     # -- files ---------------------------------------------------------------------------
 
     def _known_terms(self, refs: set[str]) -> None:
-        refs -= self.cat.terms
+        refs = _unknown(refs, self.cat.terms)
         if refs:
             self.cat.terms |= set(
                 AcademicTerm.objects.filter(
@@ -117,7 +123,7 @@ class KnownRecords:
         return {users[pk] for pk in beyond}
 
     def _known_classes(self, refs: set[str]) -> None:
-        refs -= self.cat.classes.keys()
+        refs = _unknown(refs, self.cat.classes)
         if refs:
             for sid, school_sid in Class.objects.filter(
                 school_id__in=self.scope.school_ids, sourced_id__in=refs

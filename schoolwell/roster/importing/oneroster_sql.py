@@ -12,7 +12,7 @@ links) still go through roster.services, fed with ids read by one query each.
 
 from __future__ import annotations
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
@@ -80,23 +80,32 @@ def upsert(
     join = " AND ".join(f"t.{c} = src.{c}" for c in key)
     old_active = f"t.{active}" if active else "false"
     new_active = f"t.{active}" if active else "true"
+    old_fields = ", ".join(f"t.{c}" for c in fields)
     # Identifiers come from model metadata and this module's constants; values are
-    # always query parameters.
+    # always query parameters. Rows that would not change are left out before the
+    # INSERT: ON CONFLICT DO UPDATE locks every conflicting row, even one its WHERE then
+    # skips, and a lock is a write (a re-import of 300,000 unchanged enrollments wrote
+    # each of their pages).
     sql = f"""
         WITH src AS MATERIALIZED ({source}),
-        old AS (SELECT t.id, {old_active} AS was_active FROM {table} t JOIN src ON {join}),
+        changed AS MATERIALIZED (
+            SELECT src.*, {old_active} AS was_active FROM src LEFT JOIN {table} t ON {join}
+            WHERE t.id IS NULL
+                OR ({old_fields}) IS DISTINCT FROM ({", ".join(f"src.{c}" for c in fields)})
+        ),
         up AS (
             INSERT INTO {table} AS t ({", ".join(columns)})
-            SELECT {", ".join(values)} FROM src
+            SELECT {", ".join(values)} FROM changed src
             ON CONFLICT ({", ".join(key)}) DO UPDATE SET
                 {", ".join(f"{c} = EXCLUDED.{c}" for c in fields)}
-            WHERE ({", ".join(f"t.{c}" for c in fields)})
-                IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in fields)})
-            RETURNING t.id, {new_active} AS is_active, (t.xmax = 0) AS inserted
+            WHERE ({old_fields}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in fields)})
+            RETURNING {", ".join(f"t.{c}" for c in key)}, {new_active} AS is_active,
+                (t.xmax = 0) AS inserted
         ),
         moved AS (
-            SELECT up.inserted, (NOT up.inserted AND old.was_active AND NOT up.is_active) AS off
-            FROM up LEFT JOIN old ON old.id = up.id
+            SELECT up.inserted,
+                (NOT up.inserted AND src.was_active AND NOT up.is_active) AS off
+            FROM up LEFT JOIN changed src ON {" AND ".join(f"up.{c} = src.{c}" for c in key)}
         )
         SELECT
             (SELECT count(*) FROM src),
@@ -212,6 +221,15 @@ def check_staged(cursor, *, scope: ImportScope, errors: ErrorLog) -> None:
         )
 
 
+def check_staged_only(stage: CopyStage, *, scope: ImportScope, errors: ErrorLog) -> None:
+    """check_staged for a file pass 1 already refused, so its clashes with the database
+    are reported with its own problems, all at once (as the batched check does)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        stage.load(cursor.cursor)
+        check_staged(cursor, scope=scope, errors=errors)
+        transaction.set_rollback(True)
+
+
 class OneRosterSqlWrite(OneRosterWrite):
     """Same steps and counts as OneRosterWrite; the rows come from the staging tables."""
 
@@ -236,11 +254,12 @@ class OneRosterSqlWrite(OneRosterWrite):
             errors.raise_if_any()
             super().run()
 
-    def _analyze(self, *models_: type[models.Model]) -> None:
-        """Refresh the planner's row counts of tables this import just filled: the later
-        joins resolve sourcedIds against them, and a plan made for an empty table (a
-        first import) would loop over every row for every row."""
-        for model in models_:
+    def _analyze(self, model: type[models.Model], *kinds: str) -> None:
+        """Refresh the planner's row counts of a table this import just filled: the later
+        joins resolve sourcedIds against it, and a plan made for an empty table (a first
+        import) would loop over every row for every row. Skipped when the import created
+        none of these rows (a re-import): the counts have not moved."""
+        if any(self.result.kind(kind).created for kind in kinds):
             self.cursor.execute(f"ANALYZE {model._meta.db_table}")
 
     def _ids(self, sql: str, **params) -> list:
@@ -273,7 +292,7 @@ class OneRosterSqlWrite(OneRosterWrite):
             counts=self.result.kind("classes"),
             active="active",
         )
-        self._analyze(Class)
+        self._analyze(Class, "classes")
         (self.seen["classes"],) = self._ids("SELECT count(*) FROM import_classes WHERE counted")[0]
         # A class that ends takes its teachers' access with it.
         deleted = self._ids(
@@ -289,7 +308,7 @@ class OneRosterSqlWrite(OneRosterWrite):
         self._students("preferredFirstName" in header)
         for kind in ("teachers", "administrators", "guardians"):
             self._accounts(kind, "email" in header)
-        self._analyze(User)
+        self._analyze(User, "teachers", "administrators", "guardians")
 
     def _students(self, preferred: bool) -> None:
         optional = (
@@ -316,7 +335,7 @@ class OneRosterSqlWrite(OneRosterWrite):
             counts=self.result.kind("students"),
             active="active",
         )
-        self._analyze(Student)
+        self._analyze(Student, "students")
         (self.seen["students"],) = self._ids("SELECT count(*) FROM import_users WHERE counted")[0]
         # A student who leaves is kept (never hard-deleted) but leaves their classes too,
         # so their teachers no longer see them.

@@ -86,11 +86,9 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _text(value) -> str:
-    """One value in COPY's text format (called for every staged cell: strings first)."""
+    """One value in COPY's text format."""
     if value.__class__ is str:
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.translate(_ESCAPES)
-        return value
+        return value.translate(_ESCAPES)
     if value is None:
         return r"\N"
     if value is True:
@@ -100,6 +98,32 @@ def _text(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# The other types staged, formatted by C functions (a Python call per cell was a third of
+# the staging time); anything else goes through _text.
+_FORMATS = {
+    int: int.__str__,
+    bool: {True: "t", False: "f"}.__getitem__,
+    type(None): lambda _none: r"\N",
+    dt.date: dt.date.isoformat,
+}
+
+
+def _line(row: tuple) -> str:
+    """A row in COPY's text format. Called for each of ~500,000 staged rows: cells are
+    joined in one go, and only a line whose strings hold a tab, newline, carriage return
+    or backslash (beyond the one of each NULL's \\N) is escaped cell by cell."""
+    cells = [v if v.__class__ is str else _FORMATS.get(v.__class__, _text)(v) for v in row]
+    line = "\t".join(cells)
+    if (
+        line.count("\t") != len(cells) - 1
+        or line.count("\\") != row.count(None)
+        or "\n" in line
+        or "\r" in line
+    ):
+        line = "\t".join(map(_text, row))
+    return line + "\n"
 
 
 class CopyStage:
@@ -121,7 +145,7 @@ class CopyStage:
 
     def add(self, table: str, rows: Iterable[tuple]) -> None:
         spool = self.spools[table]
-        lines = ["\t".join(map(_text, row)) + "\n" for row in rows]
+        lines = [_line(row) for row in rows]
         self.counts[table] += len(lines)
         spool.writelines(lines)
 

@@ -1,0 +1,28 @@
+"""Staged rows in COPY's text format: the joined fast path gives what escaping each cell
+gives, whatever the cells hold."""
+
+import datetime as dt
+
+import pytest
+
+from schoolwell.roster.importing.oneroster_stage import _line, _text
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        (1, "plain", None, True, False, 0, dt.date(2026, 8, 20)),
+        ("a\\N", None),  # a backslash beside a NULL's \N
+        ("tab\there", "x"),
+        ("ends in \\", "b"),
+        ("two\nlines", "cr\r"),
+        (None, None),
+        (dt.datetime(2026, 8, 20, 8, 30), 3),
+    ],
+)
+def test_a_line_is_each_cell_escaped_and_joined(row):
+    assert _line(row) == "\t".join(map(_text, row)) + "\n"
+
+
+def test_specials_are_escaped():
+    assert _line(("a\tb", None, True)) == "a\\tb\t\\N\tt\n"
