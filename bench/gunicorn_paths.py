@@ -79,7 +79,8 @@ def _setup(args) -> dict:
         )
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
     district = District.objects.get(code=CODE)
-    # The generator writes no threshold rules: without them a save evaluates nothing.
+    # A district generated before generate_district installed the shipped rules has none:
+    # without them a save evaluates nothing (existing rules are left as they are).
     for each in School.objects.filter(district=district):
         rules_install_defaults(school=each)
     school = School.objects.filter(district=district).order_by("code").first()

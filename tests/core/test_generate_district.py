@@ -15,7 +15,14 @@ from schoolwell.consent.models import (
     Decision,
     Purpose,
 )
-from schoolwell.referrals.models import Referral, ReferralEvent, ReferralReason, Status
+from schoolwell.referrals.content import default_rules
+from schoolwell.referrals.models import (
+    Referral,
+    ReferralEvent,
+    ReferralReason,
+    Status,
+    ThresholdRule,
+)
 from schoolwell.roster.models import Enrollment, GuardianLink, School, Student
 from schoolwell.safety.models import (
     FollowUp,
@@ -141,6 +148,12 @@ def test_a_tiny_district_has_every_kind_of_row():
     assert deliveries.filter(status=DeliveryStatus.DELIVERED).exists()
     assert deliveries.filter(status=DeliveryStatus.DELIVERED).first().students_present.exists()
     assert "checkins             300" in output
+    # Each school runs the shipped threshold rules, as a live school does.
+    shipped = {rule["code"] for rule in default_rules()}
+    for school in School.objects.filter(district__code="tiny"):
+        assert set(ThresholdRule.objects.filter(school=school).values_list("code", flat=True)) == (
+            shipped
+        )
 
 
 def test_the_same_seed_gives_the_same_district_and_a_taken_code_is_refused():

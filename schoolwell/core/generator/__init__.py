@@ -29,6 +29,7 @@ from schoolwell.core.generator.casework import (
 from schoolwell.core.generator.referrals import generate_referrals
 from schoolwell.core.generator.roster import generate_roster
 from schoolwell.core.generator.voice import generate_voice, generate_voice_consent
+from schoolwell.referrals.demo import rules_install_defaults
 
 
 def district_generate(
@@ -49,6 +50,10 @@ def district_generate(
             code=code, schools=schools, students=students, rng=rng, today=today
         )
         counts = dict(roster.counts)
+        # A live school runs the shipped threshold rules; without them nothing evaluates.
+        counts["threshold_rules"] = sum(
+            rules_install_defaults(school=school) for school in roster.schools
+        )
         counts["consent_decisions"] = generate_consent(roster, rng, today)
         voice_counts, windows = generate_voice_consent(roster, rng, today)
         counts.update(voice_counts)
