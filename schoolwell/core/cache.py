@@ -5,6 +5,8 @@ versions) can always be recomputed from the database, so an unreachable Redis tu
 miss and a skipped write, never into a 500 on every page: a cache outage costs speed, not
 service. Keys carry versions (grants, figures), and entries expire, so a write skipped
 during an outage cannot leave a stale answer behind for longer than an entry's timeout.
+A cache whose entries must not outlive a missed delete for long (signed-in sessions: a
+sign-out while Redis did not answer) sets MAX_TIMEOUT, which bounds every entry's lifetime.
 """
 
 from __future__ import annotations
@@ -23,6 +25,17 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 class ForgivingRedisCache(RedisCache):
     """Django's RedisCache; a Redis that does not answer reads as a miss, a write as done."""
 
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self.max_timeout = params.get("MAX_TIMEOUT")
+
+    def _bounded(self, timeout):
+        if self.max_timeout is None:
+            return timeout
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        return self.max_timeout if timeout is None else min(timeout, self.max_timeout)
+
     def _forgive(self, what: str, default, call, *args, **kwargs):
         try:
             return call(*args, **kwargs)
@@ -37,13 +50,15 @@ class ForgivingRedisCache(RedisCache):
         return self._forgive("get_many", {}, super().get_many, keys, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._forgive("set", None, super().set, key, value, timeout, version)
+        self._forgive("set", None, super().set, key, value, self._bounded(timeout), version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._forgive("set_many", [], super().set_many, data, timeout, version)
+        return self._forgive(
+            "set_many", [], super().set_many, data, self._bounded(timeout), version
+        )
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._forgive("add", False, super().add, key, value, timeout, version)
+        return self._forgive("add", False, super().add, key, value, self._bounded(timeout), version)
 
     def delete(self, key, version=None):
         return self._forgive("delete", False, super().delete, key, version)

@@ -41,7 +41,13 @@ def _rules(school_id: int, kinds) -> list[ThresholdRule]:
         if connection.in_atomic_block:
             connection._schoolwell_threshold_rules = cached
     if school_id not in cached[1]:
-        cached[1][school_id] = list(ThresholdRule.objects.filter(school_id=school_id, active=True))
+        # One school's rules in the model's order without its join to the school (its name
+        # leads the default ordering, the same for every row here).
+        cached[1][school_id] = list(
+            ThresholdRule.objects.filter(school_id=school_id, active=True).order_by(
+                "priority", "code"
+            )
+        )
     return [rule for rule in cached[1][school_id] if rule.kind in kinds]
 
 

@@ -220,6 +220,9 @@ ROSTER_IMPORT_JOB_MAX_MINUTES = int(os.environ.get("ROSTER_IMPORT_JOB_MAX_MINUTE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a class grid of 60 students × 20 items posts many fields
 
+# Read from the cache, written through to the database: a signed-in request costs no session
+# query, and sessions survive a cache that is emptied or does not answer.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # A school day at most, counted from sign-in (never extended by activity)...

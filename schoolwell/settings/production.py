@@ -49,6 +49,10 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     }
 }
+# Sessions in the same Redis, each entry kept at most 5 minutes: a sign-out whose cache delete
+# Redis missed stops counting by then (the database row is gone at once).
+CACHES["sessions"] = CACHES["default"] | {"MAX_TIMEOUT": 5 * 60}
+SESSION_CACHE_ALIAS = "sessions"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -12,8 +12,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record_many
+from schoolwell.core.labels import choice_labels
 from schoolwell.core.registry import ActionItem, NavItem, Panel, TimelineItem
 from schoolwell.voice import selectors
+from schoolwell.voice.models import StudentCheckIn, Topic
+
+# The check-in's fields shown in words on the timeline, each put into words once per page.
+LABELLED = ("feeling", "energy", "wants_to_talk", "channel")
 
 LIMIT = 50
 INDICATOR_WEEKS = 6
@@ -92,9 +97,17 @@ def timeline_entries(user, student) -> list[TimelineItem]:
     reads = selectors.reads_messages(
         user, school_id=student.school_id, klass=None, settings=settings_for(student.school_id)
     )
+    checkins = selectors.student_checkins(student=student)
+    words = {
+        name: choice_labels(StudentCheckIn._meta.get_field(name).flatchoices) for name in LABELLED
+    }
+    topics = choice_labels(Topic.choices)
+    for c in checkins:
+        c.labels = {name: words[name].get(getattr(c, name), getattr(c, name)) for name in LABELLED}
+        c.labels["topics"] = [topics[t] for t in c.topics if t in topics]
     return [
         TimelineItem(c.created_at, "voice/timeline_entry.html", {"c": c, "reads": reads})
-        for c in selectors.student_checkins(student=student)
+        for c in checkins
     ]
 
 

@@ -68,3 +68,21 @@ def test_production_cache_is_shared_redis_from_the_environment():
         "schoolwell.core.cache.ForgivingRedisCache",
         "redis://cache.internal:6379/5",
     ]
+
+
+def test_production_sessions_are_cached_briefly_in_redis():
+    # A sign-out whose cache delete Redis missed must not keep the session usable for hours.
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from django.core.cache import caches;"
+        " print(settings.SESSION_ENGINE, caches[settings.SESSION_CACHE_ALIAS].max_timeout)",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-1234567890",
+        ALLOWED_HOSTS="schools.example.org",
+        SITE_URL="https://schools.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.contrib.sessions.backends.cached_db",
+        "300",
+    ]

@@ -202,3 +202,15 @@ def test_the_counsellor_timeline_shows_own_check_ins_beside_teachers(
         reverse("referrals:timeline", args=[today_checkin.student_id]), {"kind": "checkins"}
     )
     assert "Own check-in" not in others.content.decode()
+
+
+def test_the_timeline_puts_an_own_check_in_in_the_readers_words(client_for, counsellor, consented):
+    checkin = record(
+        consented, feeling="sad", energy="lots", topics=["sleep"], wants_to_talk=WantsToTalk.TODAY
+    ).checkin
+    url = reverse("referrals:timeline", args=[checkin.student_id])
+    english = client_for(counsellor).get(url, {"kind": "voice"}).content.decode()
+    assert all(w in english for w in ("Sad", "Lots", "Sleep", "Yes, today", "Personal link"))
+    spanish = client_for(counsellor).get(url, {"kind": "voice"}, HTTP_ACCEPT_LANGUAGE="es")
+    body = spanish.content.decode()
+    assert all(w in body for w in ("Triste", "Mucha", "El sueño", "Sí, hoy", "Enlace personal"))

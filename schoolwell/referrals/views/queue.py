@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record, access_log_record_many
+from schoolwell.core.labels import choice_labels
+from schoolwell.core.links import link_maker
 from schoolwell.core.registry import panels, referral_panel_providers
 from schoolwell.referrals import content, forms, selectors, services
 from schoolwell.referrals.models import ExternalProvider, Priority, Status
@@ -35,14 +37,13 @@ def queue(request):
     referrals = selectors.referral_queue(user=request.user, filters=form.filters(), now=now)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     leading = selectors.leading_reasons(list(page))
-    # Each label put into words once per page: `get_FOO_display` hashes every choice's lazy
-    # label (a translation each) at every call, which cost the page more than its queries.
-    priorities = {value: str(label) for value, label in Priority.choices}
-    statuses = {value: str(label) for value, label in Status.choices}
+    priorities, statuses = choice_labels(Priority.choices), choice_labels(Status.choices)
+    detail_url, claim_url = link_maker("referrals:detail"), link_maker("referrals:claim")
     for referral in page:
         referral.leading = leading.get(referral.pk)
         referral.priority_label = priorities[referral.priority]
         referral.status_label = statuses[referral.status]
+        referral.detail_url, referral.claim_url = detail_url(referral.pk), claim_url(referral.pk)
     # Seeing a student in the queue discloses that they have a referral (FERPA log).
     access_log_record_many(
         user=request.user,
