@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.utils import timezone
@@ -115,7 +116,10 @@ def students_by_band_and_language(
 
 
 def consent_coverage(
-    students: QuerySet[Student], *, threshold: int | None = None
+    students: QuerySet[Student],
+    *,
+    threshold: int | None = None,
+    school_ids: Collection[int] | None = None,
 ) -> SuppressedTable:
     """Active students per consent purpose (rows) and effective state (columns).
 
@@ -127,7 +131,9 @@ def consent_coverage(
     from schoolwell.consent.gating_sql import with_consent_states
 
     counts: Counter = Counter()
-    annotated, names = with_consent_states(students.filter(active=True), list(Purpose.values))
+    annotated, names = with_consent_states(
+        students.filter(active=True), list(Purpose.values), school_ids=school_ids
+    )
     for row in annotated.order_by().values(*names.values()).annotate(n=Count("pk")):
         for purpose, name in names.items():
             counts[(purpose, row[name])] += row["n"]
@@ -140,12 +146,23 @@ def consent_coverage(
     )
 
 
-def sel_coverage(user, *, school_ids: set[int], today: dt.date | None = None):
-    """SEL coverage per school (sel.selectors.coverage_report, the coverage page's figures)
-    for the current period: (report, the schools' Coverage rows)."""
-    from schoolwell.sel.selectors import coverage_period, coverage_report
+@dataclass(frozen=True)
+class SelCoverage:
+    start: dt.date
+    end: dt.date
+    competencies: list
+    schools: list  # sel.selectors.Coverage per school, in name order
+
+
+def sel_coverage(user, *, school_ids: set[int], today: dt.date | None = None) -> SelCoverage:
+    """SEL coverage per school for the current period: the coverage page's school totals
+    (sel.selectors.coverage_report), added up by the database."""
+    from schoolwell.sel.selectors import competencies, coverage_period, school_coverage
 
     today = today or timezone.localdate()
     start, end = coverage_period(user=user, today=today)
-    report = coverage_report(user=user, start=start, end=end, today=today)
-    return report, [row for row in report.schools if row.obj.pk in school_ids]
+    rows = school_coverage(user=user, school_ids=school_ids, start=start, end=end, today=today)
+    all_competencies = competencies()
+    for row in rows:
+        row.set_competencies(all_competencies)
+    return SelCoverage(start, end, all_competencies, rows)
