@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schoolwell.accounts.models import Language
 from schoolwell.reports.suppression import SuppressedTable, suppress
-from schoolwell.roster.models import School, Student
+from schoolwell.roster.models import Student
 
 # Grade bands used for every subgroup breakdown (small enough groups get suppressed anyway).
 GRADE_BANDS: list[tuple[int, int, str]] = [
@@ -88,13 +88,19 @@ IDENTIFIED = 0
 
 def students_by_school_and_grade(students: QuerySet[Student]) -> SuppressedTable:
     """Active students per school (rows) and grade (columns)."""
-    active = students.filter(active=True)
-    counts = grouped_counts(active, "school_id", "grade")
+    counts, names = {}, {}
+    for school, name, grade, n in (
+        students.filter(active=True)
+        .order_by()
+        .values_list("school_id", "school__name", "grade")
+        .annotate(n=Count("pk"))
+    ):
+        counts[(school, grade)] = n
+        names[school] = name
     grades = sorted({grade for _school, grade in counts})
-    schools = School.objects.filter(pk__in={school for school, _grade in counts}).order_by("name")
     return count_table(
         counts,
-        rows=[(s.pk, s.name) for s in schools],
+        rows=sorted(names.items(), key=lambda item: (item[1], item[0])),
         columns=[(g, grade_label(g)) for g in grades],
         hide_zeros=False,  # a school without a grade is public knowledge
     )

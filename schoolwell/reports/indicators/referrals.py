@@ -209,7 +209,7 @@ class SchoolCapacity:
 def counsellor_capacity(
     school_ids: set[int], referrals: QuerySet, *, since: dt.date
 ) -> list[SchoolCapacity]:
-    """Referral volume against counsellors per school (5 queries)."""
+    """Referral volume against counsellors per school (4 queries)."""
     from schoolwell.referrals.models import Status
     from schoolwell.roster.models import SchoolGroupObjectPermission, SchoolUserObjectPermission
 
@@ -223,13 +223,6 @@ def counsellor_capacity(
         ).values_list("content_object_id", "user_id")
     )
     counsellors = Counter(school for school, user in counsellor_pairs if user is not None)
-    students = dict(
-        Student.objects.filter(school_id__in=school_ids, active=True)
-        .order_by()
-        .values_list("school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n")
-    )
     per_school = (
         referrals.filter(school_id__in=school_ids)
         .order_by()
@@ -240,12 +233,16 @@ def counsellor_capacity(
         )
     )
     volume = {row["school_id"]: row for row in per_school}
-    schools = School.objects.filter(pk__in=school_ids).order_by("name")
+    schools = (
+        School.objects.filter(pk__in=school_ids)
+        .annotate(active_students=Count("students", filter=Q(students__active=True)))
+        .order_by("name")
+    )
     return [
         SchoolCapacity(
             school=s.name,
             counsellors=counsellors.get(s.pk, 0),
-            students=students.get(s.pk, 0),
+            students=s.active_students,
             open_referrals=volume.get(s.pk, {}).get("open", 0),
             opened_recently=volume.get(s.pk, {}).get("recent", 0),
         )
