@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.utils import timezone
 
@@ -140,9 +141,19 @@ def consent_coverage(
     annotated, names = with_consent_states(
         students.filter(active=True), list(Purpose.values), school_ids=school_ids
     )
-    for row in annotated.order_by().values(*names.values()).annotate(n=Count("pk")):
-        for purpose, name in names.items():
-            counts[(purpose, row[name])] += row["n"]
+    # Grouped around the compiled per-student query rather than by the ORM, which would
+    # compile every state's expression a second time for its GROUP BY (half this
+    # indicator's CPU); the column names are ours, the values stay parameters.
+    sql, params = annotated.order_by().values_list(*names.values()).query.sql_with_params()
+    columns = ", ".join(names.values())
+    with connections[annotated.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, COUNT(*) FROM ({sql}) states GROUP BY {columns}",  # noqa: S608
+            params,
+        )
+        for *states, n in cursor.fetchall():
+            for purpose, state in zip(names, states, strict=True):
+                counts[(purpose, state)] += n
     present = {state for _purpose, state in counts}
     return count_table(
         counts,
