@@ -85,8 +85,8 @@ def _consent_colours(table: SuppressedTable) -> list[str]:
     return [by_label.get(label, charts.NEUTRAL) for label in table.column_labels]
 
 
-def _common_sections(students, *, threshold: int | None) -> list[Section]:
-    consent = indicators.consent_coverage(students, threshold=threshold)
+def _common_sections(students, school_ids: set[int], *, threshold: int | None) -> list[Section]:
+    consent = indicators.consent_coverage(students, threshold=threshold, school_ids=school_ids)
     return [
         _table_section(
             "consent",
@@ -109,7 +109,8 @@ def _competency_name(competency) -> str:
 
 
 def sel_section(user, school_ids: set[int]) -> Section:
-    report, rows = indicators.sel_coverage(user, school_ids=school_ids)
+    report = indicators.sel_coverage(user, school_ids=school_ids)
+    rows = report.schools
     names = [_competency_name(c) for c in report.competencies]
     total_due = sum(r.due for r in rows)
     delivered = sum(r.delivered for r in rows)
@@ -174,7 +175,7 @@ def school_context(user, school: School) -> dict:
             *referral_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
             *support_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
             sel_section(user, {school.pk}),
-            *_common_sections(students, threshold=indicators.IDENTIFIED),
+            *_common_sections(students, {school.pk}, threshold=indicators.IDENTIFIED),
             *(
                 section
                 for provider in registry.school_dashboard_providers
@@ -198,7 +199,7 @@ def district_context(user) -> dict:
         *referral_sections(user, school_ids, threshold=None),
         *support_sections(user, school_ids, threshold=None),
         sel_section(user, school_ids),
-        *_common_sections(students, threshold=None),
+        *_common_sections(students, school_ids, threshold=None),
     ]
     return {"sections": sections}
 

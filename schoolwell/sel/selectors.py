@@ -335,6 +335,64 @@ def coverage_report(*, user, start: dt.date, end: dt.date, today: dt.date) -> Co
     )
 
 
+def school_coverage(
+    *, user, school_ids: set[int], start: dt.date, end: dt.date, today: dt.date
+) -> list[Coverage]:
+    """`coverage_report`'s school totals for these schools (those the user sees whole), in
+    name order, added up by the database: two queries, whatever the number of classes (a
+    dashboard of 50 schools would otherwise load 2,100 classes to add them up)."""
+    shown = set(school_ids) & set(gate.school_ids(user, "school.view"))
+    classes = coverage_classes(user).filter(school_id__in=shown)
+    schedule = "sel_schedules__"
+    in_period = Q(**{f"{schedule}planned_on__range": (start, end)})
+    delivered = in_period & Q(**{f"{schedule}delivery__status": "delivered"})
+    overdue = in_period & Q(
+        **{f"{schedule}planned_on__lt": today, f"{schedule}delivery__isnull": True}
+    )
+    totals = (
+        classes.order_by()
+        .values("school_id", "school__name")
+        .annotate(
+            scheduled=models.Count("sel_schedules", filter=in_period),
+            due=models.Count(
+                "sel_schedules",
+                filter=in_period
+                & (
+                    Q(**{f"{schedule}planned_on__lte": today})
+                    | Q(**{f"{schedule}delivery__isnull": False})
+                ),
+            ),
+            delivered=models.Count("sel_schedules", filter=delivered),
+            skipped=models.Count(
+                "sel_schedules",
+                filter=in_period & Q(**{f"{schedule}delivery__status": "skipped"}),
+            ),
+            overdue=models.Count("sel_schedules", filter=overdue),
+            minutes=models.Sum(f"{schedule}delivery__minutes", filter=delivered),
+            classes_behind=models.Count("pk", distinct=True, filter=overdue),
+        )
+        .order_by("school__name", "school_id")
+    )
+    rows = {}
+    for total in totals:
+        school = School(pk=total.pop("school_id"), name=total.pop("school__name"))
+        total["minutes"] = total["minutes"] or 0
+        rows[school.pk] = Coverage(school.name, "school", school, competency_minutes={}, **total)
+    # One row per competency of each delivered lesson: its minutes count toward each.
+    per_competency = (
+        LessonSchedule.objects.filter(
+            klass__in=classes, planned_on__range=(start, end), delivery__status="delivered"
+        )
+        .order_by()
+        .values("klass__school_id", "lesson__competencies__code")
+        .annotate(minutes=models.Sum("delivery__minutes"))
+    )
+    for item in per_competency:
+        row = rows[item["klass__school_id"]]
+        row.competency_minutes[item["lesson__competencies__code"]] = item["minutes"]
+    return list(rows.values())
+
+
 def coverage_period(*, user, today: dt.date) -> tuple[dt.date, dt.date]:
     """The current term of the user's classes (the latest-starting term containing today), else
     the school year (1 August – 31 July) containing today."""

@@ -17,9 +17,9 @@ from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-# What a cold render of either dashboard reads today (session, scope and ~35 indicator
+# What a cold render of either dashboard reads today (session, scope and ~25 indicator
 # queries); a new indicator may raise it, a per-row query would blow through it.
-MOST_QUERIES = 45
+MOST_QUERIES = 35
 
 
 def _district(code: str, *, schools: int, students: int) -> tuple:

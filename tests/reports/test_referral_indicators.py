@@ -117,3 +117,43 @@ def test_district_capacity_hides_small_referral_counts(
     # (reasoning in reports/suppression.py).
     figures = dict(next(s for s in response.context["sections"] if s.key == "referrals").figures)
     assert figures["Open now"] == "1"
+
+
+def test_flow_figures_equal_a_count_over_the_rows(school_admin, school_a, class_a):
+    """The aggregate figures (medians by PERCENTILE_CONT on PostgreSQL) are those of the
+    year's referrals counted one by one, odd and even counts alike."""
+    import random
+    import statistics
+
+    now = timezone.now()
+    rng = random.Random(7)
+    since = (now - 400 * H).date()
+    for count in (9, 10):
+        for i in range(count):
+            opened = now - rng.randrange(1, 300) * H - rng.randrange(3600) * dt.timedelta(seconds=1)
+            claimed = rng.choice([None, rng.randrange(1, 90) + rng.random()])
+            due = rng.randrange(1, 80) + rng.random()
+            student = make_student(school_a, f"F{count}-{i}")
+            referral(school_a, student, opened=opened, due_h=due, claimed_h=claimed)
+        early = make_student(school_a, f"F{count}-early")
+        referral(school_a, early, opened=now - 900 * H, due_h=1, claimed_h=5)  # before since
+        rows = Referral.objects.filter(opened_at__date__gte=since)
+        allowed = [(r.due_at - r.opened_at).total_seconds() / 3600 for r in rows]
+        claimed = [r for r in rows if r.claimed_at]
+        to_action = [(r.claimed_at - r.opened_at).total_seconds() / 3600 for r in claimed]
+        on_time = sum(r.claimed_at <= r.due_at for r in claimed)
+        late = len(claimed) - on_time + sum(not r.claimed_at and r.due_at < now for r in rows)
+
+        flow = indicators.referral_flow(staff_referrals(school_admin), since=since, now=now)
+        assert flow.median_hours_allowed == round(statistics.median(allowed), 1)
+        assert flow.median_hours_to_first_action == round(statistics.median(to_action), 1)
+        assert (flow.first_action_on_time, flow.first_action_late) == (on_time, late)
+        open_rows = Referral.objects.exclude(status=Status.CLOSED)
+        assert flow.open_now == open_rows.count()
+        assert flow.overdue_now == open_rows.filter(due_at__lt=now).count()
+
+
+def test_flow_medians_of_no_referrals(school_admin):
+    flow = indicators.referral_flow(staff_referrals(school_admin), since=timezone.localdate())
+    assert flow.median_hours_allowed is None and flow.median_hours_to_first_action is None
+    assert (flow.open_now, flow.first_action_on_time, flow.first_action_late) == (0, 0, 0)

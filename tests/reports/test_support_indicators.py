@@ -163,3 +163,56 @@ def test_export_is_refused_to_teachers_and_scoped_to_the_school(
     sheets = load_rows(run_export(other_counsellor, "support"))
     assert len(sheets["Plans"]) == 1  # the header only
     assert SupportPlan.objects.count() == 4
+
+
+def test_plan_change_is_each_plans_first_goal_against_its_latest_check(
+    scenario, counsellor, school_a
+):
+    """The change tables (first goal and its latest check read in one query) count what the
+    plans' goal objects and `latest_checks` give: a later goal's checks and a plan without
+    a check change nothing."""
+    from collections import Counter
+
+    from schoolwell.accounts.models import Language
+    from schoolwell.referrals.models import Referral
+    from schoolwell.support.models import Goal
+    from schoolwell.support.outcomes import goal_outcome, threshold_for
+    from schoolwell.support.selectors import latest_checks, staff_plans
+    from tests.support.conftest import rating_goal
+
+    second = services.goal_add(plan=scenario[0], by=counsellor, goal=rating_goal(by=TODAY))
+    ProgressCheck.objects.create(goal=second, date=TODAY, value=1, source="rating")
+    make_plan(make_student(school_a, "A5"), counsellor)
+    first_goals = {}
+    for goal in Goal.objects.select_related("plan__student").order_by("plan_id", "pk"):
+        first_goals.setdefault(goal.plan_id, goal)
+    latest = latest_checks([goal.pk for goal in first_goals.values()])
+    expected = Counter(
+        (
+            goal.plan.student.preferred_language,
+            goal_outcome(
+                baseline=goal.baseline,
+                latest=latest[goal.pk].value,
+                direction=goal.direction,
+                threshold=threshold_for(goal),
+            ).category.value,
+        )
+        for goal in first_goals.values()
+        if goal.pk in latest
+    )
+    data = indicators.support_indicators(
+        staff_plans(counsellor),
+        Referral.objects.none(),
+        since=TODAY - dt.timedelta(weeks=12),
+        threshold=indicators.IDENTIFIED,
+    )
+    table = data.change["language"]
+    counted = Counter(
+        {
+            (language, category): cell.count
+            for language, row in zip(Language.values, table.cells, strict=True)
+            for category, cell in zip(("improved", "unchanged", "worse"), row, strict=True)
+        }
+    )
+    assert sum(expected.values()) == 4
+    assert +counted == expected

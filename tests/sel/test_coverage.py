@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from schoolwell.roster.models import Class
 from schoolwell.sel.models import DeliveryStatus
-from schoolwell.sel.selectors import coverage_report
+from schoolwell.sel.selectors import competencies, coverage_report, school_coverage
 from tests.sel.conftest import TODAY, log
 
 COVERAGE = reverse("sel:coverage")
@@ -244,3 +244,55 @@ def test_coverage_query_count_is_constant(
     assert 'id="status-chart"' in html and 'id="competency-chart"' in html
     traces = response.context["competency_chart"].figure["data"]
     assert [t["type"] for t in traces] == (["heatmap"] if classes > 6 else ["bar"] * 2)
+
+
+# `school_coverage` (the dashboards' school totals, added up by the database) equals
+# `coverage_report`'s school rows (added up class by class).
+
+
+def _totals(rows) -> list[tuple]:
+    return [
+        (row.label, row.obj.pk, row.classes_behind, row.delivery_rate, figures(row)) for row in rows
+    ]
+
+
+def _school_rows(user, school_ids, start=TERM[0], end=TERM[1], today=TODAY):
+    rows = school_coverage(user=user, school_ids=school_ids, start=start, end=end, today=today)
+    for row in rows:
+        row.set_competencies(competencies())
+    return rows
+
+
+@pytest.mark.parametrize("persona", ["counsellor", "school_admin", "district_admin"])
+@pytest.mark.parametrize("today", [TODAY, dt.date(2026, 9, 10), dt.date(2027, 1, 4)])
+def test_school_totals_equal_the_coverage_report(request, persona, today, example, school_a):
+    user = request.getfixturevalue(persona)
+    report = coverage_report(user=user, start=TERM[0], end=TERM[1], today=today)
+    every = {row.obj.pk for row in report.schools} | {school_a.pk}
+    assert report.schools
+    assert _totals(_school_rows(user, every, today=today)) == _totals(report.schools)
+
+
+def test_only_the_asked_schools_the_user_sees_whole(
+    district_admin, teacher, school_a, school_b, example
+):
+    (row,) = _school_rows(district_admin, {school_a.pk})
+    assert (row.label, figures(row), row.classes_behind) == ("School A", SCHOOL_A, 1)
+    # A teacher's classes are not their school: no school totals.
+    assert _school_rows(teacher, {school_a.pk, school_b.pk}) == []
+
+
+def test_two_queries_whatever_the_number_of_classes(
+    district_admin, school_a, school_b, example, django_assert_num_queries
+):
+    from schoolwell.accounts import gate
+
+    gate.scope_of(district_admin)
+    with django_assert_num_queries(2):
+        school_coverage(
+            user=district_admin,
+            school_ids={school_a.pk, school_b.pk},
+            start=TERM[0],
+            end=TERM[1],
+            today=TODAY,
+        )

@@ -7,7 +7,20 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db import connections
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,10 +55,30 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
+class _Median(Aggregate):
+    """PostgreSQL's median (interpolated between the two middle values, as
+    `statistics.median`); NULLs are left out."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _hours(later: str, earlier: str) -> Func:
+    return Func(
+        F(later),
+        F(earlier),
+        template="EXTRACT(EPOCH FROM %(expressions)s) / 3600.0",
+        arg_joiner=" - ",
+        output_field=FloatField(),
+    )
+
+
 def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | None = None):
     """Referrals opened and closed per month since `since`, the median time to first action
     (claim) against the median time allowed (due − opened), and the overdue count, as the
-    queue counts it (open and past due). Four queries, whatever the number of referrals."""
+    queue counts it (open and past due). Three queries, whatever the number of referrals
+    (on SQLite, which has no median, the year's three timestamps are read for it)."""
     from django.db.models.functions import TruncMonth
 
     from schoolwell.referrals.models import Source, Status
@@ -65,31 +98,44 @@ def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | Non
 
     opened, closed = per_month("opened_at"), per_month("closed_at")
     months = sorted(set(opened) | set(closed))
-    to_action, allowed, on_time, late = [], [], 0, 0
-    for opened_at, claimed_at, due_at in referrals.filter(opened_at__date__gte=since).values_list(
-        "opened_at", "claimed_at", "due_at"
-    ):
-        allowed.append((due_at - opened_at).total_seconds() / 3600)
-        if claimed_at is not None:
-            to_action.append((claimed_at - opened_at).total_seconds() / 3600)
-        if claimed_at is not None and claimed_at <= due_at:
-            on_time += 1
-        elif claimed_at is not None or due_at < now:
-            late += 1
-    now_open = referrals.exclude(status=Status.CLOSED).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
-    )
+    recent = Q(opened_at__date__gte=since)
+    claimed = Q(claimed_at__isnull=False)
+    figures = {
+        "open": Count("pk", filter=~Q(status=Status.CLOSED)),
+        "overdue": Count("pk", filter=~Q(status=Status.CLOSED) & Q(due_at__lt=now)),
+        "on_time": Count("pk", filter=recent & claimed & Q(claimed_at__lte=F("due_at"))),
+        # Late: claimed after the due time, or still unclaimed past it.
+        "late": Count(
+            "pk",
+            filter=recent
+            & (Q(claimed_at__gt=F("due_at")) | Q(claimed_at__isnull=True, due_at__lt=now)),
+        ),
+    }
+    in_sql = connections[referrals.db].vendor == "postgresql"
+    if in_sql:
+        figures["to_action"] = _Median(_hours("claimed_at", "opened_at"), filter=recent)
+        figures["allowed"] = _Median(_hours("due_at", "opened_at"), filter=recent)
+    totals = referrals.order_by().aggregate(**figures)
+    if in_sql:
+        to_action, allowed = (
+            None if totals[key] is None else round(totals[key], 1)
+            for key in ("to_action", "allowed")
+        )
+    else:
+        times = referrals.filter(recent).values_list("opened_at", "claimed_at", "due_at")
+        to_action = _median([(c - o).total_seconds() / 3600 for o, c, _d in times if c is not None])
+        allowed = _median([(d - o).total_seconds() / 3600 for o, _c, d in times])
     return ReferralFlow(
         months=months,
         opened=[opened.get(m, (0, 0))[0] for m in months],
         flagged=[opened.get(m, (0, 0))[1] for m in months],
         closed=[closed.get(m, (0, 0))[0] for m in months],
-        open_now=now_open["open"],
-        overdue_now=now_open["overdue"],
-        median_hours_to_first_action=_median(to_action),
-        median_hours_allowed=_median(allowed),
-        first_action_on_time=on_time,
-        first_action_late=late,
+        open_now=totals["open"],
+        overdue_now=totals["overdue"],
+        median_hours_to_first_action=to_action,
+        median_hours_allowed=allowed,
+        first_action_on_time=totals["on_time"],
+        first_action_late=totals["late"],
     )
 
 
@@ -163,7 +209,7 @@ class SchoolCapacity:
 def counsellor_capacity(
     school_ids: set[int], referrals: QuerySet, *, since: dt.date
 ) -> list[SchoolCapacity]:
-    """Referral volume against counsellors per school (5 queries)."""
+    """Referral volume against counsellors per school (4 queries)."""
     from schoolwell.referrals.models import Status
     from schoolwell.roster.models import SchoolGroupObjectPermission, SchoolUserObjectPermission
 
@@ -177,13 +223,6 @@ def counsellor_capacity(
         ).values_list("content_object_id", "user_id")
     )
     counsellors = Counter(school for school, user in counsellor_pairs if user is not None)
-    students = dict(
-        Student.objects.filter(school_id__in=school_ids, active=True)
-        .order_by()
-        .values_list("school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n")
-    )
     per_school = (
         referrals.filter(school_id__in=school_ids)
         .order_by()
@@ -194,12 +233,16 @@ def counsellor_capacity(
         )
     )
     volume = {row["school_id"]: row for row in per_school}
-    schools = School.objects.filter(pk__in=school_ids).order_by("name")
+    schools = (
+        School.objects.filter(pk__in=school_ids)
+        .annotate(active_students=Count("students", filter=Q(students__active=True)))
+        .order_by("name")
+    )
     return [
         SchoolCapacity(
             school=s.name,
             counsellors=counsellors.get(s.pk, 0),
-            students=students.get(s.pk, 0),
+            students=s.active_students,
             open_referrals=volume.get(s.pk, {}).get("open", 0),
             opened_recently=volume.get(s.pk, {}).get("recent", 0),
         )

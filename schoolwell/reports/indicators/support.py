@@ -1,7 +1,7 @@
 """Support-plan program indicators: time from referral to first contact, reviews on time,
 and the share of plans improved / unchanged / worse — by school, grade band and language.
 
-Five queries whatever the number of plans. Counts go through `count_table` (small-cell
+Four queries whatever the number of plans. Counts go through `count_table` (small-cell
 suppression); a median is shown only for a group of at least `threshold` referrals.
 """
 
@@ -11,7 +11,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,9 +67,8 @@ def support_indicators(
     """`plans` and `referrals` come already scoped to what the reader may see."""
     from schoolwell.referrals.schooldays import school_days_between
     from schoolwell.roster.models import School
-    from schoolwell.support.models import Goal, ReviewDecision
+    from schoolwell.support.models import Goal, ProgressCheck, ReviewDecision
     from schoolwell.support.outcomes import goal_outcome, threshold_for
-    from schoolwell.support.selectors import latest_checks
 
     limit = threshold_default() if threshold is None else threshold
 
@@ -104,37 +103,37 @@ def support_indicators(
         )
         for s, g, lang, date, due in reviews
     ]
-    # A plan's change is its first goal's: baseline against the latest data point.
-    goals = {}
-    for goal in (
-        Goal.objects.filter(plan__in=plans)
-        .select_related("plan__student")
-        .order_by("plan_id", "pk")
-    ):
-        goals.setdefault(goal.plan_id, goal)
-    latest = latest_checks([g.pk for g in goals.values()])
-    change_rows = []
-    for goal in goals.values():
-        check = latest.get(goal.pk)
-        if check is None:
-            continue
-        outcome = goal_outcome(
-            baseline=goal.baseline,
-            latest=check.value,
-            direction=goal.direction,
-            threshold=threshold_for(goal),
+    # A plan's change is its first goal's: baseline against the latest data point, read
+    # with the goal in one query (no goal or check is loaded as a model).
+    first_goal = Goal.objects.filter(plan=OuterRef("plan")).order_by("pk").values("pk")[:1]
+    newest = ProgressCheck.objects.filter(goal=OuterRef("pk")).order_by("-date", "-pk")
+    goals = (
+        Goal.objects.filter(plan__in=plans, pk=Subquery(first_goal))
+        .annotate(latest=Subquery(newest.values("value")[:1]))
+        .filter(latest__isnull=False)
+        .values_list(
+            "plan__school_id",
+            "plan__student__grade",
+            "plan__student__preferred_language",
+            "baseline",
+            "direction",
+            "measure",
+            "instrument_code",
+            "latest",
         )
-        student = goal.plan.student
-        change_rows.append(
-            (
-                {
-                    "school": goal.plan.school_id,
-                    "band": grade_band(student.grade),
-                    "language": student.preferred_language,
-                },
-                outcome.category.value,
-            )
+    )
+    change_rows = [
+        (
+            {"school": s, "band": grade_band(g), "language": lang},
+            goal_outcome(
+                baseline=baseline,
+                latest=latest,
+                direction=direction,
+                threshold=threshold_for(Goal(measure=measure, instrument_code=code)),
+            ).category.value,
         )
+        for s, g, lang, baseline, direction, measure, code, latest in goals
+    ]
     school_ids = {r[0]["school"] for r in waits + review_rows + change_rows}
     names = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name"))
 
