@@ -6,7 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from tests.conftest import enroll, make_student
+from tests.conftest import enroll, make_student, make_user
 
 HOME = reverse("reports:home")
 DISTRICT = reverse("reports:district")
@@ -41,6 +41,19 @@ def test_district_admin_sees_every_school_and_the_district(
     assert client.get(school_url(school_b)).status_code == 200
     assert client.get(school_url(school_x)).status_code == 404  # another district
     assert client.get(DISTRICT).status_code == 200
+
+
+def test_a_district_with_no_schools_yet_has_a_dashboard(client_for, district):
+    """A new district (nothing imported yet) has no students: the consent counts' query is
+    empty, which the compiled-SQL path must answer with an empty table, not a 500."""
+    from schoolwell.roster.models import District
+    from schoolwell.roster.services import district_admin_add
+
+    empty = District.objects.create(name="New District", code="new-district")
+    admin = make_user("new_district_admin")
+    district_admin_add(district=empty, user=admin)
+    response = client_for(admin).get(DISTRICT)
+    assert response.status_code == 200
 
 
 def test_other_roles_are_refused(client_for, teacher, counsellor, parent, outsider, school_a):

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.utils import timezone
@@ -144,16 +145,20 @@ def consent_coverage(
     # Grouped around the compiled per-student query rather than by the ORM, which would
     # compile every state's expression a second time for its GROUP BY (half this
     # indicator's CPU); the column names are ours, the values stay parameters.
-    sql, params = annotated.order_by().values_list(*names.values()).query.sql_with_params()
+    try:
+        sql, params = annotated.order_by().values_list(*names.values()).query.sql_with_params()
+    except EmptyResultSet:  # no students in scope (e.g. a district with no schools yet)
+        sql = None
     columns = ", ".join(names.values())
-    with connections[annotated.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns}, COUNT(*) FROM ({sql}) states GROUP BY {columns}",  # noqa: S608
-            params,
-        )
-        for *states, n in cursor.fetchall():
-            for purpose, state in zip(names, states, strict=True):
-                counts[(purpose, state)] += n
+    if sql is not None:
+        with connections[annotated.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns}, COUNT(*) FROM ({sql}) states GROUP BY {columns}",  # noqa: S608
+                params,
+            )
+            for *states, n in cursor.fetchall():
+                for purpose, state in zip(names, states, strict=True):
+                    counts[(purpose, state)] += n
     present = {state for _purpose, state in counts}
     return count_table(
         counts,
