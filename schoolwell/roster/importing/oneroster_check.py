@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from schoolwell.roster.importing.errors import ErrorLog
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
 from schoolwell.roster.importing.oneroster_grants import MAY_CONSENT, RELATIONSHIPS
 from schoolwell.roster.importing.oneroster_lookups import DB_ACCOUNT, KnownRecords
+from schoolwell.roster.importing.oneroster_raw import enrollments_by_copy
 from schoolwell.roster.importing.oneroster_rows import (
     GUARDIAN_ROLES,
     STUDENT,
@@ -87,8 +89,30 @@ class OneRosterCheck(KnownRecords):
         self._users()
         self._agents()
         self._demographics()
-        self._enrollments()
+        if not self._enrollments_by_copy():
+            self._enrollments()
         return self.cat
+
+    def _enrollments_by_copy(self) -> bool:
+        """PostgreSQL, when every other file is clean: enrollments.csv is copied into the
+        database and checked there (oneroster_raw), unless it needs the careful check."""
+        if not self.stage or self.errors or not self.source.has("enrollments"):
+            return False
+        in_scope = School.objects.filter(pk__in=self.scope.school_ids, sourced_id__isnull=False)
+        # A sourcedId orgs.csv names is the kind the file says; others are schools held.
+        schools = {sid for sid, kind in self.cat.orgs.items() if kind == "school"} | {
+            sid for sid in in_scope.values_list("sourced_id", flat=True) if sid not in self.cat.orgs
+        }
+        with connection.cursor() as cursor:
+            self.stage.load(cursor, exclude={"enrollments"})
+            return enrollments_by_copy(
+                cursor,
+                source=self.source,
+                stage=self.stage,
+                scope=self.scope,
+                schools=schools - self.cat.denied_school_sids,
+                file_schools=self.cat.file_school_sids,
+            )
 
     def _orgs(self) -> None:
         parents = []
