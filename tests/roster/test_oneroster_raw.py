@@ -168,3 +168,31 @@ def test_references_to_records_held_are_resolved_in_delta_files(
     assert careful == []
     assert result.kind("enrollments").created == 1
     assert result.kind("teaching").created == 1
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", ""])
+def test_rows_are_bounded_as_they_are_copied(
+    district, roster_files, make_zip, settings, careful, line_end
+):
+    run(make_zip(roster_files), district)
+    roster_files["enrollments"] += [
+        {"sourcedId": f"e{6 + n}", "classSourcedId": klass, "schoolSourcedId": school,
+         "userSourcedId": student, "role": "student"}
+        for n, (klass, school, student) in enumerate(
+            [("k2", "s2", "st1"), ("k2", "s2", "st2"), ("k1", "s1", "st3")]
+        )
+    ]  # fmt: skip
+    text = _plain(roster_files).rstrip() + line_end  # eight rows: numbered 2 to 9
+    manifest = {"oneroster.version": "1.1", "file.enrollments": "delta"}
+    manifest |= {
+        f"file.{name}": "absent" for name in ("orgs", "academicSessions", "classes", "users")
+    }
+    delta = make_zip({}, manifest=manifest, extra={"enrollments.csv": text})
+
+    settings.ROSTER_IMPORT_MAX_ROWS = 8
+    with pytest.raises(ImportRejected, match="enrollments.csv: The file has more than 8 rows"):
+        run(delta, district)
+
+    settings.ROSTER_IMPORT_MAX_ROWS = 9
+    assert run(delta, district).kind("enrollments").created == 3
+    assert careful == []

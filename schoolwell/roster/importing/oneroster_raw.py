@@ -120,6 +120,8 @@ def _copy(cursor, source: OneRosterZip) -> dict[str, str]:
                 tail = block[-1:]
         if tail == b" ":
             raise _Unsure
+        if tail not in (b"\n", b"\r"):  # the last row, without a line end
+            budget.check_block(SPEC.filename, number + 1, 1)
     budget.tell()
     return {name: f"r.c{positions[name]}" if name in positions else "''" for name in SPEC.columns}
 
