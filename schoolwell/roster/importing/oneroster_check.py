@@ -250,11 +250,11 @@ class OneRosterCheck(KnownRecords):
                     (o for o in rec["orgs"] if self.cat.orgs.get(o) == "school"), ""
                 )
             taken = self._taken_user_keys(records)
+            self._stage_users(records)
             for r, rec in records:
                 sid = rec["sid"]
                 if rec["agents"]:
                     self.cat.agents.append((r.number, sid, rec["agents"]))
-                self._stage_user(r, rec)
                 if not sid or _duplicate(r, self.cat.users, sid):
                     continue
                 self.cat.users[sid] = rec["role"] or ""
@@ -470,35 +470,34 @@ class OneRosterCheck(KnownRecords):
                 ],
             )
 
-    def _stage_user(self, r, rec) -> None:
+    def _stage_users(self, records) -> None:
         if not self.stage:
             return
+        self.stage.admins.extend(
+            rec for _r, rec in records if user_kind(rec["role"]) == "administrators"
+        )
+        self.stage.add("users", (self._user_line(r, rec) for r, rec in records))
+
+    def _user_line(self, r, rec) -> tuple:
         kind = user_kind(rec["role"])
-        if kind == "administrators":
-            self.stage.admins.append(rec)
         student = kind == "students"
         active = not rec["deleted"] and (student or rec["enabled"])
         school = rec.get("school") or ""
-        self.stage.add(
-            "users",
-            [
-                (
-                    r.number,
-                    rec["sid"],
-                    kind,
-                    rec["deleted"],
-                    active,
-                    rec["given_name"],
-                    rec["family_name"],
-                    rec["preferred_name"],
-                    rec["email"],
-                    rec["username"],
-                    rec["local_id"],
-                    rec["grade"],
-                    school,
-                    student and active and school in self.cat.file_school_sids,
-                )
-            ],
+        return (
+            r.number,
+            rec["sid"],
+            kind,
+            rec["deleted"],
+            active,
+            rec["given_name"],
+            rec["family_name"],
+            rec["preferred_name"],
+            rec["email"],
+            rec["username"],
+            rec["local_id"],
+            rec["grade"],
+            school,
+            student and active and school in self.cat.file_school_sids,
         )
 
     def _stage_enrollment(self, r, rec) -> None:
