@@ -36,7 +36,9 @@ logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def _closing(stage: CopyStage | None) -> Iterator[None]:
+def _staging(stage: CopyStage | None) -> Iterator[None]:
+    if stage:
+        stage.open()
     try:
         yield
     finally:
@@ -65,7 +67,7 @@ def roster_import_oneroster(
     # PostgreSQL: pass 1 also stages every parsed row for COPY, and pass 2 writes them with
     # set-based SQL (oneroster_sql); SQLite: pass 2 reads the zip again, in batches.
     stage = CopyStage() if connection.vendor == "postgresql" else None
-    with open_zip(path) as archive, _closing(stage):
+    with open_zip(path) as archive, _staging(stage):
         # Pass 1 runs before the write transaction opens: on SQLite that transaction holds
         # the database's only write lock, which every other user's page waits for.
         on_rows = (lambda rows: progress("checking", rows)) if progress else None
