@@ -1,10 +1,12 @@
 """Staged rows in COPY's text format: the joined fast path gives what escaping each cell
-gives, whatever the cells hold."""
+gives, whatever the cells hold. An import's session settings end with it."""
 
 import datetime as dt
 
 import pytest
+from django.db import connection
 
+from schoolwell.roster.importing import ImportRejected, roster_import_oneroster
 from schoolwell.roster.importing.oneroster_stage import _line, _text
 
 
@@ -26,3 +28,21 @@ def test_a_line_is_each_cell_escaped_and_joined(row):
 
 def test_specials_are_escaped():
     assert _line(("a\tb", None, True)) == "a\\tb\t\\N\tt\n"
+
+
+@pytest.mark.postgres
+def test_an_import_leaves_the_connection_settings_as_it_found_them(
+    district, roster_files, make_zip
+):
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+            return cursor.fetchone()
+
+    before = settings()
+    roster_import_oneroster(path=make_zip(roster_files), district=district, by=None)
+    roster_files["enrollments"][0]["classSourcedId"] = "k9"
+    with pytest.raises(ImportRejected):
+        roster_import_oneroster(path=make_zip(roster_files), district=district, by=None)
+
+    assert settings() == before

@@ -63,17 +63,32 @@ class ImportBudget:
 
     def check_rows(self, file: str, number: int) -> None:
         """Called with each row number: a file of empty rows costs time too."""
+        self._check_count(file, number)
+        self.rows_read += 1
+        if number % 1000 == 0:
+            self.check_time()
+            if self.on_rows:
+                self.on_rows(self.rows_read)
+
+    def check_block(self, file: str, number: int, rows: int) -> None:
+        """check_rows for `rows` rows read at once, the last numbered `number` (a file
+        copied to the database as it is, a block at a time). Whoever is told the rows read
+        is not told here: the connection is busy with the COPY (see `tell`)."""
+        self._check_count(file, number)
+        self.rows_read += rows
+        self.check_time()
+
+    def tell(self) -> None:
+        if self.on_rows:
+            self.on_rows(self.rows_read)
+
+    def _check_count(self, file: str, number: int) -> None:
         if number > self.rows:
             raise ImportRejected.single(
                 _("The file has more than %(max)s rows; nothing was saved.")
                 % {"max": f"{self.rows:,}"},
                 file,
             )
-        self.rows_read += 1
-        if number % 1000 == 0:
-            self.check_time()
-            if self.on_rows:
-                self.on_rows(self.rows_read)
 
     def check_declared(self, archive: zipfile.ZipFile, *, member: int, total: int) -> None:
         """Refuse from the central directory alone, before decompressing anything."""

@@ -2,9 +2,10 @@
 
 Two passes, streaming each CSV straight out of the zip: pass 1 validates every file and
 keeps only ids (`OneRosterCheck`); pass 2 writes. On SQLite pass 2 reads the zip again and
-writes in batches (`OneRosterWrite`); on PostgreSQL pass 1 also stages each parsed row, so
-every CSV is parsed once, and pass 2 COPYs the rows into temporary tables and writes them
-with set-based SQL (`OneRosterSqlWrite`).
+writes in batches (`OneRosterWrite`); on PostgreSQL pass 1 also stages each parsed row in
+temporary tables (enrollments.csv usually by COPY of the file itself), so every CSV is
+parsed once, compares them with the database, and pass 2 writes them with set-based SQL
+(`OneRosterSqlWrite`).
 Both run in one transaction, so a bad file is rejected whole with nothing written, and a
 good one is written whole or not at all.
 """
@@ -23,7 +24,7 @@ from schoolwell.roster.importing.errors import ErrorLog, ImportResult
 from schoolwell.roster.importing.limits import import_budget
 from schoolwell.roster.importing.oneroster_check import OneRosterCheck
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
-from schoolwell.roster.importing.oneroster_sql import OneRosterSqlWrite, check_staged_only
+from schoolwell.roster.importing.oneroster_sql import OneRosterSqlWrite, check_staged
 from schoolwell.roster.importing.oneroster_stage import CopyStage
 from schoolwell.roster.importing.oneroster_write import OneRosterWrite
 from schoolwell.roster.importing.parsing import open_zip
@@ -35,7 +36,9 @@ logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def _closing(stage: CopyStage | None) -> Iterator[None]:
+def _staging(stage: CopyStage | None) -> Iterator[None]:
+    if stage:
+        stage.open()
     try:
         yield
     finally:
@@ -64,7 +67,7 @@ def roster_import_oneroster(
     # PostgreSQL: pass 1 also stages every parsed row for COPY, and pass 2 writes them with
     # set-based SQL (oneroster_sql); SQLite: pass 2 reads the zip again, in batches.
     stage = CopyStage() if connection.vendor == "postgresql" else None
-    with open_zip(path) as archive, _closing(stage):
+    with open_zip(path) as archive, _staging(stage):
         # Pass 1 runs before the write transaction opens: on SQLite that transaction holds
         # the database's only write lock, which every other user's page waits for.
         on_rows = (lambda rows: progress("checking", rows)) if progress else None
@@ -73,8 +76,11 @@ def roster_import_oneroster(
             source = OneRosterZip.open(archive, errors)
             errors.raise_if_any()
             catalogue = OneRosterCheck(source, scope, errors, stage).run()
-            if errors and stage:
-                check_staged_only(stage, scope=scope, errors=errors)
+            if stage:
+                # The file's clashes with records held, reported with its own problems.
+                with connection.cursor() as cursor:
+                    stage.load(cursor)
+                    check_staged(cursor, scope=scope, errors=errors)
             errors.raise_if_any()
         if progress:
             progress("writing", 0)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from schoolwell.roster.importing.errors import ErrorLog
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
 from schoolwell.roster.importing.oneroster_grants import MAY_CONSENT, RELATIONSHIPS
 from schoolwell.roster.importing.oneroster_lookups import DB_ACCOUNT, KnownRecords
+from schoolwell.roster.importing.oneroster_raw import enrollments_by_copy
 from schoolwell.roster.importing.oneroster_rows import (
     GUARDIAN_ROLES,
     STUDENT,
@@ -87,8 +89,30 @@ class OneRosterCheck(KnownRecords):
         self._users()
         self._agents()
         self._demographics()
-        self._enrollments()
+        if not self._enrollments_by_copy():
+            self._enrollments()
         return self.cat
+
+    def _enrollments_by_copy(self) -> bool:
+        """PostgreSQL, when every other file is clean: enrollments.csv is copied into the
+        database and checked there (oneroster_raw), unless it needs the careful check."""
+        if not self.stage or self.errors or not self.source.has("enrollments"):
+            return False
+        in_scope = School.objects.filter(pk__in=self.scope.school_ids, sourced_id__isnull=False)
+        # A sourcedId orgs.csv names is the kind the file says; others are schools held.
+        schools = {sid for sid, kind in self.cat.orgs.items() if kind == "school"} | {
+            sid for sid in in_scope.values_list("sourced_id", flat=True) if sid not in self.cat.orgs
+        }
+        with connection.cursor() as cursor:
+            self.stage.load(cursor, exclude={"enrollments"})
+            return enrollments_by_copy(
+                cursor,
+                source=self.source,
+                stage=self.stage,
+                scope=self.scope,
+                schools=schools - self.cat.denied_school_sids,
+                file_schools=self.cat.file_school_sids,
+            )
 
     def _orgs(self) -> None:
         parents = []
@@ -226,11 +250,11 @@ class OneRosterCheck(KnownRecords):
                     (o for o in rec["orgs"] if self.cat.orgs.get(o) == "school"), ""
                 )
             taken = self._taken_user_keys(records)
+            self._stage_users(records)
             for r, rec in records:
                 sid = rec["sid"]
                 if rec["agents"]:
                     self.cat.agents.append((r.number, sid, rec["agents"]))
-                self._stage_user(r, rec)
                 if not sid or _duplicate(r, self.cat.users, sid):
                     continue
                 self.cat.users[sid] = rec["role"] or ""
@@ -446,35 +470,34 @@ class OneRosterCheck(KnownRecords):
                 ],
             )
 
-    def _stage_user(self, r, rec) -> None:
+    def _stage_users(self, records) -> None:
         if not self.stage:
             return
+        self.stage.admins.extend(
+            rec for _r, rec in records if user_kind(rec["role"]) == "administrators"
+        )
+        self.stage.add("users", (self._user_line(r, rec) for r, rec in records))
+
+    def _user_line(self, r, rec) -> tuple:
         kind = user_kind(rec["role"])
-        if kind == "administrators":
-            self.stage.admins.append(rec)
         student = kind == "students"
         active = not rec["deleted"] and (student or rec["enabled"])
         school = rec.get("school") or ""
-        self.stage.add(
-            "users",
-            [
-                (
-                    r.number,
-                    rec["sid"],
-                    kind,
-                    rec["deleted"],
-                    active,
-                    rec["given_name"],
-                    rec["family_name"],
-                    rec["preferred_name"],
-                    rec["email"],
-                    rec["username"],
-                    rec["local_id"],
-                    rec["grade"],
-                    school,
-                    student and active and school in self.cat.file_school_sids,
-                )
-            ],
+        return (
+            r.number,
+            rec["sid"],
+            kind,
+            rec["deleted"],
+            active,
+            rec["given_name"],
+            rec["family_name"],
+            rec["preferred_name"],
+            rec["email"],
+            rec["username"],
+            rec["local_id"],
+            rec["grade"],
+            school,
+            student and active and school in self.cat.file_school_sids,
         )
 
     def _stage_enrollment(self, r, rec) -> None:

@@ -12,7 +12,7 @@ links) still go through roster.services, fed with ids read by one query each.
 
 from __future__ import annotations
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts.models import User
@@ -221,15 +221,6 @@ def check_staged(cursor, *, scope: ImportScope, errors: ErrorLog) -> None:
         )
 
 
-def check_staged_only(stage: CopyStage, *, scope: ImportScope, errors: ErrorLog) -> None:
-    """check_staged for a file pass 1 already refused, so its clashes with the database
-    are reported with its own problems, all at once (as the batched check does)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        stage.load(cursor.cursor)
-        check_staged(cursor, scope=scope, errors=errors)
-        transaction.set_rollback(True)
-
-
 class OneRosterSqlWrite(OneRosterWrite):
     """Same steps and counts as OneRosterWrite; the rows come from the staging tables."""
 
@@ -248,10 +239,6 @@ class OneRosterSqlWrite(OneRosterWrite):
     def run(self) -> None:
         with connection.cursor() as cursor:
             self.cursor = cursor
-            self.stage.load(cursor.cursor)
-            errors = ErrorLog()
-            check_staged(cursor, scope=self.scope, errors=errors)
-            errors.raise_if_any()
             super().run()
 
     def _analyze(self, model: type[models.Model], *kinds: str) -> None:

@@ -2,10 +2,12 @@
 
 Pass 1 parses each CSV once; on PostgreSQL it also writes every parsed record (with its row
 number) to a spool file in COPY's text format, so the write pass never reads the zip again.
-The spools are copied into TEMP tables (ON COMMIT DROP) inside the import transaction, and
-`oneroster_sql` writes the roster from them with set-based SQL. Pass 1 cannot COPY as it
-reads: it queries the database per batch, and a connection busy with COPY can do nothing
-else. Spools stay in memory up to a few MB, then move to disk, so memory stays flat.
+At the end of pass 1 the spools are copied into TEMP tables, where the file is compared
+with the database (`oneroster_sql.check_staged`) and from which `oneroster_sql` writes the
+roster with set-based SQL. Pass 1 cannot COPY as it reads: it queries the database per
+batch, and a connection busy with COPY can do nothing else. Spools stay in memory up to a
+few MB, then move to disk, so memory stays flat. enrollments.csv, most of the rows, is
+usually not parsed in Python at all (`oneroster_raw`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterable
+
+from django.db import DatabaseError, connection
 
 from schoolwell.roster.importing.oneroster_rows import GUARDIAN_ROLES, STAFF_ROLES, STUDENT
 
@@ -142,6 +146,9 @@ class CopyStage:
         self.terms: list[dict] = []
         # Administrators are few; their grants go through the ordinary services.
         self.admins: list[dict] = []
+        # Tables created so far: they live as long as the connection (pass 1 runs outside
+        # the write transaction), so close() drops them.
+        self.loaded: set[str] = set()
 
     def add(self, table: str, rows: Iterable[tuple]) -> None:
         spool = self.spools[table]
@@ -149,18 +156,37 @@ class CopyStage:
         self.counts[table] += len(lines)
         spool.writelines(lines)
 
+    def open(self) -> None:
+        with connection.cursor() as cursor:
+            # Each large statement of an import runs once: PostgreSQL's JIT compiled each
+            # anew, about half a second apiece, more than it ever saved. Its hash joins
+            # and duplicate checks over 300,000 rows spilled to disk in the default 4 MB.
+            cursor.execute("SET jit = off")
+            cursor.execute("SET work_mem = '64MB'")
+
     def close(self) -> None:
         for spool in self.spools.values():
             spool.close()
+        try:
+            with connection.cursor() as cursor:
+                for name in self.loaded:
+                    cursor.execute(f"DROP TABLE IF EXISTS {table_name(name)}")
+                cursor.execute("RESET jit")
+                cursor.execute("RESET work_mem")
+        except DatabaseError:
+            # Only after a failed statement inside an outer transaction (a test's): the
+            # rollback that follows drops the tables with everything else.
+            pass
 
-    def load(self, cursor) -> None:
-        """Create and fill the TEMP tables (dropped when the import transaction ends)."""
+    def load(self, cursor, *, exclude: Iterable[str] = ()) -> None:
+        """Create and fill the TEMP tables not created yet (one COPY each)."""
         for name, columns in TABLES.items():
-            table = f"import_{name}"
+            if name in self.loaded or name in exclude:
+                continue
+            table = table_name(name)
             spec = ", ".join(f"{column} {kind}" for column, kind in columns)
-            # A second import in the same outer transaction (tests, scripts) starts afresh.
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(f"CREATE TEMP TABLE {table} ({spec}) ON COMMIT DROP")
+            cursor.execute(f"CREATE TEMP TABLE {table} ({spec})")
+            self.loaded.add(name)
             spool = self.spools[name]
             spool.seek(0)
             with cursor.copy(f"COPY {table} FROM STDIN") as copy:
@@ -169,3 +195,7 @@ class CopyStage:
             if name in INDEXED:
                 cursor.execute(f"CREATE INDEX ON {table} ({INDEXED[name]})")
             cursor.execute(f"ANALYZE {table}")
+
+
+def table_name(name: str) -> str:
+    return f"import_{name}"

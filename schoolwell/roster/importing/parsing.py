@@ -62,6 +62,17 @@ def zip_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
+def header_positions(header: list[str], columns: Iterable[str]) -> dict[str, int]:
+    """Our column name → its position in `header` (the first of repeated titles)."""
+    known = {name.lower(): name for name in columns}
+    positions = {}
+    for index, title in enumerate(header):
+        name = known.get(title.strip().lstrip("\ufeff").lower())
+        if name is not None and name not in positions:
+            positions[name] = index
+    return positions
+
+
 def csv_rows(
     stream: io.TextIOBase,
     *,
@@ -84,12 +95,7 @@ def csv_rows(
     if header is None:
         errors.add(file, 1, "", _("The file is empty (no header row)."))
         return
-    known = {name.lower(): name for name in columns}
-    positions = {}
-    for index, title in enumerate(header):
-        name = known.get(title.strip().lstrip("\ufeff").lower())
-        if name is not None and name not in positions:
-            positions[name] = index
+    positions = header_positions(header, columns)
     missing = [name for name in required if name not in positions]
     for name in missing:
         errors.add(file, 1, name, _("Required column is missing."))
