@@ -58,3 +58,17 @@ def timed(connection=None) -> Iterator[Timing]:
     timing.cpu = time.process_time() - cpu
     if backend is not None:
         timing.backend_cpu = backend_cpu(connection) - backend
+
+
+def setup_django(db_path: str) -> None:
+    """Django on DATABASE_URL (else a SQLite file at `db_path`), migrated, DEBUG off."""
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{db_path}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "schoolwell.settings.dev"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False  # as in production: no per-query debug state
+    call_command("migrate", verbosity=0)

@@ -26,18 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def setup_django(db_path: str) -> None:
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{db_path}")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "schoolwell.settings.dev"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DEBUG = False  # as in production: no per-query debug state
-    call_command("migrate", verbosity=0)
+from bench._common import setup_django  # noqa: E402
 
 
 def seed(students: int, weeks: int, today: dt.date):
