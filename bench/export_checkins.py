@@ -175,7 +175,7 @@ def rows_in_memory(user, limit: int) -> tuple[list[str], list[tuple]]:
                 for v, f in zip(values, converters, strict=True)
             )
         )
-    return [c.header for c in table.columns], rows
+    return [str(c.header) for c in table.columns], rows
 
 
 def raw_openpyxl(headers: list[str], rows: list[tuple], out: str) -> None:
