@@ -135,3 +135,37 @@ def test_problems_in_the_file_and_clashes_with_the_database_are_reported_togethe
         "than once in the file.",
     ]
     assert table_counts() == before
+
+
+@pytest.mark.postgres
+def test_a_clash_committed_while_the_file_was_checked_is_refused_under_the_lock(
+    district, roster_files, make_zip, table_counts
+):
+    """Pass 1 checks without a lock; another school's import may commit before pass 2 takes
+    the district's lock. The upserts would take the student over (ON CONFLICT … DO UPDATE),
+    so the clashes with records held are checked again under the lock."""
+    run(make_zip(roster_files), district)
+    admin = make_user("admin_s1")
+    lincoln, oak = School.objects.get(sourced_id="s1"), School.objects.get(sourced_id="s2")
+    school_staff_add(school=lincoln, user=admin, role=Role.SCHOOL_ADMIN)
+    files = {
+        k: [r for r in rows if "s2" not in r.values() and r.get("sourcedId") not in ("st3", "te2")]
+        for k, rows in roster_files.items()
+    }
+
+    def meanwhile(stage, rows):
+        if stage == "writing":  # Oak High's import moved Ana there after our check
+            Student.objects.filter(sourced_id="st1").update(school=oak)
+
+    before = table_counts()
+    with pytest.raises(ImportRejected) as rejected:
+        roster_import_oneroster(
+            path=make_zip(files), district=district, by=admin, progress=meanwhile
+        )
+
+    assert (
+        "users.csv, row 2, sourcedId: This sourcedId belongs to a student of another school."
+        in [str(e) for e in rejected.value.errors]
+    )
+    assert table_counts() == before
+    assert Student.objects.get(sourced_id="st1").school == oak

@@ -41,8 +41,8 @@ def queue(request):
     detail_url, claim_url = link_maker("referrals:detail"), link_maker("referrals:claim")
     for referral in page:
         referral.leading = leading.get(referral.pk)
-        referral.priority_label = priorities[referral.priority]
-        referral.status_label = statuses[referral.status]
+        referral.priority_label = priorities.get(referral.priority, referral.priority)
+        referral.status_label = statuses.get(referral.status, referral.status)
         referral.detail_url, referral.claim_url = detail_url(referral.pk), claim_url(referral.pk)
     # Seeing a student in the queue discloses that they have a referral (FERPA log).
     access_log_record_many(

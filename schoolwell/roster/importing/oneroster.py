@@ -89,6 +89,13 @@ def roster_import_oneroster(
             # anyway). Anything that changed since pass 1 and clashes is refused by the
             # database, which guarded_write turns into a rejection with nothing saved.
             District.objects.select_for_update().filter(pk=district.pk).first()
+            if stage:
+                # The upserts take over a sourcedId they meet (ON CONFLICT … DO UPDATE), so
+                # the clashes with records held are checked again under the lock: another
+                # school's import may have committed its students since pass 1.
+                with connection.cursor() as cursor:
+                    check_staged(cursor, scope=scope, errors=errors)
+                errors.raise_if_any()
             with guarded_write():
                 if stage:
                     OneRosterSqlWrite(stage, scope, catalogue, result, source).run()
