@@ -146,7 +146,9 @@ def consent_coverage(
     # compile every state's expression a second time for its GROUP BY (half this
     # indicator's CPU); the column names are ours, the values stay parameters.
     try:
-        sql, params = annotated.order_by().values_list(*names.values()).query.sql_with_params()
+        query = annotated.order_by().values_list(*names.values()).query
+        # Compiled for the database it runs on (a replica inside replica_reads()).
+        sql, params = query.get_compiler(using=annotated.db).as_sql()
     except EmptyResultSet:  # no students in scope (e.g. a district with no schools yet)
         sql = None
     columns = ", ".join(names.values())
