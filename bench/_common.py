@@ -32,19 +32,25 @@ def load() -> str:
     return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) process `pid` of this machine has used so far, from
+    /proc; None when there is no such process (ended, or on another machine)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, the 14th and 15th fields of stat(5), counted after the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def backend_cpu(connection) -> float | None:
     """CPU seconds of the PostgreSQL backend serving `connection`, from /proc; None when
     the server is elsewhere (or the database is not PostgreSQL)."""
     if connection.vendor != "postgresql":
         return None
     connection.ensure_connection()
-    try:
-        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    # utime and stime, the 14th and 15th fields of stat(5), counted after the name.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu(connection.connection.info.backend_pid)
 
 
 @contextmanager

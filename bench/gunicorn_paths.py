@@ -39,6 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._common import process_cpu  # noqa: E402
+
 CODE = "bench13"
 SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 CACHE_URL = os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/4")
@@ -249,11 +252,7 @@ def _cpu_meter(gunicorn_pid: int):
     from django.db import connection
 
     def seconds(pid) -> float:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime+stime
+        return process_cpu(int(pid)) or 0.0  # 0: ended meanwhile
 
     def measure() -> tuple[float, float]:
         children = Path(f"/proc/{gunicorn_pid}/task/{gunicorn_pid}/children").read_text()

@@ -211,23 +211,6 @@ def copy_baseline(zip_path: Path) -> float:
     return elapsed
 
 
-def backend_cpu() -> float | None:
-    """CPU seconds used so far by this connection's PostgreSQL backend, read from /proc when
-    the server runs on this machine (the import's work is shared between both processes)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=50_000)
@@ -240,6 +223,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schoolwell.settings.dev")
     sys.path.insert(0, str(ROOT))
     import django
+
+    from bench._common import backend_cpu
 
     django.setup()
     from django.conf import settings
@@ -267,11 +252,11 @@ def main() -> None:
     runs = ["first import", "re-import"][: 1 if options.no_reimport else 2]
     timings = {}
     for label in runs:
-        db_cpu = backend_cpu()
+        db_cpu = backend_cpu(connection)
         started, cpu = time.perf_counter(), time.process_time()
         result = roster_import_oneroster(path=zip_path, district=district, by=None)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        db_cpu = None if db_cpu is None else backend_cpu() - db_cpu
+        db_cpu = None if db_cpu is None else backend_cpu(connection) - db_cpu
         timings[label] = elapsed
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
         in_db = "" if db_cpu is None else f" + {db_cpu:.1f} s in the database server"
@@ -285,10 +270,10 @@ def main() -> None:
             print(
                 f"  {kind!s:<22} +{c.created:<7} ~{c.updated:<5} -{c.deactivated:<5} ={c.unchanged}"
             )
-    db_cpu = backend_cpu()
+    db_cpu = backend_cpu(connection)
     cpu = time.process_time()
     baseline = copy_baseline(zip_path)
-    db_cpu = None if db_cpu is None else backend_cpu() - db_cpu
+    db_cpu = None if db_cpu is None else backend_cpu(connection) - db_cpu
     print(
         f"\nCOPY baseline CPU: {time.process_time() - cpu:.1f} s"
         + ("" if db_cpu is None else f" + {db_cpu:.1f} s in the database server")
