@@ -177,8 +177,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         setup_django(os.path.join(tmp, "bench.sqlite3"))
         from django.db import connection
+        from django.utils import timezone
 
-        today = dt.date.today()
+        today = timezone.localdate()
         world = seed({"short": args.short, "long": args.long}, today)
         print(f"{connection.vendor}; load average {os.getloadavg()[0]:.1f}", flush=True)
         for low, case in ((False, "everyday save, nothing fires"), (True, "rules fire")):

@@ -190,7 +190,7 @@ def _loops(school, counsellor, clinic, youth, now, stdout) -> None:
             services.loop_report(token=token, acknowledge=True, now=now - dt.timedelta(days=8))
             services.loop_report(
                 token=token,
-                first_appointment_on=(now - dt.timedelta(days=3)).date(),
+                first_appointment_on=timezone.localdate(now - dt.timedelta(days=3)),
                 outcome=LoopOutcome.ENGAGED,
                 note="Weekly sessions agreed.",
                 now=now - dt.timedelta(days=2),

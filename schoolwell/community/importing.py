@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -87,7 +88,7 @@ def training_rows(path: Path, *, school) -> list[dict]:
                 expires = _date(cell.get("expires_on"), "expires_on", errors, number, False)
                 if completed and expires and expires <= completed:
                     errors.add(SHEET, number, "expires_on", _("Expires before it was completed."))
-                if completed and completed > dt.date.today():
+                if completed and completed > timezone.localdate():
                     errors.add(SHEET, number, "completed_on", _("A completion date in the future."))
                 found.append(
                     {

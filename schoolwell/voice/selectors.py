@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
@@ -159,7 +160,9 @@ def talk_response(*, school: School, start: dt.date, end: dt.date) -> TalkRespon
         .values_list("created_at", "talk_answered_at")
     )
     waits = [(done - at).total_seconds() / 3600 for at, done in rows if done]
-    same_day = sum(1 for at, done in rows if done and done.date() == at.date())
+    same_day = sum(
+        1 for at, done in rows if done and timezone.localdate(done) == timezone.localdate(at)
+    )
     return TalkResponse(
         asked=len(rows),
         answered=len(waits),

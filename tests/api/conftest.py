@@ -69,6 +69,7 @@ def world(
     from tests.support.conftest import make_plan
 
     now = timezone.now()
+    today = timezone.localdate(now)
     class_x = Class.objects.create(school=school_x, term=term, title="Quillclass", grades="07")
     enroll(student_x, class_x)
     competency = Competency.objects.create(code="self_awareness", name={"en": "Self-awareness"})
@@ -95,10 +96,10 @@ def world(
         "form_x": make_live_form(school_x),
         "lesson": lesson,
         "schedule_a": LessonSchedule.objects.create(
-            klass=class_a, lesson=lesson, planned_on=now.date(), scheduled_by=counsellor
+            klass=class_a, lesson=lesson, planned_on=today, scheduled_by=counsellor
         ),
         "schedule_x": LessonSchedule.objects.create(
-            klass=class_x, lesson=lesson, planned_on=now.date(), scheduled_by=counsellor
+            klass=class_x, lesson=lesson, planned_on=today, scheduled_by=counsellor
         ),
         "export": export,
     }

@@ -28,6 +28,7 @@ def main(db_path: str) -> None:
     from django.db import connection, transaction
     from django.test import Client
     from django.urls import reverse
+    from django.utils import timezone
 
     from schoolwell.accounts.models import User
     from schoolwell.roster.models import Class, District, Enrollment, School, Student
@@ -65,7 +66,7 @@ def main(db_path: str) -> None:
         start.wait()
         try:
             for r in range(ROUNDS):
-                day = (dt.date.today() - dt.timedelta(days=r)).isoformat()
+                day = (timezone.localdate() - dt.timedelta(days=r)).isoformat()
                 post = {"date": day, **{f"w-{sid}": str(1 + (r + sid) % 5) for sid in ids}}
                 statuses.append(client.post(url, post).status_code)
         except Exception as exc:  # noqa: BLE001 — reported, not raised, from a thread
@@ -79,7 +80,7 @@ def main(db_path: str) -> None:
         try:
             for r in range(ROUNDS):
                 entries = [CheckInEntry(student_id=sid, wellbeing=3) for sid in ids]
-                day = dt.date.today() - dt.timedelta(days=r)
+                day = timezone.localdate() - dt.timedelta(days=r)
                 checkins_record(klass=classes[n], teacher=teachers[n], date=day, entries=entries)
         except Exception as exc:  # noqa: BLE001
             errors.append(repr(exc))

@@ -10,6 +10,8 @@ import django
 
 django.setup()
 
+from django.utils import timezone  # noqa: E402
+
 from schoolwell.accounts.models import User  # noqa: E402
 from schoolwell.accounts.roles import Role  # noqa: E402
 from schoolwell.referrals.demo import rules_install_defaults  # noqa: E402
@@ -27,7 +29,7 @@ from schoolwell.roster.services import class_set_teachers, school_staff_add  # n
 password = os.environ["SMOKE_PASSWORD"]
 district = District.objects.create(name="Smoke District", code="smoke")
 school = School.objects.create(district=district, name="Smoke High", code="smoke-high")
-today = dt.date.today()
+today = timezone.localdate()
 term = AcademicTerm.objects.create(
     district=district,
     title="Smoke year",

@@ -54,7 +54,7 @@ def test_equity_rates_are_suppressed(school_admin, school_a, class_a):
         school_admin_students(school_admin),
         staff_referrals(school_admin),
         by="band",
-        since=now.date() - dt.timedelta(days=1),
+        since=timezone.localdate(now) - dt.timedelta(days=1),
     )
     label, cells, total = table.rows()[0]
     assert label == "6–8" and total.count == 30 and not total.suppressed
@@ -76,7 +76,7 @@ def test_capacity_counts_counsellors_and_open_referrals(
     (row,) = indicators.counsellor_capacity(
         {school_a.pk},
         staff_referrals(school_admin),
-        since=timezone.now().date() - dt.timedelta(days=30),
+        since=timezone.localdate() - dt.timedelta(days=30),
     )
     assert (row.counsellors, row.open_referrals, row.opened_recently) == (1, 1, 1)
     assert row.open_per_counsellor == 1.0

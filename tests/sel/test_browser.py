@@ -4,6 +4,7 @@ delivery form's "All present" control works (the CI browser stage runs these).""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import enroll, make_student
 from tests.sel.conftest import log
@@ -38,7 +39,7 @@ def test_coverage_chart_renders_without_csp_errors(
     transactional_db, live_server, page, school_admin, class_a, make_lesson, schedule
 ):
     lesson = make_lesson("calm", codes=("self_management", "self_awareness"))
-    today = dt.date.today()
+    today = timezone.localdate()
     log(schedule(class_a, lesson, today - dt.timedelta(days=7)))
     schedule(class_a, lesson, today - dt.timedelta(days=1))
     sign_in(page, live_server, "school_admin")
@@ -55,7 +56,7 @@ def test_all_present_control_and_partial_attendance(
 ):
     for n in range(3):
         enroll(make_student(school_a, f"S{n}", given_name=f"Pupil{n}"), class_a)
-    planned = schedule(class_a, make_lesson("calm"), dt.date.today())
+    planned = schedule(class_a, make_lesson("calm"), timezone.localdate())
     sign_in(page, live_server, "teacher")
     page.goto(f"{live_server.url}/sel/schedules/{planned.pk}/log/")
     boxes = page.locator(".sel-roster input[type=checkbox]")

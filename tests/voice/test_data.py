@@ -73,7 +73,9 @@ def test_participation_by_class_hides_small_classes(
         record(student, now=now)
     rows = {
         r.klass.pk: r
-        for r in selectors.participation_by_class(school=school_a, start=now.date(), end=now.date())
+        for r in selectors.participation_by_class(
+            school=school_a, start=timezone.localdate(now), end=timezone.localdate(now)
+        )
     }
     assert rows[class_a.pk].students == 12  # 11 + student_a
     page = client_for(school_admin).get(reverse("reports:school", args=[school_a.pk]))
@@ -90,7 +92,9 @@ def test_the_median_time_to_an_adult(consented, teacher, school_a):
         consented, wants_to_talk=WantsToTalk.TODAY, trusted_adult_id=teacher.pk, now=now
     ).checkin
     talk_request_answer(checkin=checkin, by=teacher, now=now + dt.timedelta(hours=2))
-    found = selectors.talk_response(school=school_a, start=now.date(), end=now.date())
+    found = selectors.talk_response(
+        school=school_a, start=timezone.localdate(now), end=timezone.localdate(now)
+    )
     assert (found.asked, found.answered, found.same_day) == (1, 1, 1)
     assert found.median_hours == 2
 

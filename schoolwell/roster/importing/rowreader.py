@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.roster.importing.errors import ErrorLog
@@ -58,7 +59,7 @@ class RowReader:
         """A student's date of birth: never in the future, nor a century ago (0001-01-01
         from a careless or hostile file would skew every age-based rule and report)."""
         born = self.date(column)
-        today = dt.date.today()
+        today = timezone.localdate()
         if born and born > today:
             self.error(column, _("The date of birth is in the future."))
         elif born and born < today.replace(year=today.year - MAX_AGE_YEARS, day=1):
