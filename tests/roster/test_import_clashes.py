@@ -142,8 +142,8 @@ def test_a_clash_committed_while_the_file_was_checked_is_refused_under_the_lock(
     district, roster_files, make_zip, table_counts
 ):
     """Pass 1 checks without a lock; another school's import may commit before pass 2 takes
-    the district's lock. The upserts would take the student over (ON CONFLICT … DO UPDATE),
-    so the clashes with records held are checked again under the lock."""
+    the district's lock. The upserts would take the student over (they update the row that
+    holds the sourcedId), so the clashes with records held are checked again under the lock."""
     run(make_zip(roster_files), district)
     admin = make_user("admin_s1")
     lincoln, oak = School.objects.get(sourced_id="s1"), School.objects.get(sourced_id="s2")

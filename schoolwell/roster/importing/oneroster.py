@@ -90,8 +90,8 @@ def roster_import_oneroster(
             # database, which guarded_write turns into a rejection with nothing saved.
             District.objects.select_for_update().filter(pk=district.pk).first()
             if stage:
-                # The upserts take over a sourcedId they meet (ON CONFLICT … DO UPDATE), so
-                # the clashes with records held are checked again under the lock: another
+                # The upserts update whatever row holds a sourcedId they meet, so the
+                # clashes with records held are checked again under the lock: another
                 # school's import may have committed its students since pass 1.
                 with connection.cursor() as cursor:
                     check_staged(cursor, scope=scope, errors=errors)

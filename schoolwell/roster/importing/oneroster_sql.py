@@ -1,10 +1,10 @@
 """OneRoster pass 2 on PostgreSQL: set-based writes from the staging tables.
 
 Pass 1 validated the file and staged every parsed row (`oneroster_stage`); here each kind
-of row is written by one statement, `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE
-(…) IS DISTINCT FROM (…) RETURNING`, resolving sourcedIds to ids by joins. Rows that would
-not change are not touched (a re-import writes nothing), and the counts — created,
-updated, deactivated, unchanged — are the ones the batched writer reports.
+of row is written by one statement, an INSERT of the new rows and an UPDATE of the changed
+ones, resolving sourcedIds to ids by joins. Rows that would not change are not touched (a
+re-import writes nothing), and the counts — created, updated, deactivated, unchanged — are
+the ones the batched writer reports.
 
 The grants that decide who sees which child (teaching, administration, withdrawn guardian
 links) still go through roster.services, fed with ids read by one query each.
@@ -82,29 +82,31 @@ def upsert(
     new_active = f"src.{active}" if active else "true"
     old_fields = ", ".join(f"t.{c}" for c in fields)
     # Identifiers come from model metadata and this module's constants; values are
-    # always query parameters. Rows that would not change are left out before the
-    # INSERT: ON CONFLICT DO UPDATE locks every conflicting row, even one its WHERE then
-    # skips, and a lock is a write (a re-import of 300,000 unchanged enrollments wrote
-    # each of their pages). The counts are read from `changed`, which holds exactly the
-    # rows the INSERT creates (no row under the key) or updates (one that differs; the
-    # district lock keeps other imports out): joining the INSERT's RETURNING back to it
-    # was planned as a nested loop of two CTE scans, rows × rows, when the planner's
-    # estimate was small (a 2,000-student first import spent 8 s there).
+    # always query parameters. Rows that would not change are left out (a re-import
+    # writes nothing): `changed` holds exactly the rows to create (no row under the key)
+    # and to update (one that differs, found by its id), and the counts are read from it.
+    # New rows are a plain INSERT, not INSERT … ON CONFLICT: its speculative insertion
+    # probed and confirmed each row's arbiter index on top of the insert itself, a third
+    # more for 300,000 enrollments. A row under the key that another transaction commits
+    # meanwhile (the district lock keeps only this district's imports out) now fails the
+    # unique index, which rejects the import with nothing saved, instead of being taken
+    # over.
     sql = f"""
         WITH src AS MATERIALIZED ({source}),
         changed AS MATERIALIZED (
-            SELECT src.*, t.id IS NULL AS new,
+            SELECT src.*, t.id AS old_id, t.id IS NULL AS new,
                 t.id IS NOT NULL AND {old_active} AND NOT {new_active} AS off
             FROM src LEFT JOIN {table} t ON {join}
             WHERE t.id IS NULL
                 OR ({old_fields}) IS DISTINCT FROM ({", ".join(f"src.{c}" for c in fields)})
         ),
-        up AS (
-            INSERT INTO {table} AS t ({", ".join(columns)})
-            SELECT {", ".join(values)} FROM changed src
-            ON CONFLICT ({", ".join(key)}) DO UPDATE SET
-                {", ".join(f"{c} = EXCLUDED.{c}" for c in fields)}
-            WHERE ({old_fields}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in fields)})
+        created AS (
+            INSERT INTO {table} ({", ".join(columns)})
+            SELECT {", ".join(values)} FROM changed src WHERE src.new
+        ),
+        updated AS (
+            UPDATE {table} t SET {", ".join(f"{c} = src.{c}" for c in fields)}
+            FROM changed src WHERE t.id = src.old_id
         )
         SELECT
             (SELECT count(*) FROM src),
