@@ -8,6 +8,7 @@ import pytest
 
 from schoolwell.roster.importing import ImportRejected, roster_import_oneroster
 from schoolwell.roster.importing.oneroster_check import OneRosterCheck
+from schoolwell.roster.importing.oneroster_raw import _unsafe
 from schoolwell.roster.models import Enrollment
 from tests.roster.conftest import HEADERS, csv_text
 
@@ -196,3 +197,18 @@ def test_rows_are_bounded_as_they_are_copied(
     settings.ROSTER_IMPORT_MAX_ROWS = 9
     assert run(delta, district).kind("enrollments").created == 3
     assert careful == []
+
+
+def test_every_byte_copy_might_misread_is_found():
+    unsafe = {ord('"'), ord("\\"), *range(0x20)} - {ord("\n"), ord("\r")}
+    for byte in range(0x80):
+        assert _unsafe(b"e1,c" + bytes([byte]) + b"1\r\n") == (byte in unsafe), byte
+
+
+@pytest.mark.parametrize("text", [b"e1 ,c1", b"e1, c1", b"e1 \r\n", b"e1 \n", b"\r e1", b"\n e1"])
+def test_a_space_beside_a_comma_or_a_line_end_is_found(text):
+    assert _unsafe(text)
+
+
+def test_a_space_inside_a_cell_is_not_a_reason_to_read_carefully():
+    assert not _unsafe(b"e1,Room 12,c1\r\ne2,Lab B,c2\r")

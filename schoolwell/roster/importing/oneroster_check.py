@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schoolwell.roster.importing.errors import ErrorLog
@@ -33,6 +34,10 @@ from schoolwell.roster.importing.scope import ImportScope
 from schoolwell.roster.models import AcademicTerm, Class, District, School
 
 TEACHING_ROLES = {"teacher", "administrator", DB_ACCOUNT}
+# Who links to whom through agentSourcedIds: the sides of a guardian link, and who may be a
+# student's agent (a guardian, or an account SchoolWell holds).
+LINKED_ROLES = frozenset({*GUARDIAN_ROLES, STUDENT})
+AGENT_ROLES = frozenset({*GUARDIAN_ROLES, DB_ACCOUNT})
 
 
 @dataclass
@@ -334,15 +339,15 @@ class OneRosterCheck(KnownRecords):
                 },
                 guardians=True,
             )
+            deleted = self.cat.deleted_users
             for number, role, sid, agents in pairs:
                 for agent in agents:
                     message = self._agent_error(role, agent, protected)
                     if message:
                         self.errors.add("users.csv", number, "agentSourcedIds", message)
-                    elif role in GUARDIAN_ROLES | {STUDENT}:
+                    elif role in LINKED_ROLES and not (sid in deleted or agent in deleted):
                         pair = (sid, agent) if role in GUARDIAN_ROLES else (agent, sid)
-                        if not self.cat.deleted_users & set(pair):
-                            self.cat.guardian_links[pair] = None
+                        self.cat.guardian_links[pair] = None
         self.cat.agents = []
         if self.stage:
             self.stage.add(
@@ -362,7 +367,7 @@ class OneRosterCheck(KnownRecords):
                 "“%(value)s” is a staff account or a guardian at another "
                 "school; it cannot be linked here."
             ) % {"value": agent}
-        if role == STUDENT and other not in GUARDIAN_ROLES | {DB_ACCOUNT}:
+        if role == STUDENT and other not in AGENT_ROLES:
             return _("“%(value)s” is not a parent, guardian or relative.") % {"value": agent}
         if role in GUARDIAN_ROLES and other != STUDENT:
             return _("“%(value)s” is not a student.") % {"value": agent}
@@ -370,9 +375,11 @@ class OneRosterCheck(KnownRecords):
 
     def _demographics(self) -> None:
         seen: set[str] = set()
+        today = timezone.localdate()
         for batch in chunks(self.source.rows("demographics", self.errors)):
-            records = [(r, demographic_record(r)) for r in batch]
+            records = [(r, demographic_record(r, today=today)) for r in batch]
             self._known_users({rec["sid"] for _r, rec in records})
+            births = []
             for r, rec in records:
                 sid = rec["sid"]
                 if not sid or _duplicate(r, seen, sid):
@@ -382,8 +389,9 @@ class OneRosterCheck(KnownRecords):
                     r.error("sourcedId", _("Unknown user “%(value)s”.") % {"value": sid})
                 elif rec["birth_date"] and self.cat.users[sid] == STUDENT:
                     self.cat.birth_dates[sid] = rec["birth_date"]
-                    if self.stage:
-                        self.stage.add("birth_dates", [(sid, rec["birth_date"])])
+                    births.append((sid, rec["birth_date"]))
+            if self.stage:
+                self.stage.add("birth_dates", births)
 
     def _enrollments(self) -> None:
         # The largest file (300,000+ rows): duplicates are found by 64-bit hashes rather

@@ -16,6 +16,11 @@ from schoolwell.roster.importing.parsing import parse_bool, parse_date, parse_da
 MAX_AGE_YEARS = 100
 
 
+def plausible_birth_date(born: dt.date, today: dt.date) -> bool:
+    """Neither in the future nor a century ago."""
+    return today.replace(year=today.year - MAX_AGE_YEARS, day=1) <= born <= today
+
+
 class RowReader:
     def __init__(self, errors: ErrorLog, file: str, number: int, row: dict[str, Any]) -> None:
         self.errors = errors
@@ -60,9 +65,11 @@ class RowReader:
         from a careless or hostile file would skew every age-based rule and report)."""
         born = self.date(column)
         today = timezone.localdate()
-        if born and born > today:
+        if born is None or plausible_birth_date(born, today):
+            return born
+        if born > today:
             self.error(column, _("The date of birth is in the future."))
-        elif born and born < today.replace(year=today.year - MAX_AGE_YEARS, day=1):
+        else:
             self.error(
                 column,
                 _("The date of birth is more than %(years)d years ago.") % {"years": MAX_AGE_YEARS},
