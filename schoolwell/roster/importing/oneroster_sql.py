@@ -325,6 +325,8 @@ class OneRosterSqlWrite(OneRosterWrite):
         )
         self._analyze(Student, "students")
         (self.seen["students"],) = self._ids("SELECT count(*) FROM import_users WHERE counted")[0]
+        if not self.cat.deleted_users:
+            return  # no one leaves: the UPDATE below would scan every enrollment for nothing
         # A student who leaves is kept (never hard-deleted) but leaves their classes too,
         # so their teachers no longer see them.
         self.cursor.execute(
