@@ -24,7 +24,12 @@ from django.db import DatabaseError, connection, transaction
 from schoolwell.roster.importing.limits import current_budget, open_member
 from schoolwell.roster.importing.oneroster_files import OneRosterZip
 from schoolwell.roster.importing.oneroster_rows import ENROLLMENT_ROLES, FILES, SID_MAX, STATUS
-from schoolwell.roster.importing.oneroster_stage import COPY_BLOCK, CopyStage, table_name
+from schoolwell.roster.importing.oneroster_stage import (
+    COPY_BLOCK,
+    CopyStage,
+    analyze_staged,
+    table_name,
+)
 from schoolwell.roster.importing.parsing import header_positions, parse_date, parse_datetime
 from schoolwell.roster.importing.scope import ImportScope
 
@@ -87,7 +92,7 @@ def enrollments_by_copy(
     # What only the check needed; the careful check stages students and teachers only.
     cursor.execute(f"DELETE FROM {STAGED} WHERE role NOT IN ('student', 'teacher')")  # noqa: S608
     cursor.execute(f"ALTER TABLE {STAGED} {', '.join(f'DROP COLUMN {c}' for c in CHECK_ONLY)}")
-    cursor.execute(f"ANALYZE {STAGED}")
+    analyze_staged(cursor, STAGED)
     return True
 
 

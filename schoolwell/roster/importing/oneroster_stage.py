@@ -194,7 +194,16 @@ class CopyStage:
                     copy.write(block)
             if name in INDEXED:
                 cursor.execute(f"CREATE INDEX ON {table} ({INDEXED[name]})")
-            cursor.execute(f"ANALYZE {table}")
+            analyze_staged(cursor, table)
+
+
+def analyze_staged(cursor, table: str) -> None:
+    """Give the planner a staged table's size. It is read once, by joins on its ids, which
+    need row counts and distinct counts, not the default 30,000-row sample with a
+    100-bucket histogram of every column (~0.3 s for each large table; 3,000 rows, 0.03 s)."""
+    cursor.execute("SET default_statistics_target = 10")
+    cursor.execute(f"ANALYZE {table}")
+    cursor.execute("RESET default_statistics_target")
 
 
 def table_name(name: str) -> str:
