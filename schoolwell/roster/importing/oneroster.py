@@ -12,6 +12,7 @@ good one is written whole or not at all.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,23 @@ def _staging(stage: CopyStage | None) -> Iterator[None]:
             stage.close()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the file is read and written. An import makes
+    a few containers per row (~1.5 million for a district) and keeps hundreds of thousands
+    (the catalogue, the agent links); the collector, run every 700 allocations, kept
+    walking them: 2.5 s of a 50,000-student re-import's 7.7 s of CPU. The import makes no
+    reference cycles of its own; any made meanwhile are collected once it resumes."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def roster_import_oneroster(
     *,
     path: str | Path,
@@ -67,7 +85,7 @@ def roster_import_oneroster(
     # PostgreSQL: pass 1 also stages every parsed row for COPY, and pass 2 writes them with
     # set-based SQL (oneroster_sql); SQLite: pass 2 reads the zip again, in batches.
     stage = CopyStage() if connection.vendor == "postgresql" else None
-    with open_zip(path) as archive, _staging(stage):
+    with _collector_paused(), open_zip(path) as archive, _staging(stage):
         # Pass 1 runs before the write transaction opens: on SQLite that transaction holds
         # the database's only write lock, which every other user's page waits for.
         on_rows = (lambda rows: progress("checking", rows)) if progress else None
