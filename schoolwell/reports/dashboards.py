@@ -86,7 +86,9 @@ def _consent_colours(table: SuppressedTable) -> list[str]:
 
 
 def _common_sections(students, school_ids: set[int], *, threshold: int | None) -> list[Section]:
-    consent = indicators.consent_coverage(students, threshold=threshold, school_ids=school_ids)
+    # `students` are every student of `school_ids` (school.administer reaches whole schools),
+    # so the schools' cached consent counts are theirs.
+    consent = indicators.school_consent_coverage(school_ids, threshold=threshold)
     return [
         _table_section(
             "consent",

@@ -5,10 +5,10 @@ and runs a fixed number of grouped queries, whatever the number of rows. Aggrega
 leave the school (district views, de-identified exports) pass through `suppression.suppress`.
 """
 
+from schoolwell.reports.indicators.consent import consent_coverage, school_consent_coverage
 from schoolwell.reports.indicators.counts import (
     GRADE_BANDS,
     IDENTIFIED,
-    consent_coverage,
     count_table,
     grade_band_expression,
     grade_label,
@@ -60,6 +60,7 @@ __all__ = [
     "not_checked_in",
     "referral_flow",
     "referral_rates",
+    "school_consent_coverage",
     "school_year_start",
     "screening_completion",
     "screening_completion_table",

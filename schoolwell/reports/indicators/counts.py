@@ -1,14 +1,11 @@
-"""Count tables by school, grade band and subgroup, and the roster, consent and SEL figures."""
+"""Count tables by school, grade band and subgroup, and the roster and SEL figures."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.utils import timezone
 
@@ -119,53 +116,6 @@ def students_by_band_and_language(
         counts,
         rows=[(label, label) for _lo, _hi, label in GRADE_BANDS if label in present],
         columns=[(code, str(name)) for code, name in Language.choices],
-        threshold=threshold,
-    )
-
-
-def consent_coverage(
-    students: QuerySet[Student],
-    *,
-    threshold: int | None = None,
-    school_ids: Collection[int] | None = None,
-) -> SuppressedTable:
-    """Active students per consent purpose (rows) and effective state (columns).
-
-    Counted by the database in one grouped query: each student's state comes from
-    `consent.gating_sql`, the SQL form of `consent.gating`'s rules (proven equal by a
-    property test), so no student is loaded into Python.
-    """
-    from schoolwell.consent.gating import ConsentState, Purpose
-    from schoolwell.consent.gating_sql import with_consent_states
-
-    counts: Counter = Counter()
-    annotated, names = with_consent_states(
-        students.filter(active=True), list(Purpose.values), school_ids=school_ids
-    )
-    # Grouped around the compiled per-student query rather than by the ORM, which would
-    # compile every state's expression a second time for its GROUP BY (half this
-    # indicator's CPU); the column names are ours, the values stay parameters.
-    try:
-        query = annotated.order_by().values_list(*names.values()).query
-        # Compiled for the database it runs on (a replica inside replica_reads()).
-        sql, params = query.get_compiler(using=annotated.db).as_sql()
-    except EmptyResultSet:  # no students in scope (e.g. a district with no schools yet)
-        sql = None
-    columns = ", ".join(names.values())
-    if sql is not None:
-        with connections[annotated.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns}, COUNT(*) FROM ({sql}) states GROUP BY {columns}",  # noqa: S608
-                params,
-            )
-            for *states, n in cursor.fetchall():
-                for purpose, state in zip(names, states, strict=True):
-                    counts[(purpose, state)] += n
-    present = {state for _purpose, state in counts}
-    return count_table(
-        counts,
-        rows=[(p.value, str(p.label)) for p in Purpose],
-        columns=[(s.value, str(s.label)) for s in ConsentState if s.value in present],
         threshold=threshold,
     )
 
