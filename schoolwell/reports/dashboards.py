@@ -301,13 +301,9 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
         % {"since": formats.date_format(since)},
     )
     students = gate.students(user, "school.administer").filter(school_id__in=school_ids)
+    rates = indicators.referral_rates(students, referrals, since=since, threshold=threshold)
     equity = [
-        _table_section(
-            f"equity-{by}",
-            title,
-            indicators.referral_rates(students, referrals, by=by, since=since, threshold=threshold),
-            header,
-        )
+        _table_section(f"equity-{by}", title, rates[by], header)
         for by, title, header in (
             ("band", _("Flags and referrals by grade band"), _("Grade band")),
             ("language", _("Flags and referrals by preferred language"), _("Preferred language")),

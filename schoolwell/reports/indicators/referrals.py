@@ -7,15 +7,11 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connections
 from django.db.models import (
-    Aggregate,
     Case,
     CharField,
     Count,
     F,
-    FloatField,
-    Func,
     Q,
     QuerySet,
     Value,
@@ -25,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
+from schoolwell.core.aggregates import Median, hours_between, medians_in_sql
 from schoolwell.reports.indicators.counts import (
     GRADE_BANDS,
     count_table,
     grade_band_expression,
-    grouped_counts,
 )
 from schoolwell.reports.suppression import SuppressedTable
 from schoolwell.roster.models import School, Student
@@ -53,25 +49,6 @@ class ReferralFlow:
 
 def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
-
-
-class _Median(Aggregate):
-    """PostgreSQL's median (interpolated between the two middle values, as
-    `statistics.median`); NULLs are left out."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def _hours(later: str, earlier: str) -> Func:
-    return Func(
-        F(later),
-        F(earlier),
-        template="EXTRACT(EPOCH FROM %(expressions)s) / 3600.0",
-        arg_joiner=" - ",
-        output_field=FloatField(),
-    )
 
 
 def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | None = None):
@@ -111,10 +88,10 @@ def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | Non
             & (Q(claimed_at__gt=F("due_at")) | Q(claimed_at__isnull=True, due_at__lt=now)),
         ),
     }
-    in_sql = connections[referrals.db].vendor == "postgresql"
+    in_sql = medians_in_sql(referrals)
     if in_sql:
-        figures["to_action"] = _Median(_hours("claimed_at", "opened_at"), filter=recent)
-        figures["allowed"] = _Median(_hours("due_at", "opened_at"), filter=recent)
+        figures["to_action"] = Median(hours_between("claimed_at", "opened_at"), filter=recent)
+        figures["allowed"] = Median(hours_between("due_at", "opened_at"), filter=recent)
     totals = referrals.order_by().aggregate(**figures)
     if in_sql:
         to_action, allowed = (
@@ -146,47 +123,57 @@ def referral_rates(
     students: QuerySet[Student],
     referrals: QuerySet,
     *,
-    by: str,
     since: dt.date,
     threshold: int | None = None,
-) -> SuppressedTable:
+) -> dict[str, SuppressedTable]:
     """Students flagged by a threshold rule, referred by staff, or neither, since `since`,
-    per grade band (`by="band"`) or preferred language (`by="language"`); suppressed.
-    A student with both kinds of referral counts as flagged. Two queries."""
+    per grade band (`["band"]`) and per preferred language (`["language"]`); suppressed.
+    A student with both kinds of referral counts as flagged. One grouped query for both
+    (each was a pass over every student of the district)."""
     from schoolwell.referrals.models import Source
 
     active = students.filter(active=True)
     recent = referrals.filter(opened_at__date__gte=since)
     flagged_ids = recent.filter(source=Source.RULE).values("student_id")
     staff_ids = recent.filter(source=Source.MANUAL).values("student_id")
-    annotated = active.annotate(
-        band=grade_band_expression(),
-        kind=Case(
-            When(pk__in=flagged_ids, then=Value("flagged")),
-            When(pk__in=staff_ids, then=Value("referred")),
-            default=Value("neither"),
-            output_field=CharField(),
-        ),
+    rows = (
+        active.annotate(
+            band=grade_band_expression(),
+            kind=Case(
+                When(pk__in=flagged_ids, then=Value("flagged")),
+                When(pk__in=staff_ids, then=Value("referred")),
+                default=Value("neither"),
+                output_field=CharField(),
+            ),
+        )
+        .order_by()
+        .values_list("band", "preferred_language", "kind")
+        .annotate(n=Count("pk"))
     )
-    field = "band" if by == "band" else "preferred_language"
-    counts = grouped_counts(annotated, field, "kind")
-    present = {value for value, _kind in counts}
-    if by == "band":
-        rows = [(label, label) for _lo, _hi, label in GRADE_BANDS if label in present]
-    else:
-        rows = [(code, str(name)) for code, name in Language.choices]
-    return count_table(
-        counts,
-        rows=rows,
-        columns=[
-            ("flagged", _("Flagged by a rule")),
-            ("referred", _("Referred by staff")),
-            ("neither", _("Neither")),
-        ],
-        threshold=threshold,
-        # "Neither" is the remainder readers need least: hide it as the complement.
-        complement_columns=[2],
-    )
+    counts: dict[str, Counter] = {"band": Counter(), "language": Counter()}
+    for band, language, kind, n in rows:
+        counts["band"][(band, kind)] += n
+        counts["language"][(language, kind)] += n
+    bands = {band for band, _kind in counts["band"]}
+    groups = {
+        "band": [(label, label) for _lo, _hi, label in GRADE_BANDS if label in bands],
+        "language": [(code, str(name)) for code, name in Language.choices],
+    }
+    return {
+        by: count_table(
+            counts[by],
+            rows=groups[by],
+            columns=[
+                ("flagged", _("Flagged by a rule")),
+                ("referred", _("Referred by staff")),
+                ("neither", _("Neither")),
+            ],
+            threshold=threshold,
+            # "Neither" is the remainder readers need least: hide it as the complement.
+            complement_columns=[2],
+        )
+        for by in ("band", "language")
+    }
 
 
 @dataclass(frozen=True)
