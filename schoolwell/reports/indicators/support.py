@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
@@ -73,19 +74,23 @@ def support_indicators(
     limit = threshold_default() if threshold is None else threshold
 
     # Referral → first contact (the first attended contact with the student themself).
-    contacts = referrals.filter(
-        opened_at__date__gte=since, support_contacts__first_contact=True
-    ).values_list(
-        "school_id",
-        "student__grade",
-        "student__preferred_language",
-        "opened_at",
-        "support_contacts__date",
+    # The local date each referral was opened, read as a date (TruncDate: the current time
+    # zone's), not as a moment to convert per row.
+    contacts = (
+        referrals.filter(opened_at__date__gte=since, support_contacts__first_contact=True)
+        .annotate(opened_on=TruncDate("opened_at"))
+        .values_list(
+            "school_id",
+            "student__grade",
+            "student__preferred_language",
+            "opened_on",
+            "support_contacts__date",
+        )
     )
     waits = [
         (
             {"school": s, "band": grade_band(g), "language": lang},
-            school_days_between(timezone.localdate(opened), first),
+            school_days_between(opened, first),
         )
         for s, g, lang, opened, first in contacts
     ]
@@ -154,9 +159,11 @@ def support_indicators(
 
     medians = []
     for grouping in GROUPINGS:
-        present = {keys[grouping] for keys, _d in waits}
-        for value, label in _group_rows(grouping, present, names):
-            days = [d for keys, d in waits if keys[grouping] == value]
+        by_value: dict = defaultdict(list)  # one pass, not one per school of the district
+        for keys, d in waits:
+            by_value[keys[grouping]].append(d)
+        for value, label in _group_rows(grouping, set(by_value), names):
+            days = by_value.get(value, [])
             # Rule 7: a median of fewer than N referrals could single a child out.
             shown = _median(days) if days and len(days) >= limit else None
             medians.append(MedianRow(grouping, label, len(days), shown))
