@@ -14,8 +14,9 @@ from schoolwell.consent.services import consent_grant, consent_revoke
 from schoolwell.core import figures
 from schoolwell.reports.indicators import consent
 from schoolwell.roster.services import guardian_link_set
-from tests.conftest import make_student, make_user
+from tests.conftest import make_user
 from tests.consent.conftest import make_form, notify
+from tests.roster.conftest import template_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -183,15 +184,19 @@ def test_counts_are_kept_per_local_date(
     assert screening_states(client.get(school_url(school_a))) == {"No objection after notice": 1}
 
 
-def test_a_new_student_counts_at_once(
-    client_for, school_admin, school_a, student_a, form, django_capture_on_commit_callbacks
+def test_students_a_roster_import_adds_count_at_once(
+    client_for,
+    school_admin,
+    school_a,
+    student_a,
+    form,
+    make_template,
+    django_capture_on_commit_callbacks,
 ):
-    """A student added by an import moves the consent version (roster/importing)."""
-    from schoolwell.roster.services import district_consent_changed
+    from schoolwell.roster.importing import roster_import_template
 
     client = client_for(school_admin)
     assert screening_states(client.get(school_url(school_a))) == {"No answer yet": 1}
-    make_student(school_a, "new")
     with django_capture_on_commit_callbacks(execute=True):
-        district_consent_changed(district=school_a.district)
-    assert screening_states(client.get(school_url(school_a))) == {"No answer yet": 2}
+        roster_import_template(path=make_template(template_rows()), school=school_a, by=None)
+    assert screening_states(client.get(school_url(school_a))) == {"No answer yet": 3}
