@@ -41,6 +41,9 @@ def screening_completion(school_ids: set[int], *, since: dt.date) -> list[Window
     windows = list(
         ScreeningWindow.objects.filter(school_id__in=school_ids, opens_on__gte=since)
         .select_related("school", "instrument")
+        # Not the instruments' items and scoring (JSON parsed per window: a third of a
+        # district dashboard's screening section).
+        .only("name", "grades", "school__name", "instrument__code")
         .order_by("opens_on", "school__name", "pk")
     )
     per_grade = grouped_counts(

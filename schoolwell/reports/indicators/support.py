@@ -8,6 +8,7 @@ suppression); a median is shown only for a group of at least `threshold` referra
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -127,6 +128,10 @@ def support_indicators(
             "latest",
         )
     )
+    # One threshold per kind of measure, not a Goal built per plan (963 in a district).
+    goal_threshold = functools.cache(
+        lambda measure, code: threshold_for(Goal(measure=measure, instrument_code=code))
+    )
     change_rows = [
         (
             {"school": s, "band": grade_band(g), "language": lang},
@@ -134,7 +139,7 @@ def support_indicators(
                 baseline=baseline,
                 latest=latest,
                 direction=direction,
-                threshold=threshold_for(Goal(measure=measure, instrument_code=code)),
+                threshold=goal_threshold(measure, code),
             ).category.value,
         )
         for s, g, lang, baseline, direction, measure, code, latest in goals
