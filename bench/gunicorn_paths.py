@@ -25,7 +25,11 @@ PostgreSQL backends, from /proc), only against 127.0.0.1 (`--only` runs some pat
     each request: nothing is cached, not even the reader's access scope — the worst case
     (after a deploy that flushes Redis, or at midnight for consent counts, which are kept
     per local date);
-  `--only dashboards` runs these and the trivial endpoint alone.
+  each cold line times `--requests` / 3 requests (at least 5) after one untimed request
+  that refills what that kind of cold keeps (the line before may have flushed it); a
+  consent change of one school costs that school's consent derivation on top of "after a
+  change" (about what its "empty cache" adds); `--only dashboards` runs these and the
+  trivial endpoint alone.
 
 At 1 client each line also gives the CPU time per request of the gunicorn workers and of
 this database's PostgreSQL backends (from /proc: wall times are noisy on a shared machine).
