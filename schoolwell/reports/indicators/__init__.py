@@ -9,6 +9,8 @@ from schoolwell.reports.indicators.consent import consent_coverage, school_conse
 from schoolwell.reports.indicators.counts import (
     GRADE_BANDS,
     IDENTIFIED,
+    Parts,
+    computed,
     count_table,
     grade_band_expression,
     grade_label,
@@ -43,6 +45,7 @@ from schoolwell.reports.indicators.timeline import StudentTimeline, student_time
 __all__ = [
     "GRADE_BANDS",
     "IDENTIFIED",
+    "Parts",
     "REVIEW_GRACE_DAYS",
     "ReferralFlow",
     "SchoolCapacity",
@@ -51,6 +54,7 @@ __all__ = [
     "WindowCompletion",
     "checkin_reach",
     "checkin_weekly_means",
+    "computed",
     "consent_coverage",
     "count_table",
     "counsellor_capacity",

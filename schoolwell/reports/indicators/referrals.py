@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
@@ -21,11 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
-from schoolwell.core.aggregates import Median, hours_between, medians_in_sql
 from schoolwell.reports.indicators.counts import (
     GRADE_BANDS,
+    Parts,
+    computed,
     count_table,
+    counters_by_school,
     grade_band_expression,
+    of_schools,
+    summed,
 )
 from schoolwell.reports.suppression import SuppressedTable
 from schoolwell.roster.models import School, Student
@@ -51,69 +55,113 @@ def _median(values: list[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
-def referral_flow(referrals: QuerySet, *, since: dt.date, now: dt.datetime | None = None):
+def referral_flow(
+    referrals: QuerySet,
+    *,
+    since: dt.date,
+    now: dt.datetime | None = None,
+    parts: Parts = computed,
+) -> ReferralFlow:
     """Referrals opened and closed per month since `since`, the median time to first action
     (claim) against the median time allowed (due − opened), and the overdue count, as the
-    queue counts it (open and past due). Three queries, whatever the number of referrals
-    (on SQLite, which has no median, the year's three timestamps are read for it)."""
+    queue counts it (open and past due). Four queries for the schools computed, whatever the
+    number of referrals; the medians are taken over the schools' hours together."""
+    now = now or timezone.now()
+    by_school = parts(
+        f"referral-flow-{since.isoformat()}",
+        lambda ids: _flow_by_school(of_schools(referrals, ids), since=since, now=now),
+        _FlowPart(),
+    )
+    flow = sum(by_school.values(), _FlowPart())
+    count = flow.counts
+    months = sorted({key[1] for key in count if key[0] in ("opened", "closed")})
+    return ReferralFlow(
+        months=months,
+        opened=[count[("opened", m)] for m in months],
+        flagged=[count[("flagged", m)] for m in months],
+        closed=[count[("closed", m)] for m in months],
+        open_now=count[("open", None)],
+        overdue_now=count[("overdue", None)],
+        median_hours_to_first_action=_median(flow.to_action),
+        median_hours_allowed=_median(flow.allowed),
+        first_action_on_time=count[("on_time", None)],
+        first_action_late=count[("late", None)],
+    )
+
+
+@dataclass(frozen=True)
+class _FlowPart:
+    """A school's share of `referral_flow`: counts by (figure, month or None), and the hours
+    the medians are taken of."""
+
+    counts: Counter = field(default_factory=Counter)
+    to_action: tuple[float, ...] = ()
+    allowed: tuple[float, ...] = ()
+
+    def __add__(self, other: _FlowPart) -> _FlowPart:
+        return _FlowPart(
+            self.counts + other.counts,
+            self.to_action + other.to_action,
+            self.allowed + other.allowed,
+        )
+
+
+def _flow_by_school(referrals: QuerySet, *, since: dt.date, now: dt.datetime) -> dict:
     from django.db.models.functions import TruncMonth
 
     from schoolwell.referrals.models import Source, Status
 
-    now = now or timezone.now()
-
-    def per_month(field: str) -> dict[str, tuple[int, int]]:
+    counts: dict[int, Counter] = {}
+    for field_name, kind in (("opened_at", "opened"), ("closed_at", "closed")):
         rows = (
-            referrals.filter(**{f"{field}__date__gte": since})
-            .annotate(month=TruncMonth(field))
+            referrals.filter(**{f"{field_name}__date__gte": since})
+            .annotate(month=TruncMonth(field_name))
             .order_by()
-            .values_list("month")
+            .values_list("school_id", "month")
             .annotate(n=Count("pk"), rule=Count("pk", filter=Q(source=Source.RULE)))
-            .values_list("month", "n", "rule")
+            .values_list("school_id", "month", "n", "rule")
         )
-        return {month.strftime("%Y-%m"): (n, rule) for month, n, rule in rows}
-
-    opened, closed = per_month("opened_at"), per_month("closed_at")
-    months = sorted(set(opened) | set(closed))
+        for school, month, n, rule in rows:
+            found = counts.setdefault(school, Counter())
+            found[(kind, month.strftime("%Y-%m"))] += n
+            if kind == "opened":
+                found[("flagged", month.strftime("%Y-%m"))] += rule
     recent = Q(opened_at__date__gte=since)
     claimed = Q(claimed_at__isnull=False)
-    figures = {
-        "open": Count("pk", filter=~Q(status=Status.CLOSED)),
-        "overdue": Count("pk", filter=~Q(status=Status.CLOSED) & Q(due_at__lt=now)),
-        "on_time": Count("pk", filter=recent & claimed & Q(claimed_at__lte=F("due_at"))),
-        # Late: claimed after the due time, or still unclaimed past it.
-        "late": Count(
-            "pk",
-            filter=recent
-            & (Q(claimed_at__gt=F("due_at")) | Q(claimed_at__isnull=True, due_at__lt=now)),
-        ),
-    }
-    in_sql = medians_in_sql(referrals)
-    if in_sql:
-        figures["to_action"] = Median(hours_between("claimed_at", "opened_at"), filter=recent)
-        figures["allowed"] = Median(hours_between("due_at", "opened_at"), filter=recent)
-    totals = referrals.order_by().aggregate(**figures)
-    if in_sql:
-        to_action, allowed = (
-            None if totals[key] is None else round(totals[key], 1)
-            for key in ("to_action", "allowed")
+    totals = (
+        referrals.order_by()
+        .values("school_id")
+        .annotate(
+            open=Count("pk", filter=~Q(status=Status.CLOSED)),
+            overdue=Count("pk", filter=~Q(status=Status.CLOSED) & Q(due_at__lt=now)),
+            on_time=Count("pk", filter=recent & claimed & Q(claimed_at__lte=F("due_at"))),
+            # Late: claimed after the due time, or still unclaimed past it.
+            late=Count(
+                "pk",
+                filter=recent
+                & (Q(claimed_at__gt=F("due_at")) | Q(claimed_at__isnull=True, due_at__lt=now)),
+            ),
         )
-    else:
-        times = referrals.filter(recent).values_list("opened_at", "claimed_at", "due_at")
-        to_action = _median([(c - o).total_seconds() / 3600 for o, c, _d in times if c is not None])
-        allowed = _median([(d - o).total_seconds() / 3600 for o, _c, d in times])
-    return ReferralFlow(
-        months=months,
-        opened=[opened.get(m, (0, 0))[0] for m in months],
-        flagged=[opened.get(m, (0, 0))[1] for m in months],
-        closed=[closed.get(m, (0, 0))[0] for m in months],
-        open_now=totals["open"],
-        overdue_now=totals["overdue"],
-        median_hours_to_first_action=to_action,
-        median_hours_allowed=allowed,
-        first_action_on_time=totals["on_time"],
-        first_action_late=totals["late"],
     )
+    for row in totals:
+        found = counts.setdefault(row.pop("school_id"), Counter())
+        found.update({(name, None): n for name, n in row.items()})
+    # Medians are not summable: each school's hours are kept (a few hundred a year).
+    hours: dict[int, tuple[list, list]] = {}
+    times = referrals.filter(recent).values_list("school_id", "opened_at", "claimed_at", "due_at")
+    for school, opened, claimed_at, due in times:
+        to_action, allowed = hours.setdefault(school, ([], []))
+        if claimed_at is not None:
+            to_action.append((claimed_at - opened).total_seconds() / 3600)
+        allowed.append((due - opened).total_seconds() / 3600)
+    return {
+        school: _FlowPart(
+            counts.get(school, Counter()),
+            tuple(hours.get(school, ([], []))[0]),
+            tuple(hours.get(school, ([], []))[1]),
+        )
+        for school in counts.keys() | hours.keys()
+    }
 
 
 # Equity and capacity --------------------------------------------------------------------
@@ -125,6 +173,7 @@ def referral_rates(
     *,
     since: dt.date,
     threshold: int | None = None,
+    parts: Parts = computed,
 ) -> dict[str, SuppressedTable]:
     """Students flagged by a threshold rule, referred by staff, or neither, since `since`,
     per grade band (`["band"]`) and per preferred language (`["language"]`); suppressed.
@@ -132,26 +181,32 @@ def referral_rates(
     (each was a pass over every student of the district)."""
     from schoolwell.referrals.models import Source
 
-    active = students.filter(active=True)
     recent = referrals.filter(opened_at__date__gte=since)
     flagged_ids = recent.filter(source=Source.RULE).values("student_id")
     staff_ids = recent.filter(source=Source.MANUAL).values("student_id")
-    rows = (
-        active.annotate(
-            band=grade_band_expression(),
-            kind=Case(
-                When(pk__in=flagged_ids, then=Value("flagged")),
-                When(pk__in=staff_ids, then=Value("referred")),
-                default=Value("neither"),
-                output_field=CharField(),
+    rows = summed(
+        parts(
+            f"referral-rates-{since.isoformat()}",
+            lambda ids: counters_by_school(
+                of_schools(students.filter(active=True), ids)
+                .annotate(
+                    band=grade_band_expression(),
+                    kind=Case(
+                        When(pk__in=flagged_ids, then=Value("flagged")),
+                        When(pk__in=staff_ids, then=Value("referred")),
+                        default=Value("neither"),
+                        output_field=CharField(),
+                    ),
+                )
+                .order_by()
+                .values_list("school_id", "band", "preferred_language", "kind")
+                .annotate(n=Count("pk"))
             ),
+            Counter(),
         )
-        .order_by()
-        .values_list("band", "preferred_language", "kind")
-        .annotate(n=Count("pk"))
-    )
+    ).items()
     counts: dict[str, Counter] = {"band": Counter(), "language": Counter()}
-    for band, language, kind, n in rows:
+    for (band, language, kind), n in rows:
         counts["band"][(band, kind)] += n
         counts["language"][(language, kind)] += n
     bands = {band for band, _kind in counts["band"]}
@@ -194,9 +249,23 @@ class SchoolCapacity:
 
 
 def counsellor_capacity(
-    school_ids: set[int], referrals: QuerySet, *, since: dt.date
+    school_ids: set[int], referrals: QuerySet, *, since: dt.date, parts: Parts = computed
 ) -> list[SchoolCapacity]:
-    """Referral volume against counsellors per school (4 queries)."""
+    """Referral volume against counsellors per school (4 queries), in name order."""
+    by_school = parts(
+        f"capacity-{since.isoformat()}",
+        lambda ids: _capacity_by_school(school_ids if ids is None else set(ids), referrals, since),
+        None,
+    )
+    return sorted(
+        (row for row in by_school.values() if row is not None),
+        key=lambda row: row.school,
+    )
+
+
+def _capacity_by_school(
+    school_ids: set[int], referrals: QuerySet, since: dt.date
+) -> dict[int, SchoolCapacity]:
     from schoolwell.referrals.models import Status
     from schoolwell.roster.models import SchoolGroupObjectPermission, SchoolUserObjectPermission
 
@@ -220,13 +289,11 @@ def counsellor_capacity(
         )
     )
     volume = {row["school_id"]: row for row in per_school}
-    schools = (
-        School.objects.filter(pk__in=school_ids)
-        .annotate(active_students=Count("students", filter=Q(students__active=True)))
-        .order_by("name")
+    schools = School.objects.filter(pk__in=school_ids).annotate(
+        active_students=Count("students", filter=Q(students__active=True))
     )
-    return [
-        SchoolCapacity(
+    return {
+        s.pk: SchoolCapacity(
             school=s.name,
             counsellors=counsellors.get(s.pk, 0),
             students=s.active_students,
@@ -234,4 +301,4 @@ def counsellor_capacity(
             opened_recently=volume.get(s.pk, {}).get("recent", 0),
         )
         for s in schools
-    ]
+    }

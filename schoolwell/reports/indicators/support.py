@@ -18,7 +18,13 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
-from schoolwell.reports.indicators.counts import GRADE_BANDS, count_table
+from schoolwell.reports.indicators.counts import (
+    GRADE_BANDS,
+    Parts,
+    computed,
+    count_table,
+    of_schools,
+)
 from schoolwell.reports.suppression import SuppressedTable, threshold_default
 
 # A review decided within this many days after its review date counts as on time.
@@ -65,14 +71,70 @@ def support_indicators(
     *,
     since: dt.date,
     threshold: int | None = None,
+    parts: Parts = computed,
 ) -> SupportIndicators:
     """`plans` and `referrals` come already scoped to what the reader may see."""
-    from schoolwell.referrals.schooldays import school_days_between
     from schoolwell.roster.models import School
-    from schoolwell.support.models import Goal, ProgressCheck, ReviewDecision
-    from schoolwell.support.outcomes import goal_outcome, threshold_for
 
     limit = threshold_default() if threshold is None else threshold
+    by_school = parts(
+        f"support-{since.isoformat()}",
+        lambda ids: _rows_by_school(
+            of_schools(plans, ids), of_schools(referrals, ids), since=since
+        ),
+        ([], [], []),
+    )
+    # Each school's rows, kept as they are (medians are not summable; a school has a few
+    # dozen plans and referrals a year).
+    waits = [row for school_rows in by_school.values() for row in school_rows[0]]
+    review_rows = [row for school_rows in by_school.values() for row in school_rows[1]]
+    change_rows = [row for school_rows in by_school.values() for row in school_rows[2]]
+    school_ids = {r[0]["school"] for r in waits + review_rows + change_rows}
+    names = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name"))
+
+    def tables(rows, columns) -> dict[str, SuppressedTable]:
+        out = {}
+        for grouping in GROUPINGS:
+            counts: dict[tuple, int] = {}
+            for keys, column in rows:
+                counts[(keys[grouping], column)] = counts.get((keys[grouping], column), 0) + 1
+            present = {keys[grouping] for keys, _c in rows}
+            out[grouping] = count_table(
+                counts,
+                rows=_group_rows(grouping, present, names),
+                columns=columns,
+                threshold=threshold,
+            )
+        return out
+
+    medians = []
+    for grouping in GROUPINGS:
+        by_value: dict = defaultdict(list)  # one pass, not one per school of the district
+        for keys, d in waits:
+            by_value[keys[grouping]].append(d)
+        for value, label in _group_rows(grouping, set(by_value), names):
+            days = by_value.get(value, [])
+            # Rule 7: a median of fewer than N referrals could single a child out.
+            shown = _median(days) if days and len(days) >= limit else None
+            medians.append(MedianRow(grouping, label, len(days), shown))
+    all_days = [d for _k, d in waits]
+    return SupportIndicators(
+        first_contact=medians,
+        overall_median_days=_median(all_days) if all_days and len(all_days) >= limit else None,
+        overall_referrals=len(all_days),
+        reviews=tables(review_rows, [("on_time", _("On time")), ("late", _("Late"))]),
+        change=tables(
+            change_rows,
+            [("improved", _("Improved")), ("unchanged", _("Unchanged")), ("worse", _("Worse"))],
+        ),
+    )
+
+
+def _rows_by_school(plans: QuerySet, referrals: QuerySet, *, since: dt.date) -> dict[int, tuple]:
+    """school id → its (first-contact waits, reviews, plan changes): rows of (groups, value)."""
+    from schoolwell.referrals.schooldays import school_days_between
+    from schoolwell.support.models import Goal, ProgressCheck, ReviewDecision
+    from schoolwell.support.outcomes import goal_outcome, threshold_for
 
     # Referral → first contact (the first attended contact with the student themself).
     # The local date each referral was opened, read as a date (TruncDate: the current time
@@ -144,42 +206,8 @@ def support_indicators(
         )
         for s, g, lang, baseline, direction, measure, code, latest in goals
     ]
-    school_ids = {r[0]["school"] for r in waits + review_rows + change_rows}
-    names = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name"))
-
-    def tables(rows, columns) -> dict[str, SuppressedTable]:
-        out = {}
-        for grouping in GROUPINGS:
-            counts: dict[tuple, int] = {}
-            for keys, column in rows:
-                counts[(keys[grouping], column)] = counts.get((keys[grouping], column), 0) + 1
-            present = {keys[grouping] for keys, _c in rows}
-            out[grouping] = count_table(
-                counts,
-                rows=_group_rows(grouping, present, names),
-                columns=columns,
-                threshold=threshold,
-            )
-        return out
-
-    medians = []
-    for grouping in GROUPINGS:
-        by_value: dict = defaultdict(list)  # one pass, not one per school of the district
-        for keys, d in waits:
-            by_value[keys[grouping]].append(d)
-        for value, label in _group_rows(grouping, set(by_value), names):
-            days = by_value.get(value, [])
-            # Rule 7: a median of fewer than N referrals could single a child out.
-            shown = _median(days) if days and len(days) >= limit else None
-            medians.append(MedianRow(grouping, label, len(days), shown))
-    all_days = [d for _k, d in waits]
-    return SupportIndicators(
-        first_contact=medians,
-        overall_median_days=_median(all_days) if all_days and len(all_days) >= limit else None,
-        overall_referrals=len(all_days),
-        reviews=tables(review_rows, [("on_time", _("On time")), ("late", _("Late"))]),
-        change=tables(
-            change_rows,
-            [("improved", _("Improved")), ("unchanged", _("Unchanged")), ("worse", _("Worse"))],
-        ),
-    )
+    found: dict[int, tuple[list, list, list]] = {}
+    for index, rows in enumerate((waits, review_rows, change_rows)):
+        for row in rows:
+            found.setdefault(row[0]["school"], ([], [], []))[index].append(row)
+    return found
