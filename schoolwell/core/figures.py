@@ -112,18 +112,20 @@ def per_school(
     parts: tuple = (),
     seconds: int,
     empty: T,
+    versions: dict[int, str] | None = None,
 ) -> dict[int, T]:
     """Each school's `kind` value from the cache under the school's `family` version (and
     `parts`, e.g. the local date), the schools missing computed together by `compute(ids)`
     (which may leave out a school whose value is `empty`) and kept `seconds`. A school's
-    change then costs only that school's share, not the whole district's."""
+    change then costs only that school's share, not the whole district's. `versions`: the
+    schools' `family` versions when the caller has read them already (once for many kinds)."""
     ids = sorted(set(school_ids))
     if not seconds:
         found = compute(set(ids))
         return {pk: found.get(pk, empty) for pk in ids}
     # The versions are read before computing: a value computed from rows older than a
     # concurrent commit is stored under the version that commit replaced.
-    versions = school_versions(ids, family)
+    versions = versions or school_versions(ids, family)
     suffix = ":".join(map(str, parts))
     keys = {pk: f"schoolwell:{kind}:{pk}:{versions[pk]}:{suffix}" for pk in ids}
     cached = cache.get_many(keys.values())

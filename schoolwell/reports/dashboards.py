@@ -53,6 +53,9 @@ def cached_parts(user, school_ids: set[int]) -> indicators.Parts:
     such as overdue referrals, is as fresh as that)."""
     shape = hashlib.sha256(repr(access_shape(user)).encode(), usedforsecurity=False)
     suffix = (shape.hexdigest()[:16], timezone.localdate().isoformat())
+    # Read once for every indicator (a cache round trip each otherwise), before any part
+    # is computed (see `per_school`).
+    versions = figures.school_versions(sorted(school_ids)) if figures.cache_seconds() else None
 
     def parts(kind, compute, empty):
         return figures.per_school(
@@ -63,6 +66,7 @@ def cached_parts(user, school_ids: set[int]) -> indicators.Parts:
             parts=suffix,
             seconds=figures.cache_seconds(),
             empty=empty,
+            versions=versions,
         )
 
     return parts
