@@ -11,7 +11,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    F,
     Q,
     QuerySet,
     Value,
@@ -64,8 +63,8 @@ def referral_flow(
 ) -> ReferralFlow:
     """Referrals opened and closed per month since `since`, the median time to first action
     (claim) against the median time allowed (due − opened), and the overdue count, as the
-    queue counts it (open and past due). Four queries for the schools computed, whatever the
-    number of referrals; the medians are taken over the schools' hours together."""
+    queue counts it (open and past due). One query for the schools computed; the medians are
+    taken over the schools' hours together."""
     now = now or timezone.now()
     by_school = parts(
         f"referral-flow-{since.isoformat()}",
@@ -107,60 +106,66 @@ class _FlowPart:
 
 
 def _flow_by_school(referrals: QuerySet, *, since: dt.date, now: dt.datetime) -> dict:
-    from django.db.models.functions import TruncMonth
+    """One query: the referrals opened or closed since `since` or open now, their local
+    dates and months truncated by the database (in the current time zone), counted here."""
+    from django.db.models.functions import TruncDate, TruncMonth
 
     from schoolwell.referrals.models import Source, Status
 
-    counts: dict[int, Counter] = {}
-    for field_name, kind in (("opened_at", "opened"), ("closed_at", "closed")):
-        rows = (
-            referrals.filter(**{f"{field_name}__date__gte": since})
-            .annotate(month=TruncMonth(field_name))
-            .order_by()
-            .values_list("school_id", "month")
-            .annotate(n=Count("pk"), rule=Count("pk", filter=Q(source=Source.RULE)))
-            .values_list("school_id", "month", "n", "rule")
+    rows = (
+        referrals.filter(
+            Q(opened_at__date__gte=since) | Q(closed_at__date__gte=since) | ~Q(status=Status.CLOSED)
         )
-        for school, month, n, rule in rows:
-            found = counts.setdefault(school, Counter())
-            found[(kind, month.strftime("%Y-%m"))] += n
-            if kind == "opened":
-                found[("flagged", month.strftime("%Y-%m"))] += rule
-    recent = Q(opened_at__date__gte=since)
-    claimed = Q(claimed_at__isnull=False)
-    totals = (
-        referrals.order_by()
-        .values("school_id")
         .annotate(
-            open=Count("pk", filter=~Q(status=Status.CLOSED)),
-            overdue=Count("pk", filter=~Q(status=Status.CLOSED) & Q(due_at__lt=now)),
-            on_time=Count("pk", filter=recent & claimed & Q(claimed_at__lte=F("due_at"))),
-            # Late: claimed after the due time, or still unclaimed past it.
-            late=Count(
-                "pk",
-                filter=recent
-                & (Q(claimed_at__gt=F("due_at")) | Q(claimed_at__isnull=True, due_at__lt=now)),
-            ),
+            opened_on=TruncDate("opened_at"),
+            opened_month=TruncMonth("opened_at"),
+            closed_on=TruncDate("closed_at"),
+            closed_month=TruncMonth("closed_at"),
+        )
+        .order_by()
+        .values_list(
+            "school_id",
+            "opened_on",
+            "opened_month",
+            "closed_on",
+            "closed_month",
+            "opened_at",
+            "claimed_at",
+            "due_at",
+            "source",
+            "status",
         )
     )
-    for row in totals:
-        found = counts.setdefault(row.pop("school_id"), Counter())
-        found.update({(name, None): n for name, n in row.items()})
+    counts: dict[int, Counter] = {}
     # Medians are not summable: each school's hours are kept (a few hundred a year).
     hours: dict[int, tuple[list, list]] = {}
-    times = referrals.filter(recent).values_list("school_id", "opened_at", "claimed_at", "due_at")
-    for school, opened, claimed_at, due in times:
+    for school, opened_on, opened_month, closed_on, closed_month, *times, source, status in rows:
+        opened, claimed_at, due = times
+        found = counts.setdefault(school, Counter())
+        if status != Status.CLOSED:
+            found[("open", None)] += 1
+            found[("overdue", None)] += due < now
+        if closed_on is not None and closed_on >= since:
+            found[("closed", closed_month.strftime("%Y-%m"))] += 1
+        if opened_on < since:
+            continue
+        month = opened_month.strftime("%Y-%m")
+        found[("opened", month)] += 1
+        found[("flagged", month)] += source == Source.RULE
+        # Late: claimed after the due time, or still unclaimed past it.
+        if claimed_at is None:
+            found[("late", None)] += due < now
+        else:
+            found[("on_time" if claimed_at <= due else "late", None)] += 1
         to_action, allowed = hours.setdefault(school, ([], []))
         if claimed_at is not None:
             to_action.append((claimed_at - opened).total_seconds() / 3600)
         allowed.append((due - opened).total_seconds() / 3600)
     return {
         school: _FlowPart(
-            counts.get(school, Counter()),
-            tuple(hours.get(school, ([], []))[0]),
-            tuple(hours.get(school, ([], []))[1]),
+            found, tuple(hours.get(school, ([], []))[0]), tuple(hours.get(school, ([], []))[1])
         )
-        for school in counts.keys() | hours.keys()
+        for school, found in counts.items()
     }
 
 
