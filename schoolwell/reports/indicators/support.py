@@ -29,6 +29,8 @@ from schoolwell.reports.suppression import SuppressedTable, threshold_default
 
 # A review decided within this many days after its review date counts as on time.
 REVIEW_GRACE_DAYS = 7
+# A row's groups are a tuple in this order (a dict per row made the district's parts slower
+# to read from the cache).
 GROUPINGS = ("school", "band", "language")
 
 
@@ -89,16 +91,17 @@ def support_indicators(
     waits = [row for school_rows in by_school.values() for row in school_rows[0]]
     review_rows = [row for school_rows in by_school.values() for row in school_rows[1]]
     change_rows = [row for school_rows in by_school.values() for row in school_rows[2]]
-    school_ids = {r[0]["school"] for r in waits + review_rows + change_rows}
+    school_ids = {r[0][0] for r in waits + review_rows + change_rows}
     names = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name"))
 
     def tables(rows, columns) -> dict[str, SuppressedTable]:
         out = {}
         for grouping in GROUPINGS:
             counts: dict[tuple, int] = {}
+            at = GROUPINGS.index(grouping)
             for keys, column in rows:
-                counts[(keys[grouping], column)] = counts.get((keys[grouping], column), 0) + 1
-            present = {keys[grouping] for keys, _c in rows}
+                counts[(keys[at], column)] = counts.get((keys[at], column), 0) + 1
+            present = {keys[at] for keys, _c in rows}
             out[grouping] = count_table(
                 counts,
                 rows=_group_rows(grouping, present, names),
@@ -110,8 +113,9 @@ def support_indicators(
     medians = []
     for grouping in GROUPINGS:
         by_value: dict = defaultdict(list)  # one pass, not one per school of the district
+        at = GROUPINGS.index(grouping)
         for keys, d in waits:
-            by_value[keys[grouping]].append(d)
+            by_value[keys[at]].append(d)
         for value, label in _group_rows(grouping, set(by_value), names):
             days = by_value.get(value, [])
             # Rule 7: a median of fewer than N referrals could single a child out.
@@ -152,7 +156,7 @@ def _rows_by_school(plans: QuerySet, referrals: QuerySet, *, since: dt.date) -> 
     )
     waits = [
         (
-            {"school": s, "band": grade_band(g), "language": lang},
+            (s, grade_band(g), lang),
             school_days_between(opened, first),
         )
         for s, g, lang, opened, first in contacts
@@ -166,7 +170,7 @@ def _rows_by_school(plans: QuerySet, referrals: QuerySet, *, since: dt.date) -> 
     )
     review_rows = [
         (
-            {"school": s, "band": grade_band(g), "language": lang},
+            (s, grade_band(g), lang),
             "on_time" if (date - due).days <= REVIEW_GRACE_DAYS else "late",
         )
         for s, g, lang, date, due in reviews
@@ -196,7 +200,7 @@ def _rows_by_school(plans: QuerySet, referrals: QuerySet, *, since: dt.date) -> 
     )
     change_rows = [
         (
-            {"school": s, "band": grade_band(g), "language": lang},
+            (s, grade_band(g), lang),
             goal_outcome(
                 baseline=baseline,
                 latest=latest,
@@ -209,5 +213,5 @@ def _rows_by_school(plans: QuerySet, referrals: QuerySet, *, since: dt.date) -> 
     found: dict[int, tuple[list, list, list]] = {}
     for index, rows in enumerate((waits, review_rows, change_rows)):
         for row in rows:
-            found.setdefault(row[0]["school"], ([], [], []))[index].append(row)
+            found.setdefault(row[0][0], ([], [], []))[index].append(row)
     return found
