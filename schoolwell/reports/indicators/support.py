@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -84,23 +84,22 @@ def support_indicators(
         lambda ids: _rows_by_school(
             of_schools(plans, ids), of_schools(referrals, ids), since=since
         ),
-        ([], [], []),
+        (Counter(), Counter(), Counter()),
     )
-    # Each school's rows, kept as they are (medians are not summable; a school has a few
-    # dozen plans and referrals a year).
-    waits = [row for school_rows in by_school.values() for row in school_rows[0]]
-    review_rows = [row for school_rows in by_school.values() for row in school_rows[1]]
-    change_rows = [row for school_rows in by_school.values() for row in school_rows[2]]
-    school_ids = {r[0][0] for r in waits + review_rows + change_rows}
+    waits, reviews, changes = (
+        sum((school_rows[index] for school_rows in by_school.values()), Counter())
+        for index in range(3)
+    )
+    school_ids = {keys[0] for rows in (waits, reviews, changes) for keys, _value in rows}
     names = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name"))
 
-    def tables(rows, columns) -> dict[str, SuppressedTable]:
+    def tables(rows: Counter, columns) -> dict[str, SuppressedTable]:
         out = {}
         for grouping in GROUPINGS:
-            counts: dict[tuple, int] = {}
+            counts: Counter = Counter()
             at = GROUPINGS.index(grouping)
-            for keys, column in rows:
-                counts[(keys[at], column)] = counts.get((keys[at], column), 0) + 1
+            for (keys, column), n in rows.items():
+                counts[(keys[at], column)] += n
             present = {keys[at] for keys, _c in rows}
             out[grouping] = count_table(
                 counts,
@@ -114,28 +113,30 @@ def support_indicators(
     for grouping in GROUPINGS:
         by_value: dict = defaultdict(list)  # one pass, not one per school of the district
         at = GROUPINGS.index(grouping)
-        for keys, d in waits:
-            by_value[keys[at]].append(d)
+        for (keys, d), n in waits.items():
+            by_value[keys[at]].extend([d] * n)
         for value, label in _group_rows(grouping, set(by_value), names):
             days = by_value.get(value, [])
             # Rule 7: a median of fewer than N referrals could single a child out.
             shown = _median(days) if days and len(days) >= limit else None
             medians.append(MedianRow(grouping, label, len(days), shown))
-    all_days = [d for _k, d in waits]
+    all_days = [d for (_keys, d), n in waits.items() for _ in range(n)]
     return SupportIndicators(
         first_contact=medians,
         overall_median_days=_median(all_days) if all_days and len(all_days) >= limit else None,
         overall_referrals=len(all_days),
-        reviews=tables(review_rows, [("on_time", _("On time")), ("late", _("Late"))]),
+        reviews=tables(reviews, [("on_time", _("On time")), ("late", _("Late"))]),
         change=tables(
-            change_rows,
+            changes,
             [("improved", _("Improved")), ("unchanged", _("Unchanged")), ("worse", _("Worse"))],
         ),
     )
 
 
 def _rows_by_school(plans: QuerySet, referrals: QuerySet, *, since: dt.date) -> dict[int, tuple]:
-    """school id → its (first-contact waits, reviews, plan changes): rows of (groups, value)."""
+    """school id → its (first-contact waits, reviews, plan changes), each counted by
+    (groups, value): medians are not summable, so a school's waits are kept as days, but
+    counted (a district's rows one by one were most of reading its parts from the cache)."""
     from schoolwell.referrals.schooldays import school_days_between
     from schoolwell.support.models import Goal, ProgressCheck, ReviewDecision
     from schoolwell.support.outcomes import goal_outcome, threshold_for
@@ -210,8 +211,8 @@ def _rows_by_school(plans: QuerySet, referrals: QuerySet, *, since: dt.date) -> 
         )
         for s, g, lang, baseline, direction, measure, code, latest in goals
     ]
-    found: dict[int, tuple[list, list, list]] = {}
+    found: dict[int, tuple[Counter, Counter, Counter]] = {}
     for index, rows in enumerate((waits, review_rows, change_rows)):
         for row in rows:
-            found.setdefault(row[0][0], ([], [], []))[index].append(row)
+            found.setdefault(row[0][0], (Counter(), Counter(), Counter()))[index][row] += 1
     return found
