@@ -8,9 +8,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    DateField,
+    ExpressionWrapper,
+    F,
     Q,
     QuerySet,
     Value,
@@ -20,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schoolwell.accounts.models import Language
+from schoolwell.core.aggregates import hours_between, medians_in_sql
 from schoolwell.reports.indicators.counts import (
     GRADE_BANDS,
     Parts,
@@ -106,45 +111,61 @@ class _FlowPart:
 
 
 def _flow_by_school(referrals: QuerySet, *, since: dt.date, now: dt.datetime) -> dict:
-    """One query: the referrals opened or closed since `since` or open now, their local
-    dates and months truncated by the database (in the current time zone), counted here."""
+    """One query: the referrals opened or closed since `since` or open now, each with its
+    local dates and months and its comparisons made by the database (in the current time
+    zone), counted here. On PostgreSQL the hours the medians take come as numbers (parsing
+    three moments per referral was most of a district's rebuild); SQLite's are computed here."""
     from django.db.models.functions import TruncDate, TruncMonth
 
     from schoolwell.referrals.models import Source, Status
 
+    in_sql = medians_in_sql(referrals)
+
+    def test(q: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(q, output_field=BooleanField())
+
+    figures = {
+        "opened_on": TruncDate("opened_at"),
+        "opened_month": TruncMonth("opened_at", output_field=DateField()),
+        "closed_on": TruncDate("closed_at"),
+        "closed_month": TruncMonth("closed_at", output_field=DateField()),
+        "overdue": test(Q(due_at__lt=now)),
+        "on_time": test(Q(claimed_at__lte=F("due_at"))),
+        # Late: claimed after the due time, or still unclaimed past it.
+        "late": test(Q(claimed_at__gt=F("due_at")) | Q(claimed_at__isnull=True, due_at__lt=now)),
+    }
+    if in_sql:
+        figures["to_action"] = hours_between("claimed_at", "opened_at")
+        figures["allowed"] = hours_between("due_at", "opened_at")
     rows = (
         referrals.filter(
             Q(opened_at__date__gte=since) | Q(closed_at__date__gte=since) | ~Q(status=Status.CLOSED)
         )
-        .annotate(
-            opened_on=TruncDate("opened_at"),
-            opened_month=TruncMonth("opened_at"),
-            closed_on=TruncDate("closed_at"),
-            closed_month=TruncMonth("closed_at"),
-        )
+        .annotate(**figures)
         .order_by()
         .values_list(
             "school_id",
-            "opened_on",
-            "opened_month",
-            "closed_on",
-            "closed_month",
-            "opened_at",
-            "claimed_at",
-            "due_at",
             "source",
             "status",
+            *figures,
+            *(() if in_sql else ("claimed_at", "opened_at", "due_at")),
         )
     )
     counts: dict[int, Counter] = {}
     # Medians are not summable: each school's hours are kept (a few hundred a year).
     hours: dict[int, tuple[list, list]] = {}
-    for school, opened_on, opened_month, closed_on, closed_month, *times, source, status in rows:
-        opened, claimed_at, due = times
+    for school, source, status, opened_on, opened_month, closed_on, closed_month, *rest in rows:
+        overdue, on_time, late, *times = rest
+        if not in_sql:
+            claimed_at, opened, due = times
+            times = [
+                None if claimed_at is None else (claimed_at - opened).total_seconds() / 3600,
+                (due - opened).total_seconds() / 3600,
+            ]
         found = counts.setdefault(school, Counter())
         if status != Status.CLOSED:
             found[("open", None)] += 1
-            found[("overdue", None)] += due < now
+            found[("overdue", None)] += bool(overdue)
         if closed_on is not None and closed_on >= since:
             found[("closed", closed_month.strftime("%Y-%m"))] += 1
         if opened_on < since:
@@ -152,15 +173,12 @@ def _flow_by_school(referrals: QuerySet, *, since: dt.date, now: dt.datetime) ->
         month = opened_month.strftime("%Y-%m")
         found[("opened", month)] += 1
         found[("flagged", month)] += source == Source.RULE
-        # Late: claimed after the due time, or still unclaimed past it.
-        if claimed_at is None:
-            found[("late", None)] += due < now
-        else:
-            found[("on_time" if claimed_at <= due else "late", None)] += 1
+        found[("on_time", None)] += bool(on_time)
+        found[("late", None)] += bool(late)
         to_action, allowed = hours.setdefault(school, ([], []))
-        if claimed_at is not None:
-            to_action.append((claimed_at - opened).total_seconds() / 3600)
-        allowed.append((due - opened).total_seconds() / 3600)
+        if times[0] is not None:
+            to_action.append(times[0])
+        allowed.append(times[1])
     return {
         school: _FlowPart(
             found, tuple(hours.get(school, ([], []))[0]), tuple(hours.get(school, ([], []))[1])
