@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from schoolwell.accounts.models import User
 from schoolwell.consent.models import ConsentForm, ConsentNotice
+from schoolwell.core.figures import school_consent_changed
 from schoolwell.roster.models import Student
 
 
@@ -36,28 +37,33 @@ def consent_emails_send(
         if student_id in students and guardian_id in guardians:
             children[guardian_id].append(students[student_id])
     sent = 0
-    for guardian_id, kids in children.items():
-        guardian = guardians[guardian_id]
-        if not guardian.email:
-            continue  # no address: the school sends a letter home instead
-        reminder = any((kid.pk, guardian_id) in noticed for kid in kids)
-        _message(form, guardian, kids, reminder=reminder, portal_url=portal_url).send()
-        now = timezone.now()
-        ConsentNotice.objects.bulk_create(
-            ConsentNotice(
-                student=kid,
-                guardian=guardian,
-                form=form,
-                kind=ConsentNotice.Kind.REMINDER
-                if (kid.pk, guardian_id) in noticed
-                else ConsentNotice.Kind.NOTICE,
-                via=ConsentNotice.Via.EMAIL,
-                sent_at=now,
-                sent_by_id=sent_by_id,
+    try:
+        for guardian_id, kids in children.items():
+            guardian = guardians[guardian_id]
+            if not guardian.email:
+                continue  # no address: the school sends a letter home instead
+            reminder = any((kid.pk, guardian_id) in noticed for kid in kids)
+            _message(form, guardian, kids, reminder=reminder, portal_url=portal_url).send()
+            now = timezone.now()
+            ConsentNotice.objects.bulk_create(
+                ConsentNotice(
+                    student=kid,
+                    guardian=guardian,
+                    form=form,
+                    kind=ConsentNotice.Kind.REMINDER
+                    if (kid.pk, guardian_id) in noticed
+                    else ConsentNotice.Kind.NOTICE,
+                    via=ConsentNotice.Via.EMAIL,
+                    sent_at=now,
+                    sent_by_id=sent_by_id,
+                )
+                for kid in kids
             )
-            for kid in kids
-        )
-        sent += 1
+            sent += 1
+    finally:
+        # A first notice starts a notice period: consent coverage moves (each email commits
+        # its notices, so even a run that fails midway moved it).
+        school_consent_changed([form.school_id])
     return sent
 
 

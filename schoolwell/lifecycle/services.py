@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from schoolwell.accounts import gate
 from schoolwell.audit.services import access_log_record
+from schoolwell.core.figures import school_consent_changed
 from schoolwell.lifecycle import shredder
 from schoolwell.lifecycle.models import (
     Category,
@@ -216,6 +217,7 @@ def erasure_approve(*, erasure: ErasureRequest, by) -> ErasureRequest:
         local_id=f"erased-{student.pk}",
         active=False,
     )
+    school_consent_changed([student.school_id])  # no longer an active student
     erasure.status, erasure.decided_by, erasure.decided_at = (
         ErasureStatus.DONE,
         by,

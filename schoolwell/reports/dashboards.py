@@ -7,7 +7,9 @@ district views are de-identified and small-cell suppressed (rule 7).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
@@ -15,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from schoolwell.accounts import gate
-from schoolwell.core import registry
+from schoolwell.core import figures, registry
 from schoolwell.reports import charts, indicators
 from schoolwell.reports.durations import humanise_hours
 from schoolwell.reports.suppression import (
@@ -30,6 +32,47 @@ from schoolwell.roster.models import School
 from schoolwell.roster.selectors import taught_classes
 
 TREND_WEEKS = 6
+# Part of every cached part's key: raise it when an indicator's part changes shape, so the
+# new code never reads a part the previous release stored (they expire unread).
+PARTS_FORMAT = 1
+
+
+def access_shape(user) -> tuple:
+    """What a dashboard's figures depend on in the reader's access: their grants' sets, not
+    who they are (two administrators of the same school share one cached copy)."""
+    scope = dataclasses.replace(gate.scope_of(user), user_id=None)
+    return tuple(
+        (name, tuple(sorted(value)) if isinstance(value, frozenset) else value)
+        for name, value in sorted(dataclasses.asdict(scope).items())
+    )
+
+
+def cached_parts(user, school_ids: set[int]) -> indicators.Parts:
+    """The indicators' per-school parts from the cache, each under its school's figures
+    version, the reader's access shape and the local date (`core.figures.per_school`): after
+    a change in one school (a check-in save bumps its versions) a district dashboard
+    computes that school's parts only and adds up the others' cached ones. Like the whole
+    page's cache, a part lasts `DASHBOARD_CACHE_SECONDS` at most (what depends on the time,
+    such as overdue referrals, is as fresh as that)."""
+    shape = hashlib.sha256(repr(access_shape(user)).encode(), usedforsecurity=False)
+    suffix = (PARTS_FORMAT, shape.hexdigest()[:16], timezone.localdate().isoformat())
+    # Read once for every indicator (a cache round trip each otherwise), before any part
+    # is computed (see `per_school`).
+    versions = figures.school_versions(sorted(school_ids)) if figures.cache_seconds() else None
+
+    def parts(kind, compute, empty):
+        return figures.per_school(
+            f"dashboard-part:{kind}",
+            school_ids,
+            compute,
+            family=figures.FIGURES,
+            parts=suffix,
+            seconds=figures.cache_seconds(),
+            empty=empty,
+            versions=versions,
+        )
+
+    return parts
 
 
 @dataclass
@@ -85,8 +128,12 @@ def _consent_colours(table: SuppressedTable) -> list[str]:
     return [by_label.get(label, charts.NEUTRAL) for label in table.column_labels]
 
 
-def _common_sections(students, school_ids: set[int], *, threshold: int | None) -> list[Section]:
-    consent = indicators.consent_coverage(students, threshold=threshold, school_ids=school_ids)
+def _common_sections(
+    students, school_ids: set[int], *, threshold: int | None, parts: indicators.Parts
+) -> list[Section]:
+    # `students` are every student of `school_ids` (school.administer reaches whole schools),
+    # so the schools' cached consent counts are theirs.
+    consent = indicators.school_consent_coverage(school_ids, threshold=threshold)
     return [
         _table_section(
             "consent",
@@ -98,7 +145,7 @@ def _common_sections(students, school_ids: set[int], *, threshold: int | None) -
         _table_section(
             "band-language",
             _("Students by grade band and preferred language"),
-            indicators.students_by_band_and_language(students, threshold=threshold),
+            indicators.students_by_band_and_language(students, threshold=threshold, parts=parts),
             _("Grade band"),
         ),
     ]
@@ -108,8 +155,8 @@ def _competency_name(competency) -> str:
     return competency.name.get(get_language()[:2]) or competency.name.get("en") or competency.code
 
 
-def sel_section(user, school_ids: set[int]) -> Section:
-    report = indicators.sel_coverage(user, school_ids=school_ids)
+def sel_section(user, school_ids: set[int], *, parts: indicators.Parts) -> Section:
+    report = indicators.sel_coverage(user, school_ids=school_ids, parts=parts)
     rows = report.schools
     names = [_competency_name(c) for c in report.competencies]
     total_due = sum(r.due for r in rows)
@@ -137,11 +184,13 @@ def sel_section(user, school_ids: set[int]) -> Section:
     )
 
 
-def screening_section(school_ids: set[int], *, threshold: int | None, with_school: bool) -> Section:
+def screening_section(
+    school_ids: set[int], *, threshold: int | None, with_school: bool, parts: indicators.Parts
+) -> Section:
     """Completion per screening window of this school year: screened vs not yet (counts)."""
     since = dt.date(indicators.school_year_start(timezone.localdate()), 8, 1)
     table = indicators.screening_completion_table(
-        school_ids, since=since, threshold=threshold, with_school=with_school
+        school_ids, since=since, threshold=threshold, with_school=with_school, parts=parts
     )
     windows = table.row_labels
     screened, eligible = table.column_totals[0], table.total
@@ -168,14 +217,16 @@ def screening_section(school_ids: set[int], *, threshold: int | None, with_schoo
 
 def school_context(user, school: School) -> dict:
     students = gate.students(user, "school.administer").filter(school=school)
+    ids, shown = {school.pk}, indicators.IDENTIFIED
+    parts = cached_parts(user, ids)
     return {
         "school": school,
         "sections": [
-            screening_section({school.pk}, threshold=indicators.IDENTIFIED, with_school=False),
-            *referral_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
-            *support_sections(user, {school.pk}, threshold=indicators.IDENTIFIED),
-            sel_section(user, {school.pk}),
-            *_common_sections(students, {school.pk}, threshold=indicators.IDENTIFIED),
+            screening_section(ids, threshold=shown, with_school=False, parts=parts),
+            *referral_sections(user, ids, threshold=shown, parts=parts),
+            *support_sections(user, ids, threshold=shown, parts=parts),
+            sel_section(user, ids, parts=parts),
+            *_common_sections(students, ids, threshold=shown, parts=parts),
             *(
                 section
                 for provider in registry.school_dashboard_providers
@@ -188,18 +239,19 @@ def school_context(user, school: School) -> dict:
 def district_context(user) -> dict:
     students = gate.students(user, "school.administer")
     school_ids = set(gate.school_ids(user, "school.administer"))
+    parts = cached_parts(user, school_ids)
     sections = [
         _table_section(
             "school-grade",
             _("Students by school and grade"),
-            indicators.students_by_school_and_grade(students),
+            indicators.students_by_school_and_grade(students, parts=parts),
             _("School"),
         ),
-        screening_section(school_ids, threshold=None, with_school=True),
-        *referral_sections(user, school_ids, threshold=None),
-        *support_sections(user, school_ids, threshold=None),
-        sel_section(user, school_ids),
-        *_common_sections(students, school_ids, threshold=None),
+        screening_section(school_ids, threshold=None, with_school=True, parts=parts),
+        *referral_sections(user, school_ids, threshold=None, parts=parts),
+        *support_sections(user, school_ids, threshold=None, parts=parts),
+        sel_section(user, school_ids, parts=parts),
+        *_common_sections(students, school_ids, threshold=None, parts=parts),
     ]
     return {"sections": sections}
 
@@ -246,14 +298,16 @@ def teacher_context(user) -> dict:
     }
 
 
-def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> list[Section]:
+def referral_sections(
+    user, school_ids: set[int], *, threshold: int | None, parts: indicators.Parts
+) -> list[Section]:
     """Referral flow, response times against due, overdue; equity; counsellor capacity."""
     from schoolwell.referrals.selectors import staff_referrals
 
     today = timezone.localdate()
     since = dt.date(indicators.school_year_start(today), 8, 1)
     referrals = staff_referrals(user).filter(school_id__in=school_ids)
-    flow = indicators.referral_flow(referrals, since=since)
+    flow = indicators.referral_flow(referrals, since=since, parts=parts)
     # Not suppressed (see reports/suppression.py): referrals opened, flagged by a rule and
     # closed per month, and open or overdue now, count workload across the schools, not
     # groups of children sharing a characteristic, so a small number identifies no one.
@@ -299,20 +353,18 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
         % {"since": formats.date_format(since)},
     )
     students = gate.students(user, "school.administer").filter(school_id__in=school_ids)
+    rates = indicators.referral_rates(
+        students, referrals, since=since, threshold=threshold, parts=parts
+    )
     equity = [
-        _table_section(
-            f"equity-{by}",
-            title,
-            indicators.referral_rates(students, referrals, by=by, since=since, threshold=threshold),
-            header,
-        )
+        _table_section(f"equity-{by}", title, rates[by], header)
         for by, title, header in (
             ("band", _("Flags and referrals by grade band"), _("Grade band")),
             ("language", _("Flags and referrals by preferred language"), _("Preferred language")),
         )
     ]
     capacity = indicators.counsellor_capacity(
-        school_ids, referrals, since=today - dt.timedelta(days=30)
+        school_ids, referrals, since=today - dt.timedelta(days=30), parts=parts
     )
     # Per-school referral counts, with complementary suppression in de-identified views.
     volume = suppress(
@@ -364,7 +416,9 @@ def referral_sections(user, school_ids: set[int], *, threshold: int | None) -> l
     return [flow_section, *equity, capacity_section]
 
 
-def support_sections(user, school_ids: set[int], *, threshold: int | None) -> list[Section]:
+def support_sections(
+    user, school_ids: set[int], *, threshold: int | None, parts: indicators.Parts
+) -> list[Section]:
     """Support plans: time from referral to first contact, reviews on time, and plans
     improved / unchanged / worse (by school, grade band and language)."""
     from schoolwell.referrals.selectors import staff_referrals
@@ -376,6 +430,7 @@ def support_sections(user, school_ids: set[int], *, threshold: int | None) -> li
         staff_referrals(user).filter(school_id__in=school_ids),
         since=since,
         threshold=threshold,
+        parts=parts,
     )
     groupings = {"school": _("School"), "band": _("Grade band"), "language": _("Language")}
     median = data.overall_median_days

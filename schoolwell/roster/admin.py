@@ -10,6 +10,7 @@ grants go through the roster services (which keep `who_can_access` and the scope
 from django.contrib import admin
 
 from schoolwell.accounts import gate
+from schoolwell.core.figures import school_consent_changed
 from schoolwell.roster.models import (
     AcademicTerm,
     Class,
@@ -19,6 +20,7 @@ from schoolwell.roster.models import (
     School,
     Student,
 )
+from schoolwell.roster.services import district_consent_changed
 
 
 class SchoolScopedAdmin(admin.ModelAdmin):
@@ -116,6 +118,15 @@ class AcademicTermAdmin(admin.ModelAdmin):
     list_display = ("title", "kind", "start_date", "end_date", "school_year")
     list_filter = ("kind", "school_year")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The school-year term decides which consent forms are in force.
+        district_consent_changed(district=obj.district)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        district_consent_changed(district=obj.district)
+
 
 @admin.register(Class)
 class ClassAdmin(SchoolScopedAdmin):
@@ -131,3 +142,9 @@ class StudentAdmin(SchoolScopedAdmin):
     list_filter = (("school", admin.RelatedOnlyFieldListFilter), "grade", "active")
     search_fields = ("local_id", "family_name", "given_name")
     inlines = [GuardianLinkInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # School, active flag and date of birth decide the student's consent on the
+        # dashboards (old and new school).
+        school_consent_changed([obj.school_id, form.initial.get("school")])

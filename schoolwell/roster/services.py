@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from schoolwell.accounts.models import User
 from schoolwell.accounts.roles import Role, grants_changed
+from schoolwell.core.figures import school_consent_changed
 from schoolwell.roster.models import (
     Class,
     ClassUserObjectPermission,
@@ -149,6 +150,7 @@ def guardian_links_remove_many(*, guardian_ids: Iterable[int], district: Distric
     ).delete()
     if deleted:
         grants_changed(user_ids=guardian_ids)
+        district_consent_changed(district=district)  # only linked guardians' word counts
     return deleted
 
 
@@ -166,7 +168,14 @@ def guardian_link_set(
         defaults={"relationship": relationship, "may_consent": may_consent},
     )
     grants_changed(users=[guardian])
+    school_consent_changed([student.school_id])  # may_consent decides whose word counts
     return link
+
+
+def district_consent_changed(*, district: District) -> None:
+    """Students, guardian links or the school year of the district changed (an import):
+    every school's consent coverage is derived again."""
+    school_consent_changed(School.objects.filter(district=district).values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models.functions import TruncDate
 
 from schoolwell.accounts import gate
 from schoolwell.accounts.models import User
@@ -153,19 +153,36 @@ class TalkResponse:
 
 
 def talk_response(*, school: School, start: dt.date, end: dt.date) -> TalkResponse:
-    """ "Yes, today" requests of the period: how many were answered, how fast (median)."""
-    rows = list(
-        current_checkins()
-        .filter(school=school, date__gte=start, date__lte=end, wants_to_talk=WantsToTalk.TODAY)
-        .values_list("created_at", "talk_answered_at")
+    """ "Yes, today" requests of the period: how many were answered, how fast (median).
+    One aggregate query (on SQLite, which has no median, the answered ones' times are read
+    for it)."""
+    from schoolwell.core.aggregates import Median, hours_between, medians_in_sql
+
+    rows = current_checkins().filter(
+        school=school, date__gte=start, date__lte=end, wants_to_talk=WantsToTalk.TODAY
     )
-    waits = [(done - at).total_seconds() / 3600 for at, done in rows if done]
-    same_day = sum(
-        1 for at, done in rows if done and timezone.localdate(done) == timezone.localdate(at)
-    )
+    answered = Q(talk_answered_at__isnull=False)
+    figures = {
+        "asked": Count("pk"),
+        "answered": Count("pk", filter=answered),
+        # The same local day (TruncDate reads both in the current time zone).
+        "same_day": Count("pk", filter=answered & Q(asked_on=TruncDate("talk_answered_at"))),
+    }
+    in_sql = medians_in_sql(rows)
+    if in_sql:
+        figures["median"] = Median(hours_between("talk_answered_at", "created_at"))
+    totals = rows.annotate(asked_on=TruncDate("created_at")).order_by().aggregate(**figures)
+    if in_sql:
+        median = totals["median"]
+    else:
+        waits = [
+            (done - at).total_seconds() / 3600
+            for at, done in rows.filter(answered).values_list("created_at", "talk_answered_at")
+        ]
+        median = statistics.median(waits) if waits else None
     return TalkResponse(
-        asked=len(rows),
-        answered=len(waits),
-        median_hours=statistics.median(waits) if waits else None,
-        same_day=same_day,
+        asked=totals["asked"],
+        answered=totals["answered"],
+        median_hours=median,
+        same_day=totals["same_day"],
     )

@@ -2,6 +2,7 @@ import openpyxl
 import pytest
 
 from schoolwell.reports.models import Export
+from tests.roster.conftest import make_template  # noqa: F401  (fixture)
 
 # The SEL app's own test data builders, for the SEL export and dashboard tests.
 from tests.screening.conftest import instruments, phqa_window, srss_window  # noqa: F401

@@ -50,17 +50,20 @@ def test_equity_rates_are_suppressed(school_admin, school_a, class_a):
         enroll(student, class_a)
         if i < 3:
             referral(school_a, student, opened=now - H, due_h=24)
-    table = indicators.referral_rates(
+    tables = indicators.referral_rates(
         school_admin_students(school_admin),
         staff_referrals(school_admin),
-        by="band",
         since=timezone.localdate(now) - dt.timedelta(days=1),
     )
+    table = tables["band"]
     label, cells, total = table.rows()[0]
     assert label == "6–8" and total.count == 30 and not total.suppressed
     flagged, referred, neither = cells
     assert flagged.suppressed and flagged.count == 3
     assert sum(c.suppressed for c in cells) >= 2  # its complement too
+    # The same students by language, from the same query.
+    english = dict((label, total.count) for label, _cells, total in tables["language"].rows())
+    assert english["English"] == 30
 
 
 def school_admin_students(user):

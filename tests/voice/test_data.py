@@ -99,6 +99,24 @@ def test_the_median_time_to_an_adult(consented, teacher, school_a):
     assert found.median_hours == 2
 
 
+def test_an_answer_the_next_day_is_not_the_same_day(
+    consented, teacher, school_a, class_a, parent, checkin_form
+):
+    """Counted by the database: asked, answered, answered the same local day, median."""
+    now = timezone.now().replace(hour=9, minute=0)
+    (other,) = _students(1, class_a, school_a, parent, checkin_form)
+    answered, _unanswered = (
+        record(s, wants_to_talk=WantsToTalk.TODAY, trusted_adult_id=teacher.pk, now=now).checkin
+        for s in (consented, other)
+    )
+    talk_request_answer(checkin=answered, by=teacher, now=now + dt.timedelta(days=1))
+    found = selectors.talk_response(
+        school=school_a, start=timezone.localdate(now), end=timezone.localdate(now)
+    )
+    assert (found.asked, found.answered, found.same_day) == (2, 1, 0)
+    assert found.median_hours == 24
+
+
 def test_disclosure_rows_read_in_the_readers_language():
     from django.utils import translation
 

@@ -26,7 +26,7 @@ from schoolwell.consent.services._common import (
     require_school_staff,
 )
 from schoolwell.core import registry
-from schoolwell.core.figures import school_figures_changed
+from schoolwell.core.figures import school_consent_changed
 from schoolwell.roster.models import GuardianLink, Student
 
 
@@ -95,7 +95,7 @@ def _decide(
         at=timezone.now(),
         note=note[:500],
     )
-    school_figures_changed([student.school_id])  # consent coverage on the dashboards
+    school_consent_changed([student.school_id])  # consent coverage on the dashboards
     if decision in (Decision.REVOKED, Decision.DENIED):
         # Rule 2: what was collected before a withdrawal is kept, and marked by its owner app.
         for hook in registry.consent_withdrawn_hooks:
@@ -181,7 +181,7 @@ def consent_self_record(
     _check_form_current(form, student)
     if decision not in Decision.values:
         raise ValidationError(_("Unknown decision."))
-    school_figures_changed([student.school_id])
+    school_consent_changed([student.school_id])
     return ConsentDecision.objects.create(
         student=student,
         guardian=None,

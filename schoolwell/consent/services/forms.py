@@ -24,6 +24,7 @@ from schoolwell.consent.services._common import (
     require_administrator,
 )
 from schoolwell.consent.services.notices import consent_notices_send
+from schoolwell.core.figures import school_consent_changed
 from schoolwell.roster.models import School
 
 
@@ -133,6 +134,7 @@ def consent_form_publish(
     # Bypasses the published guard once: this save is the act of publishing.
     ConsentForm.objects.filter(pk=form.pk).update(published_at=form.published_at, published_by=by)
     form._published_in_db = True
+    school_consent_changed([form.school_id])  # the version in force changed
     if notify and form.purpose != Purpose.EXTERNAL_SHARING:
         consent_notices_send(form=form, by=by, portal_url=portal_url)
     return form
@@ -144,6 +146,7 @@ def consent_form_withdraw(*, form: ConsentForm, by: User) -> ConsentForm:
     require_administrator(by, form.school_id)
     form.active = False
     form.save(update_fields=["active"])
+    school_consent_changed([form.school_id])
     return form
 
 
@@ -181,4 +184,5 @@ def consent_settings_update(
     settings.minor_self_consent_age = minor_self_consent_age
     settings.full_clean(exclude=["school"])
     settings.save()
+    school_consent_changed([school.pk])  # minor self-consent decides some students' state
     return settings

@@ -5,10 +5,12 @@ and runs a fixed number of grouped queries, whatever the number of rows. Aggrega
 leave the school (district views, de-identified exports) pass through `suppression.suppress`.
 """
 
+from schoolwell.reports.indicators.consent import consent_coverage, school_consent_coverage
 from schoolwell.reports.indicators.counts import (
     GRADE_BANDS,
     IDENTIFIED,
-    consent_coverage,
+    Parts,
+    computed,
     count_table,
     grade_band_expression,
     grade_label,
@@ -43,6 +45,7 @@ from schoolwell.reports.indicators.timeline import StudentTimeline, student_time
 __all__ = [
     "GRADE_BANDS",
     "IDENTIFIED",
+    "Parts",
     "REVIEW_GRACE_DAYS",
     "ReferralFlow",
     "SchoolCapacity",
@@ -51,6 +54,7 @@ __all__ = [
     "WindowCompletion",
     "checkin_reach",
     "checkin_weekly_means",
+    "computed",
     "consent_coverage",
     "count_table",
     "counsellor_capacity",
@@ -60,6 +64,7 @@ __all__ = [
     "not_checked_in",
     "referral_flow",
     "referral_rates",
+    "school_consent_coverage",
     "school_year_start",
     "screening_completion",
     "screening_completion_table",

@@ -1,20 +1,48 @@
-"""Count tables by school, grade band and subgroup, and the roster, consent and SEL figures."""
+"""Count tables by school, grade band and subgroup, and the roster and SEL figures."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.utils import timezone
 
 from schoolwell.accounts.models import Language
 from schoolwell.reports.suppression import SuppressedTable, suppress
 from schoolwell.roster.models import Student
+
+# How an indicator gets its schools' parts (a part per school id): `computed` all at once (the
+# exports), or each school's from the cache under its figures version (the dashboards,
+# `dashboards.cached_parts`), so a change in one school recomputes that school's part only.
+# Arguments: the part's kind, `compute(school ids or None for all) -> {school id: part}`, and
+# the part of a school `compute` leaves out.
+Parts = Callable[[str, Callable[[Collection[int] | None], dict[int, Any]], Any], dict[int, Any]]
+
+
+def computed(kind: str, compute: Callable[[Collection[int] | None], dict], empty: Any) -> dict:
+    return compute(None)
+
+
+def of_schools(queryset: QuerySet, school_ids: Collection[int] | None, field="school_id"):
+    return queryset if school_ids is None else queryset.filter(**{f"{field}__in": school_ids})
+
+
+def counters_by_school(rows: Iterable[tuple]) -> dict[int, Counter]:
+    """(school id, *key, n) rows → {school id: Counter({key: n})} (a key of one value is
+    that value)."""
+    found: dict[int, Counter] = {}
+    for school, *key, n in rows:
+        found.setdefault(school, Counter())[key[0] if len(key) == 1 else tuple(key)] += n
+    return found
+
+
+def summed(parts: dict[int, Counter]) -> Counter:
+    return sum(parts.values(), Counter())
+
 
 # Grade bands used for every subgroup breakdown (small enough groups get suppressed anyway).
 GRADE_BANDS: list[tuple[int, int, str]] = [
@@ -88,17 +116,25 @@ def count_table(
 IDENTIFIED = 0
 
 
-def students_by_school_and_grade(students: QuerySet[Student]) -> SuppressedTable:
+def students_by_school_and_grade(
+    students: QuerySet[Student], *, parts: Parts = computed
+) -> SuppressedTable:
     """Active students per school (rows) and grade (columns)."""
+    by_school = parts(
+        "school-grade",
+        lambda ids: counters_by_school(
+            of_schools(students.filter(active=True), ids)
+            .order_by()
+            .values_list("school_id", "school__name", "grade")
+            .annotate(n=Count("pk"))
+        ),
+        Counter(),
+    )
     counts, names = {}, {}
-    for school, name, grade, n in (
-        students.filter(active=True)
-        .order_by()
-        .values_list("school_id", "school__name", "grade")
-        .annotate(n=Count("pk"))
-    ):
-        counts[(school, grade)] = n
-        names[school] = name
+    for school, part in by_school.items():
+        for (name, grade), n in part.items():
+            counts[(school, grade)] = n
+            names[school] = name
     grades = sorted({grade for _school, grade in counts})
     return count_table(
         counts,
@@ -109,63 +145,27 @@ def students_by_school_and_grade(students: QuerySet[Student]) -> SuppressedTable
 
 
 def students_by_band_and_language(
-    students: QuerySet[Student], *, threshold: int | None = None
+    students: QuerySet[Student], *, threshold: int | None = None, parts: Parts = computed
 ) -> SuppressedTable:
     """Active students per grade band (rows) and preferred language (columns)."""
-    active = students.filter(active=True).annotate(band=grade_band_expression())
-    counts = grouped_counts(active, "band", "preferred_language")
+    counts = summed(
+        parts(
+            "band-language",
+            lambda ids: counters_by_school(
+                of_schools(students.filter(active=True), ids)
+                .annotate(band=grade_band_expression())
+                .order_by()
+                .values_list("school_id", "band", "preferred_language")
+                .annotate(n=Count("pk"))
+            ),
+            Counter(),
+        )
+    )
     present = {band for band, _lang in counts}
     return count_table(
         counts,
         rows=[(label, label) for _lo, _hi, label in GRADE_BANDS if label in present],
         columns=[(code, str(name)) for code, name in Language.choices],
-        threshold=threshold,
-    )
-
-
-def consent_coverage(
-    students: QuerySet[Student],
-    *,
-    threshold: int | None = None,
-    school_ids: Collection[int] | None = None,
-) -> SuppressedTable:
-    """Active students per consent purpose (rows) and effective state (columns).
-
-    Counted by the database in one grouped query: each student's state comes from
-    `consent.gating_sql`, the SQL form of `consent.gating`'s rules (proven equal by a
-    property test), so no student is loaded into Python.
-    """
-    from schoolwell.consent.gating import ConsentState, Purpose
-    from schoolwell.consent.gating_sql import with_consent_states
-
-    counts: Counter = Counter()
-    annotated, names = with_consent_states(
-        students.filter(active=True), list(Purpose.values), school_ids=school_ids
-    )
-    # Grouped around the compiled per-student query rather than by the ORM, which would
-    # compile every state's expression a second time for its GROUP BY (half this
-    # indicator's CPU); the column names are ours, the values stay parameters.
-    try:
-        query = annotated.order_by().values_list(*names.values()).query
-        # Compiled for the database it runs on (a replica inside replica_reads()).
-        sql, params = query.get_compiler(using=annotated.db).as_sql()
-    except EmptyResultSet:  # no students in scope (e.g. a district with no schools yet)
-        sql = None
-    columns = ", ".join(names.values())
-    if sql is not None:
-        with connections[annotated.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns}, COUNT(*) FROM ({sql}) states GROUP BY {columns}",  # noqa: S608
-                params,
-            )
-            for *states, n in cursor.fetchall():
-                for purpose, state in zip(names, states, strict=True):
-                    counts[(purpose, state)] += n
-    present = {state for _purpose, state in counts}
-    return count_table(
-        counts,
-        rows=[(p.value, str(p.label)) for p in Purpose],
-        columns=[(s.value, str(s.label)) for s in ConsentState if s.value in present],
         threshold=threshold,
     )
 
@@ -178,14 +178,34 @@ class SelCoverage:
     schools: list  # sel.selectors.Coverage per school, in name order
 
 
-def sel_coverage(user, *, school_ids: set[int], today: dt.date | None = None) -> SelCoverage:
+def sel_coverage(
+    user, *, school_ids: set[int], today: dt.date | None = None, parts: Parts = computed
+) -> SelCoverage:
     """SEL coverage per school for the current period: the coverage page's school totals
     (sel.selectors.coverage_report), added up by the database."""
     from schoolwell.sel.selectors import competencies, coverage_period, school_coverage
 
     today = today or timezone.localdate()
     start, end = coverage_period(user=user, today=today)
-    rows = school_coverage(user=user, school_ids=school_ids, start=start, end=end, today=today)
+    by_school = parts(
+        # The period is the reader's (their classes' term): part of what is cached.
+        f"sel-{start.isoformat()}-{end.isoformat()}",
+        lambda ids: {
+            row.obj.pk: row
+            for row in school_coverage(
+                user=user,
+                school_ids=school_ids if ids is None else set(ids),
+                start=start,
+                end=end,
+                today=today,
+            )
+        },
+        None,  # a school without classes has no row
+    )
+    rows = sorted(
+        (row for row in by_school.values() if row is not None),
+        key=lambda row: (row.obj.name, row.obj.pk),
+    )
     all_competencies = competencies()
     for row in rows:
         row.set_competencies(all_competencies)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from schoolwell.reports.indicators.counts import (
     GRADE_BANDS,
+    Parts,
+    computed,
     count_table,
     grade_band_expression,
     grouped_counts,
@@ -33,15 +35,29 @@ class WindowCompletion:
         return self.screened / self.eligible if self.eligible else None
 
 
-def screening_completion(school_ids: set[int], *, since: dt.date) -> list[WindowCompletion]:
+def screening_completion(
+    school_ids: set[int], *, since: dt.date, parts: Parts = computed
+) -> list[WindowCompletion]:
     """Per screening window opened since `since`: students in its grades, and how many
     have a result in it (3 queries). Counts only: no result is read."""
+    by_school = parts(
+        f"screening-{since.isoformat()}",
+        lambda ids: _completion_by_school(school_ids if ids is None else set(ids), since),
+        [],
+    )
+    return [w for _order, w in sorted(row for rows in by_school.values() for row in rows)]
+
+
+def _completion_by_school(school_ids: set[int], since: dt.date) -> dict[int, list[tuple]]:
+    """school id → [((opened on, school name, window id), WindowCompletion)]."""
     from schoolwell.screening.models import ScreeningResult, ScreeningWindow
 
     windows = list(
         ScreeningWindow.objects.filter(school_id__in=school_ids, opens_on__gte=since)
         .select_related("school", "instrument")
-        .order_by("opens_on", "school__name", "pk")
+        # Not the instruments' items and scoring (JSON parsed per window: a third of a
+        # district dashboard's screening section).
+        .only("name", "grades", "opens_on", "school__name", "instrument__code")
     )
     per_grade = grouped_counts(
         Student.objects.filter(school_id__in=school_ids, active=True), "school_id", "grade"
@@ -53,16 +69,21 @@ def screening_completion(school_ids: set[int], *, since: dt.date) -> list[Window
         .annotate(n=Count("student_id", distinct=True))
         .values_list("window_id", "n")
     )
-    return [
-        WindowCompletion(
-            window_id=w.pk,
-            label=f"{w.name} · {w.instrument.code.upper()}",
-            school=w.school.name,
-            eligible=sum(per_grade.get((w.school_id, g), 0) for g in w.grades),
-            screened=screened.get(w.pk, 0),
+    found: dict[int, list[tuple]] = {}
+    for w in windows:
+        found.setdefault(w.school_id, []).append(
+            (
+                (w.opens_on, w.school.name, w.pk),
+                WindowCompletion(
+                    window_id=w.pk,
+                    label=f"{w.name} · {w.instrument.code.upper()}",
+                    school=w.school.name,
+                    eligible=sum(per_grade.get((w.school_id, g), 0) for g in w.grades),
+                    screened=screened.get(w.pk, 0),
+                ),
+            )
         )
-        for w in windows
-    ]
+    return found
 
 
 # Check-ins ------------------------------------------------------------------------------
@@ -141,10 +162,15 @@ def checkin_reach(
 
 
 def screening_completion_table(
-    school_ids: set[int], *, since: dt.date, threshold: int | None = None, with_school=True
+    school_ids: set[int],
+    *,
+    since: dt.date,
+    threshold: int | None = None,
+    with_school=True,
+    parts: Parts = computed,
 ) -> SuppressedTable:
     """Screened vs not yet screened per window, as a (suppressible) count table."""
-    windows = screening_completion(school_ids, since=since)
+    windows = screening_completion(school_ids, since=since, parts=parts)
     return suppress(
         [[w.screened, max(w.eligible - w.screened, 0)] for w in windows],
         row_labels=[f"{w.school} · {w.label}" if with_school else w.label for w in windows],

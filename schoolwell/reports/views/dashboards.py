@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Collection
 
 from django.core.cache import cache
@@ -18,23 +17,15 @@ from schoolwell.reports.routing import replica_reads
 from schoolwell.roster.selectors import administered_schools
 
 
-def _access_shape(user) -> tuple:
-    """What a dashboard's figures depend on in the reader's access: their grants' sets, not
-    who they are (two administrators of the same school share one cached copy)."""
-    scope = dataclasses.replace(gate.scope_of(user), user_id=None)
-    return tuple(
-        (name, tuple(sorted(value)) if isinstance(value, frozenset) else value)
-        for name, value in sorted(dataclasses.asdict(scope).items())
-    )
-
-
 def _cached(user, kind: str, school_ids: Collection[int], build: Callable[[], dict]) -> dict:
     """The dashboard's context from the cache, else built and kept there (core/figures.py).
     Called only after the access check: the cache never answers who may see a dashboard."""
     seconds = figures.cache_seconds()
     if not seconds:
         return build()
-    key = figures.figures_key(kind, get_language(), _access_shape(user), school_ids=school_ids)
+    key = figures.figures_key(
+        kind, get_language(), dashboards.access_shape(user), school_ids=school_ids
+    )
     context = cache.get(key)
     if context is None:
         context = build()

@@ -32,6 +32,7 @@ from schoolwell.roster.importing.parsing import open_zip
 from schoolwell.roster.importing.scope import import_scope
 from schoolwell.roster.importing.writer import guarded_write
 from schoolwell.roster.models import District
+from schoolwell.roster.services import district_consent_changed
 
 logger = logging.getLogger(__name__)
 
@@ -124,5 +125,7 @@ def roster_import_oneroster(
                     OneRosterWrite(source, scope, catalogue, result).run()
             if dry_run:
                 transaction.set_rollback(True)
+            else:
+                district_consent_changed(district=district)
     logger.info("roster OneRoster import into %s: %s", district.code, result.log_line())
     return result
