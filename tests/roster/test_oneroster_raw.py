@@ -98,6 +98,8 @@ UNSURE_BUT_GOOD = [
     ("a spaced cell", lambda text: text.replace(",st2,", ", st2 ,")),
     ("a blank line", lambda text: text.replace("\r\ne3,", "\r\n\r\ne3,")),
     ("an extra cell", lambda text: text.rstrip() + ",extra\r\n"),
+    # The header "line" up to the first LF holds every line: it was a 500 (csv.Error).
+    ("lines ended by a lone CR", lambda text: text.rstrip().replace("\r\n", "\r") + "\r\n"),
 ]  # fmt: skip
 
 

@@ -105,7 +105,8 @@ def _copy(cursor, source: OneRosterZip) -> dict[str, str]:
             raise _Unsure
         try:
             header = next(csv.reader([first.decode("utf-8-sig")]))
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, csv.Error):
+            # csv.Error: lines ended by a lone CR, all read as one (readline stops at LF).
             raise _Unsure from None
         positions = header_positions(header, SPEC.columns)
         if any(name not in positions for name in SPEC.required):
