@@ -35,6 +35,10 @@ T = TypeVar("T")
 
 # The version tokens outlive the entries that carry them (an evicted token is only a miss).
 VERSION_SECONDS = 7 * 24 * 3600
+# Part of every per-school value's key: raise it when a value's shape or meaning changes
+# (an indicator's part, the consent rules), so a release never reads what the previous one
+# stored, which no version bump replaces (a deploy changes no data).
+PARTS_FORMAT = 2
 
 
 FIGURES = "figures"
@@ -120,13 +124,15 @@ def per_school(
     change then costs only that school's share, not the whole district's. `versions`: the
     schools' `family` versions when the caller has read them already (once for many kinds)."""
     ids = sorted(set(school_ids))
-    if not seconds:
-        found = compute(set(ids))
-        return {pk: found.get(pk, empty) for pk in ids}
     # The versions are read before computing: a value computed from rows older than a
     # concurrent commit is stored under the version that commit replaced.
-    versions = versions or school_versions(ids, family)
-    suffix = ":".join(map(str, parts))
+    versions = (versions or school_versions(ids, family)) if seconds else {}
+    if not seconds or not all(versions.get(pk) for pk in ids):
+        # No caching, or a version the cache could not give (Redis down): a value stored
+        # under no version would be served after the change that should have replaced it.
+        found = compute(set(ids))
+        return {pk: found.get(pk, empty) for pk in ids}
+    suffix = ":".join(map(str, (PARTS_FORMAT, *parts)))
     keys = {pk: f"schoolwell:{kind}:{pk}:{versions[pk]}:{suffix}" for pk in ids}
     cached = cache.get_many(keys.values())
     values = {pk: cached[key] for pk, key in keys.items() if key in cached}

@@ -32,9 +32,6 @@ from schoolwell.roster.models import School
 from schoolwell.roster.selectors import taught_classes
 
 TREND_WEEKS = 6
-# Part of every cached part's key: raise it when an indicator's part changes shape, so the
-# new code never reads a part the previous release stored (they expire unread).
-PARTS_FORMAT = 1
 
 
 def access_shape(user) -> tuple:
@@ -55,7 +52,7 @@ def cached_parts(user, school_ids: set[int]) -> indicators.Parts:
     page's cache, a part lasts `DASHBOARD_CACHE_SECONDS` at most (what depends on the time,
     such as overdue referrals, is as fresh as that)."""
     shape = hashlib.sha256(repr(access_shape(user)).encode(), usedforsecurity=False)
-    suffix = (PARTS_FORMAT, shape.hexdigest()[:16], timezone.localdate().isoformat())
+    suffix = (shape.hexdigest()[:16], timezone.localdate().isoformat())
     # Read once for every indicator (a cache round trip each otherwise), before any part
     # is computed (see `per_school`).
     versions = figures.school_versions(sorted(school_ids)) if figures.cache_seconds() else None
@@ -353,8 +350,11 @@ def referral_sections(
         % {"since": formats.date_format(since)},
     )
     students = gate.students(user, "school.administer").filter(school_id__in=school_ids)
+    # Every referral the reader may see, not only those of this page's schools: a school's
+    # cached part is shared by its own page and the district's, so it may not depend on
+    # which page computed it (a student who moved school keeps referrals held elsewhere).
     rates = indicators.referral_rates(
-        students, referrals, since=since, threshold=threshold, parts=parts
+        students, staff_referrals(user), since=since, threshold=threshold, parts=parts
     )
     equity = [
         _table_section(f"equity-{by}", title, rates[by], header)

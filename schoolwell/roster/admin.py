@@ -20,7 +20,6 @@ from schoolwell.roster.models import (
     School,
     Student,
 )
-from schoolwell.roster.services import district_consent_changed
 
 
 class SchoolScopedAdmin(admin.ModelAdmin):
@@ -118,14 +117,26 @@ class AcademicTermAdmin(admin.ModelAdmin):
     list_display = ("title", "kind", "start_date", "end_date", "school_year")
     list_filter = ("kind", "school_year")
 
+    # The school-year term decides which consent forms are in force: a change moves the
+    # consent figures of every school of its district (the old one too, if it moved).
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # The school-year term decides which consent forms are in force.
-        district_consent_changed(district=obj.district)
+        _districts_consent_changed({obj.district_id, form.initial.get("district")})
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        district_consent_changed(district=obj.district)
+        _districts_consent_changed({obj.district_id})
+
+    def delete_queryset(self, request, queryset):
+        districts = set(queryset.values_list("district_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _districts_consent_changed(districts)
+
+
+def _districts_consent_changed(district_ids: set) -> None:
+    school_consent_changed(
+        School.objects.filter(district_id__in=district_ids - {None}).values_list("pk", flat=True)
+    )
 
 
 @admin.register(Class)

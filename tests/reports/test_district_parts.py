@@ -101,3 +101,18 @@ def test_a_change_in_one_school_computes_only_its_parts(
     assert len(computed) >= 8
     # One query per indicator for the schools that moved: as many as for every school.
     assert warm < after_change <= cold
+
+
+def test_a_school_page_and_the_district_page_share_a_part_that_means_the_same(generated, settings):
+    """A student who moved school keeps the referral the old school holds: a school's cached
+    part of the equity rates must not depend on which page computed it first."""
+    boss, (school_a, school_b, *_others) = generated
+    moved = Student.objects.filter(school=school_b, active=True).order_by("pk").first()
+    Referral.objects.filter(school=school_a).exclude(student__school=school_a).delete()
+    held = Referral.objects.filter(school=school_a, source="rule").first()
+    Referral.objects.filter(pk=held.pk).update(student=moved)
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    fresh = dashboards.district_context(boss)["sections"]
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    dashboards.school_context(boss, school_b)  # school B's page computes B's parts first
+    assert dashboards.district_context(boss)["sections"] == fresh

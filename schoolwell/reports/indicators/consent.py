@@ -20,11 +20,21 @@ from django.utils import timezone
 
 from schoolwell.core import figures
 from schoolwell.reports.indicators.counts import count_table
+from schoolwell.reports.routing import replica_configured
 from schoolwell.reports.suppression import SuppressedTable
 from schoolwell.roster.models import Student
 
-# A school's counts are keyed by the local date as well, so they last a day at most.
-COUNTS_SECONDS = 24 * 3600
+# A school's counts are replaced when its consent version or the local date moves, and in
+# any case after ten minutes: the bound on a change whose version bump was lost (Redis
+# unreachable at that commit) or raced a lagging replica (counts read there just after the
+# commit are stored under the new version). With a replica, the dashboards' own bound.
+COUNTS_SECONDS = 10 * 60
+
+
+def _counts_seconds() -> int:
+    if not figures.cache_seconds():
+        return 0
+    return figures.cache_seconds() if replica_configured() else COUNTS_SECONDS
 
 
 def _counts_by_school(
@@ -93,7 +103,7 @@ def school_consent_coverage(
         lambda missing: _counts_by_school(Student.objects.filter(school_id__in=missing), missing),
         family=figures.CONSENT,
         parts=(timezone.localdate().isoformat(),),
-        seconds=figures.cache_seconds() and COUNTS_SECONDS,
+        seconds=_counts_seconds(),
         empty=Counter(),
     )
     return _table(sum(per_school.values(), Counter()), threshold)
