@@ -22,6 +22,11 @@ class Timing:
         backend = "" if self.backend_cpu is None else f", {self.backend_cpu:.1f} s database CPU"
         return f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU{backend}"
 
+    @property
+    def all_cpu(self) -> float:
+        """This process's CPU and the database backend's, where it was read."""
+        return self.cpu + (self.backend_cpu or 0)
+
 
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far (Linux reports KiB)."""

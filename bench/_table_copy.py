@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from bench._common import process_cpu
+from bench._common import Timing, process_cpu
 
 
 @dataclass
@@ -32,9 +32,9 @@ class TableRows:
 
 
 @dataclass
-class CopyTiming:
-    wall: float = 0.0
-    backend_cpu: float | None = None
+class CopyTiming(Timing):
+    """The load's time, and each table's (name, rows, seconds)."""
+
     tables: list[tuple[str, int, float]] = field(default_factory=list)
 
 
@@ -139,13 +139,13 @@ def written_rows(connection, before: dict[str, tuple[int, int]]) -> list[TableRo
 
 
 def copy_load(connection, dbname: str, rows: list[TableRows]) -> CopyTiming:
-    """Seconds (and the backend's CPU) to COPY `rows` into database `dbname`, in one
+    """Seconds (and CPU, ours and the backend's) to COPY `rows` into database `dbname`, in one
     transaction committed at the end (the deferred foreign keys are checked then)."""
     timing = CopyTiming()
     with psycopg.connect(_dsn(connection, dbname)) as target:
         pid = target.info.backend_pid
         cpu = process_cpu(pid)
-        started = time.perf_counter()
+        started, ours = time.perf_counter(), time.process_time()
         with target.cursor() as cursor:
             for table in rows:
                 begun = time.perf_counter()
@@ -154,6 +154,7 @@ def copy_load(connection, dbname: str, rows: list[TableRows]) -> CopyTiming:
                 timing.tables.append((table.table, table.count, time.perf_counter() - begun))
         target.commit()
         timing.wall = time.perf_counter() - started
+        timing.cpu = time.process_time() - ours
         if cpu is not None:
             timing.backend_cpu = process_cpu(pid) - cpu
     return timing

@@ -313,20 +313,13 @@ def _run(args, world: dict, store, cpu) -> None:
 
         return call
 
-    def after_change(call):
-        def run():
-            keys = store.keys("*figures:version*")
-            if keys:
-                store.delete(*keys)  # a dropped version comes back as a new one
-            call()
+    def after_change(call, school: int | str = "*"):
+        """Before each call, the figures version of `school` (every school: "*") dropped."""
 
-        return run
-
-    def after_one_change(call, school: int):
         def run():
             keys = store.keys(f"*figures:version:{school}")
             if keys:
-                store.delete(*keys)
+                store.delete(*keys)  # a dropped version comes back as a new one
             call()
 
         return run
@@ -377,7 +370,7 @@ def _run(args, world: dict, store, cpu) -> None:
         ("school dashboard (empty cache)", empty_cache(school)),
         (
             "district dashboard, after one school's change",
-            after_one_change(district, world["school"]),
+            after_change(district, world["school"]),
         ),
         ("district dashboard (every school changed)", after_change(district)),
         ("district dashboard (empty cache)", empty_cache(district)),

@@ -27,7 +27,6 @@ import csv
 import io
 import os
 import random
-import resource
 import shutil
 import sys
 import tempfile
@@ -215,11 +214,6 @@ def copy_baseline(zip_path: Path) -> float:
     return elapsed
 
 
-def _cpu(ours: float, database: float | None) -> str:
-    in_db = "" if database is None else f" + {database:.1f} s database server"
-    return f"CPU {ours:.1f} s ours{in_db}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=50_000)
@@ -234,7 +228,7 @@ def main() -> None:
     import django
 
     from bench import _table_copy
-    from bench._common import backend_cpu, load
+    from bench._common import Timing, load, peak_rss_mb, timed
 
     django.setup()
     from django.conf import settings
@@ -267,62 +261,44 @@ def main() -> None:
         before = _table_copy.table_counts(connection)
 
     runs = ["first import", "re-import"][: 1 if options.no_reimport else 2]
-    timings, cpus = {}, {}
+    timings: dict[str, Timing] = {}
     for label in runs:
-        db_cpu = backend_cpu(connection)
-        started, cpu = time.perf_counter(), time.process_time()
-        result = roster_import_oneroster(path=zip_path, district=district, by=None)
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        db_cpu = None if db_cpu is None else backend_cpu(connection) - db_cpu
-        timings[label] = elapsed
-        cpus[label] = (cpu, db_cpu)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-        print(
-            f"\n{label}: {elapsed:.1f} s wall, {_cpu(cpu, db_cpu)}; {load()}; "
-            f"peak RSS so far {rss:.0f} MB"
-        )
+        with timed(connection) as took:
+            result = roster_import_oneroster(path=zip_path, district=district, by=None)
+        timings[label] = took
+        print(f"\n{label}: {took}; {load()}; peak RSS so far {peak_rss_mb():.0f} MB")
         for _name, kind, c in result.rows():
             print(
                 f"  {kind!s:<22} +{c.created:<7} ~{c.updated:<5} -{c.deactivated:<5} ={c.unchanged}"
             )
-    db_cpu = backend_cpu(connection)
-    cpu = time.process_time()
-    floor = copy_baseline(zip_path)
-    db_cpu = None if db_cpu is None else backend_cpu(connection) - db_cpu
-    first, (first_cpu, first_db) = timings["first import"], cpus["first import"]
+    with timed(connection) as floor:
+        wall = copy_baseline(zip_path)
+    floor.wall = wall  # the load alone, not the rollback after it
+    first = timings["first import"]
     print(
-        f"\nfirst import: {first:.1f} s wall, {_cpu(first_cpu, first_db)}; {load()}"
+        f"\nfirst import: {first}; {load()}"
         f"\nfloor ({'COPY' if postgres else 'executemany'} of the raw CSVs into indexed "
-        f"staging tables): {floor:.1f} s wall, {_cpu(time.process_time() - cpu, db_cpu)}; "
-        f"first import = {first / floor:.1f}x the floor"
+        f"staging tables): {floor}; first import = {first.wall / floor.wall:.1f}x the floor"
     )
     if postgres:
         # After every run: the re-import must have changed nothing, and reading the rows
         # into memory here keeps them out of the imports' peak RSS.
         rows = _table_copy.written_rows(connection, before)
-        cpu = time.process_time()
         copied = _table_copy.copy_load(connection, blank, rows)
-        cpu = time.process_time() - cpu
         _table_copy.drop_database(connection, blank)
         print(
             f"baseline (issue 13: COPY of the {sum(t.count for t in rows)} rows the import "
             f"stored into the same tables of an empty migrated database, one transaction): "
-            f"{copied.wall:.1f} s wall, {_cpu(cpu, copied.backend_cpu)}; {load()}"
+            f"{copied}; {load()}"
         )
         for table in copied.tables:
             print(f"  {table[0]:<36} {table[1]:>7} rows {table[2]:5.2f} s")
-        ours = first_cpu + (first_db or 0)
-        theirs = cpu + (copied.backend_cpu or 0)
         print(
-            f"first import = {first / copied.wall:.1f}x the baseline's wall time, "
-            f"{ours / theirs:.1f}x its CPU (target: at most 3x, under 30 s)"
+            f"first import = {first.wall / copied.wall:.1f}x the baseline's wall time, "
+            f"{first.all_cpu / copied.all_cpu:.1f}x its CPU (target: at most 3x, under 30 s)"
         )
     if "re-import" in timings:
-        again, (again_cpu, again_db) = timings["re-import"], cpus["re-import"]
-        print(
-            f"re-import with no changes: {again:.1f} s wall, {_cpu(again_cpu, again_db)} "
-            "(target: under 10 s)"
-        )
+        print(f"re-import with no changes: {timings['re-import']} (target: under 10 s)")
     print(
         f"\nin the database: {Student.objects.count()} students, "
         f"{Enrollment.objects.count()} enrollments, {GuardianLink.objects.count()} guardian links"
