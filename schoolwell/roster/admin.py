@@ -20,6 +20,7 @@ from schoolwell.roster.models import (
     School,
     Student,
 )
+from schoolwell.roster.services import districts_consent_changed
 
 
 class SchoolScopedAdmin(admin.ModelAdmin):
@@ -121,22 +122,16 @@ class AcademicTermAdmin(admin.ModelAdmin):
     # consent figures of every school of its district (the old one too, if it moved).
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        _districts_consent_changed({obj.district_id, form.initial.get("district")})
+        districts_consent_changed(district_ids=[obj.district_id, form.initial.get("district")])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _districts_consent_changed({obj.district_id})
+        districts_consent_changed(district_ids=[obj.district_id])
 
     def delete_queryset(self, request, queryset):
         districts = set(queryset.values_list("district_id", flat=True))
         super().delete_queryset(request, queryset)
-        _districts_consent_changed(districts)
-
-
-def _districts_consent_changed(district_ids: set) -> None:
-    school_consent_changed(
-        School.objects.filter(district_id__in=district_ids - {None}).values_list("pk", flat=True)
-    )
+        districts_consent_changed(district_ids=districts)
 
 
 @admin.register(Class)

@@ -150,7 +150,7 @@ def guardian_links_remove_many(*, guardian_ids: Iterable[int], district: Distric
     ).delete()
     if deleted:
         grants_changed(user_ids=guardian_ids)
-        district_consent_changed(district=district)  # only linked guardians' word counts
+        districts_consent_changed(district_ids=[district.pk])  # only linked guardians count
     return deleted
 
 
@@ -172,10 +172,11 @@ def guardian_link_set(
     return link
 
 
-def district_consent_changed(*, district: District) -> None:
-    """Students, guardian links or the school year of the district changed (an import):
-    every school's consent coverage is derived again."""
-    school_consent_changed(School.objects.filter(district=district).values_list("pk", flat=True))
+def districts_consent_changed(*, district_ids: Iterable[int | None]) -> None:
+    """Students, guardian links or the school year of these districts changed (an import,
+    a term edited): every school's consent coverage is derived again."""
+    ids = {pk for pk in district_ids if pk is not None}
+    school_consent_changed(School.objects.filter(district_id__in=ids).values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from schoolwell.core import figures
-from schoolwell.reports.indicators.counts import count_table
+from schoolwell.reports.indicators.counts import count_table, summed
 from schoolwell.reports.routing import replica_configured
 from schoolwell.reports.suppression import SuppressedTable
 from schoolwell.roster.models import Student
@@ -89,7 +89,7 @@ def consent_coverage(
 ) -> SuppressedTable:
     """Active students of `students` per consent purpose (rows) and effective state
     (columns). `school_ids`: schools that include every student's, if known."""
-    return _table(sum(_counts_by_school(students, school_ids).values(), Counter()), threshold)
+    return _table(summed(_counts_by_school(students, school_ids)), threshold)
 
 
 def school_consent_coverage(
@@ -106,4 +106,4 @@ def school_consent_coverage(
         seconds=_counts_seconds(),
         empty=Counter(),
     )
-    return _table(sum(per_school.values(), Counter()), threshold)
+    return _table(summed(per_school), threshold)

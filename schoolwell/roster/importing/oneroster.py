@@ -32,7 +32,7 @@ from schoolwell.roster.importing.parsing import open_zip
 from schoolwell.roster.importing.scope import import_scope
 from schoolwell.roster.importing.writer import guarded_write
 from schoolwell.roster.models import District
-from schoolwell.roster.services import district_consent_changed
+from schoolwell.roster.services import districts_consent_changed
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +126,6 @@ def roster_import_oneroster(
             if dry_run:
                 transaction.set_rollback(True)
             else:
-                district_consent_changed(district=district)
+                districts_consent_changed(district_ids=[district.pk])
     logger.info("roster OneRoster import into %s: %s", district.code, result.log_line())
     return result

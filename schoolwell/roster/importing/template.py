@@ -25,7 +25,7 @@ from schoolwell.roster.importing.scope import accounts_beyond
 from schoolwell.roster.importing.template_rows import template_record, template_rows
 from schoolwell.roster.importing.writer import Upserter, guarded_write, unusable_password
 from schoolwell.roster.models import Class, Enrollment, GuardianLink, School, Student
-from schoolwell.roster.services import class_teachers_add_many, district_consent_changed
+from schoolwell.roster.services import class_teachers_add_many, districts_consent_changed
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def roster_import_template(
             transaction.set_rollback(True)
         else:
             # A student may have come from (or moved to) another school of the district.
-            district_consent_changed(district=school.district)
+            districts_consent_changed(district_ids=[school.district_id])
     logger.info("roster template import into %s: %s", school.code, result.log_line())
     return result
 
